@@ -1,0 +1,63 @@
+/**
+ * What every CLI command shares: exit codes, the bad-input error, output streams, and the
+ * shared options (`--policy`, `--json`). Commands return an exit code; only `main` exits.
+ */
+import { Option } from 'commander';
+import { DEFAULT_POLICY, type Policy } from '../spec/policy.ts';
+import { loadPolicyFile } from '../spec/loadPolicy.ts';
+
+/** 0: every claim holds; 1: one is violated (or unknown); 2: bad input. */
+export type ExitCode = 0 | 1 | 2;
+export const EXIT = { holds: 0, violated: 1, badInput: 2 } as const;
+
+/** A user's input cannot be used. Its message names what is wrong and what is allowed. */
+export class BadInput extends Error {
+  override readonly name = 'BadInput';
+}
+
+/** Where a command writes. Tests pass buffers; `main` passes the process streams. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal (progress lines are redrawn in place only then). */
+  readonly interactive: boolean;
+}
+
+export const policyOption = () => new Option('--policy <file>', 'policy file (JSON, GUILLOTINE.md §6); default: the embedded default policy');
+export const jsonOption = () => new Option('--json', 'print one JSON object on stdout instead of tables');
+
+/** Loads `--policy` or returns the embedded default; bad files become {@link BadInput}. */
+export function policyFrom(path: string | undefined): Policy {
+  if (path === undefined) return DEFAULT_POLICY;
+  const result = loadPolicyFile(path);
+  if (result.ok) return result.policy;
+  const lines = result.problems.map((p) => (p.path === '(file)' ? p.message : `${p.path}: ${p.message}`));
+  throw new BadInput(lines.length === 1 ? `bad policy: ${lines[0]}` : `bad policy (${lines.length} problems):\n  ${lines.join('\n  ')}`);
+}
+
+/** Parses a whole number option, or throws {@link BadInput} naming the option. */
+export function integerOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^-?\d+$/.test(raw)) throw new BadInput(`${name} takes a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new BadInput(`${name} takes a whole number from ${min} to ${max}, got ${raw}`);
+  return value;
+}
+
+/** The JSON the `--json` flag prints: stable key order as built, two-space indent, trailing newline. */
+export function printJson(io: Output, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * A command file exports one of these: it adds its subcommand to the program and reports its
+ * exit code through `exit` (the action itself never calls process.exit).
+ */
+export type RegisterCommand = (program: import('commander').Command, io: Output, exit: (code: ExitCode) => void) => void;
+
+/** Wraps an async command body so its exit code reaches `main`. */
+export function action<Args extends unknown[]>(exit: (code: ExitCode) => void, body: (...args: Args) => Promise<ExitCode> | ExitCode) {
+  return async (...args: Args) => {
+    exit(await body(...args));
+  };
+}

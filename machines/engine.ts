@@ -1,0 +1,198 @@
+/**
+ * Two interpreters of one statechart definition (`machineConfig` + `machineImplementations`):
+ *
+ * - {@link xstateEngine} runs the XState machine with XState's pure `transition()`;
+ * - {@link compiledEngine} runs the same config with a small interpreter of the subset the config
+ *   uses (parallel regions of atomic states, guarded transitions, entry actions, `assign`-style
+ *   updates, raised internal events processed in FIFO order after each microstep) — about 50x
+ *   faster, which is what makes exhaustive checking interactive.
+ *
+ * `test/machines/engine.test.ts` proves they agree: same reachable graph, same effects, for the
+ * default policy and every policy in the test suite. Both return plain {@link SystemState}s, so
+ * every consumer (checker, replay, test generator, visualizer) is engine-agnostic.
+ */
+import { createActor, type AnyActorScope } from 'xstate';
+import type { Level } from '../spec/levels.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
+import type { Policy } from '../spec/policy.ts';
+import { createGuillotineMachine, machineConfig, machineImplementations, type Effect, type MachineImplementations } from './guillotine.ts';
+import type { GuillotineContext, MachineEvent } from './protocol.ts';
+
+/** The regions of the system machine, in document order. */
+export const REGIONS = ['isolation', 'proposal', 'watchdog', 'hypervisor', 'detector', 'actuators'] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** A machine state both interpreters produce: the active state of each region plus the context. */
+export interface SystemState {
+  readonly value: Readonly<Record<Region, string>>;
+  readonly context: GuillotineContext;
+}
+
+/** The outcome of sending one external event. */
+export interface Step {
+  readonly state: SystemState;
+  /** False when the owning region rejected the event; the state is then unchanged. */
+  readonly accepted: boolean;
+  readonly effects: readonly Effect[];
+}
+
+export interface Engine {
+  readonly name: 'xstate' | 'compiled';
+  readonly policy: Policy;
+  initial(): SystemState;
+  step(state: SystemState, event: GuillotineEvent): Step;
+}
+
+/** The level of a state, read from the isolation region (the context mirrors it). */
+export function levelOf(state: SystemState): Level {
+  return state.value.isolation as Level;
+}
+
+function unhandled(event: GuillotineEvent): Effect {
+  return { kind: 'reject', reason: `no region handles "${event.type}" in this state` };
+}
+
+function accepted(effects: readonly Effect[]): boolean {
+  return !effects.some((e) => e.kind === 'reject');
+}
+
+// ---------------------------------------------------------------- XState
+
+/** Runs the XState machine itself. Slow (≈100 µs a step) but the reference. */
+export function xstateEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy)): Engine {
+  const machine = createGuillotineMachine(policy, implementations);
+  const effectNames = new Set(Object.keys(implementations.effects));
+  // One inert actor scope, reused: XState's transition() helper builds a fresh actor per call.
+  const self = createActor(machine);
+  let collected: { type: string; params?: unknown; info?: { context: GuillotineContext; event: MachineEvent } }[] = [];
+  const scope = {
+    self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {}, system: (self as unknown as { system: unknown }).system, emit: () => {},
+    actionExecutor: (action: (typeof collected)[number]) => collected.push(action),
+  } as unknown as AnyActorScope;
+  type Snap = ReturnType<typeof machine.getInitialSnapshot>;
+  const toState = (snapshot: Snap): SystemState => ({ value: snapshot.value as unknown as Record<Region, string>, context: snapshot.context });
+  const toSnapshot = (state: SystemState): Snap => machine.resolveState({ value: state.value as never, context: state.context });
+  const effectsOf = () =>
+    collected
+      .filter((a) => effectNames.has(a.type))
+      .map((a) => implementations.effects[a.type]!(a.info!.context, a.info!.event, a.params as Record<string, string> | undefined));
+  return {
+    name: 'xstate',
+    policy,
+    initial() {
+      collected = [];
+      return toState(machine.getInitialSnapshot(scope) as Snap);
+    },
+    step(state, event) {
+      collected = [];
+      const before = toSnapshot(state);
+      const next = machine.transition(before, event as never, scope) as Snap;
+      // XState returns the very same snapshot, and runs no action, when no region has a transition.
+      if (next === before && collected.length === 0) return { state, accepted: false, effects: [unhandled(event)] };
+      const effects = effectsOf();
+      return { state: toState(next), accepted: accepted(effects), effects };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- compiled
+
+interface ActionRef { readonly type: string; readonly params?: Record<string, string> }
+interface TransitionRef { readonly guard?: { readonly type: string; readonly params?: Record<string, string> }; readonly target?: string; readonly actions?: readonly ActionRef[] }
+interface StateRef { readonly entry?: readonly ActionRef[]; readonly on?: Readonly<Record<string, readonly TransitionRef[]>> }
+interface RegionRef { readonly initial: string; readonly states: Readonly<Record<string, StateRef>> }
+
+/**
+ * Interprets `machineConfig(policy)` directly. Supports exactly what the config uses; it throws
+ * at construction on anything else (a nested state, an unknown guard or action name), so a change
+ * to the config that it cannot run is caught at once rather than misinterpreted.
+ */
+export function compiledEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy)): Engine {
+  const config = machineConfig(policy) as unknown as { states: Record<string, RegionRef>; context: GuillotineContext };
+  const regions = REGIONS.map((name) => {
+    const region = config.states[name];
+    if (region === undefined) throw new Error(`compiledEngine: the config has no region "${name}"`);
+    for (const [stateName, state] of Object.entries(region.states)) {
+      if ('states' in state) throw new Error(`compiledEngine: state ${name}.${stateName} is compound; only atomic states are supported`);
+      for (const t of Object.values(state.on ?? {}).flat()) {
+        if (t.guard && !implementations.guards[t.guard.type]) throw new Error(`compiledEngine: unknown guard "${t.guard.type}" in ${name}.${stateName}`);
+        if (t.target !== undefined && !(t.target in region.states)) throw new Error(`compiledEngine: unknown target "${t.target}" in ${name}.${stateName}`);
+        for (const a of t.actions ?? []) checkAction(a, `${name}.${stateName}`);
+      }
+      for (const a of state.entry ?? []) checkAction(a, `${name}.${stateName} entry`);
+    }
+    return { name, region };
+  });
+  function checkAction(a: ActionRef, where: string) {
+    const known = a.type in implementations.updates || a.type in implementations.raises || a.type in implementations.effects;
+    if (!known) throw new Error(`compiledEngine: unknown action "${a.type}" in ${where}`);
+  }
+
+  /** Runs a list of actions in order, threading the context and queueing raised events. */
+  function run(actions: readonly ActionRef[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
+    for (const a of actions) {
+      const update = implementations.updates[a.type];
+      if (update) { ctx = update(ctx, event, a.params); continue; }
+      const raiser = implementations.raises[a.type];
+      if (raiser) { queue.push(raiser(ctx, event, a.params)); continue; }
+      effects.push(implementations.effects[a.type]!(ctx, event, a.params));
+    }
+    return ctx;
+  }
+
+  /** One microstep: select the enabled transition of each region on the pre-state, then run them. */
+  function microstep(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
+    const selected: { index: number; t: TransitionRef }[] = [];
+    regions.forEach(({ region }, index) => {
+      const candidates = region.states[value[REGIONS[index]!]]?.on?.[event.type];
+      const t = candidates?.find((c) => c.guard === undefined || implementations.guards[c.guard.type]!(ctx, event, c.guard.params));
+      if (t) selected.push({ index, t });
+    });
+    if (selected.length === 0) return { value, ctx, taken: false };
+    let next = value;
+    for (const { t } of selected) ctx = run(t.actions ?? [], ctx, event, queue, effects);
+    for (const { index, t } of selected) {
+      if (t.target === undefined) continue;
+      const { name, region } = regions[index]!;
+      next = { ...next, [name]: t.target };
+      ctx = run(region.states[t.target]!.entry ?? [], ctx, event, queue, effects);
+    }
+    return { value: next, ctx, taken: true };
+  }
+
+  function settle(value: Record<Region, string>, ctx: GuillotineContext, queue: MachineEvent[], effects: Effect[]) {
+    while (queue.length > 0) {
+      const internal = queue.shift()!;
+      ({ value, ctx } = microstep(value, ctx, internal, queue, effects));
+    }
+    return { value, context: ctx };
+  }
+
+  return {
+    name: 'compiled',
+    policy,
+    initial() {
+      const queue: MachineEvent[] = [];
+      const effects: Effect[] = [];
+      let ctx = config.context;
+      const value = {} as Record<Region, string>;
+      for (const { name, region } of regions) {
+        value[name] = region.initial;
+        ctx = run(region.states[region.initial]!.entry ?? [], ctx, { type: 'isolation.changed' }, queue, effects);
+      }
+      return settle(value, ctx, queue, effects);
+    },
+    step(state, event) {
+      const queue: MachineEvent[] = [];
+      const effects: Effect[] = [];
+      const first = microstep(state.value as Record<Region, string>, state.context, event, queue, effects);
+      if (!first.taken) return { state, accepted: false, effects: [unhandled(event)] };
+      const settled = settle(first.value, first.ctx, queue, effects);
+      return { state: settled, accepted: accepted(effects), effects };
+    },
+  };
+}
+
+/** Both engines by name, for `--engine`. */
+export const ENGINES = { compiled: compiledEngine, xstate: xstateEngine } as const;
+export type EngineName = keyof typeof ENGINES;

@@ -1,0 +1,30 @@
+/**
+ * Reading a policy from a file or from JSON text, with every problem reported as a key path and
+ * what is allowed there. Never throws on bad input: the CLI turns a failure into exit status 2.
+ */
+import { readFileSync } from 'node:fs';
+import { parsePolicy, type PolicyResult } from './policy.ts';
+
+/** Parses JSON text as a policy; a syntax error is reported with its position. */
+export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(file)', message: `${source} is not valid JSON: ${(error as Error).message}` }] };
+  }
+  return parsePolicy(json);
+}
+
+/** Reads and validates a policy file. */
+export function loadPolicyFile(path: string): PolicyResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? (error as Error).message);
+    return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${JSON.stringify(path)}: ${why}` }] };
+  }
+  return parsePolicyText(text, `policy file ${JSON.stringify(path)}`);
+}
