@@ -107,7 +107,17 @@ interface RegionRef { readonly initial: string; readonly states: Readonly<Record
  * at construction on anything else (a nested state, an unknown guard or action name), so a change
  * to the config that it cannot run is caught at once rather than misinterpreted.
  */
-export function compiledEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy)): Engine {
+export interface CompiledOptions {
+  /**
+   * Build effects (rejection reasons, notes, level changes) for each step. The checker turns this
+   * off: it needs only whether the event was accepted, and formatting reasons dominates the cost
+   * of a rejected step. Default true.
+   */
+  readonly effects?: boolean;
+}
+
+export function compiledEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy), options: CompiledOptions = {}): Engine {
+  const explain = options.effects !== false;
   const config = machineConfig(policy) as unknown as { states: Record<string, RegionRef>; context: GuillotineContext };
   const regions = REGIONS.map((name) => {
     const region = config.states[name];
@@ -129,13 +139,15 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
   }
 
   /** Runs a list of actions in order, threading the context and queueing raised events. */
+  const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
   function run(actions: readonly ActionRef[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
     for (const a of actions) {
       const update = implementations.updates[a.type];
       if (update) { ctx = update(ctx, event, a.params); continue; }
       const raiser = implementations.raises[a.type];
       if (raiser) { queue.push(raiser(ctx, event, a.params)); continue; }
-      effects.push(implementations.effects[a.type]!(ctx, event, a.params));
+      if (explain) effects.push(implementations.effects[a.type]!(ctx, event, a.params));
+      else if (implementations.rejections.has(a.type)) effects.push(REJECTED);
     }
     return ctx;
   }

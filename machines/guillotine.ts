@@ -47,6 +47,8 @@ export interface MachineImplementations {
   readonly updates: Readonly<Record<string, Update>>;
   readonly raises: Readonly<Record<string, Raise>>;
   readonly effects: Readonly<Record<string, EffectOf>>;
+  /** The effects that reject the event (so an interpreter can tell acceptance without building reasons). */
+  readonly rejections: ReadonlySet<string>;
 }
 
 const external = (event: MachineEvent): GuillotineEvent => event as GuillotineEvent;
@@ -106,6 +108,7 @@ export function machineImplementations(policy: Policy): MachineImplementations {
       alertAdmins: (ctx, e) => ({ kind: 'alert', text: `${'actuator' in e ? e.actuator : 'an actuator'} did not confirm at ${ctx.level}; escalation stops at ${policy.actuators.escalateOnFailureUpTo}, so the admins are alerted` }),
       levelSet: (ctx, e) => ({ kind: 'level', from: ctx.level, to: e.type === 'isolation.set' ? e.to : ctx.level, cause: e.type === 'isolation.set' ? e.cause : 'alarm' }),
     },
+    rejections: new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']),
   };
 }
 

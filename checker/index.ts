@@ -1,0 +1,137 @@
+/**
+ * `checkPolicy`: every safety property of GUILLOTINE.md §4 proved or refuted for one policy, by
+ * exhaustive breadth-first exploration of the statechart generated from it. The result is plain
+ * JSON-able data (what `guillotine check --json` prints); formatting lives in the CLI.
+ */
+import type { Policy } from '../spec/policy.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
+import { ENGINES, compiledEngine, type EngineName } from '../machines/engine.ts';
+import { PROPERTIES, type GuillotineProperty, type PropertyId } from '../properties/index.ts';
+import { explore, type Progress, type PropertyOutcome } from './bfs.ts';
+import { guillotineModel } from './guillotineModel.ts';
+import { concretize, symmetric } from './symmetry.ts';
+import { policyFindings, type Findings } from './findings.ts';
+import type { MachineImplementations } from '../machines/guillotine.ts';
+
+/** A replay handle: the events from the initial state, and for liveness the repeating cycle. */
+export interface Trace {
+  readonly events: readonly GuillotineEvent[];
+  readonly cycle?: readonly GuillotineEvent[];
+}
+
+export type PropertyStatus = 'pass' | 'fail' | 'unknown';
+
+export interface PropertyReport {
+  readonly id: PropertyId;
+  readonly kind: 'absolute' | 'policy';
+  readonly statement: string;
+  readonly status: PropertyStatus;
+  readonly reason?: string;
+  /** A shortest counterexample from the initial state (a failure found by exploration). */
+  readonly trace?: Trace;
+  /** A failure of policy arithmetic carries the disjoint quorums instead of a trace. */
+  readonly witness?: Record<string, unknown>;
+}
+
+export interface VacuityReport {
+  readonly property: PropertyId;
+  readonly guard: string;
+  readonly status: 'witnessed' | 'unwitnessed';
+  readonly trace?: Trace;
+}
+
+export interface CheckReport {
+  readonly policy: Policy;
+  readonly engine: EngineName;
+  /** Whether admins were treated as interchangeable (one representative state per orbit). */
+  readonly symmetry: boolean;
+  readonly complete: boolean;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly properties: readonly PropertyReport[];
+  readonly vacuity: readonly VacuityReport[];
+  readonly findings: Findings | null;
+}
+
+export interface CheckOptions {
+  readonly engine?: EngineName;
+  /** Symmetry reduction over admins (default true); see `symmetry.ts` for why it is sound. */
+  readonly symmetry?: boolean;
+  /** Stop after this many states; unfinished properties are then `unknown`. */
+  readonly maxStates?: number;
+  /** Skip the findings (they explore the machine once per admin count). */
+  readonly findings?: boolean;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Test-only: replaced guard and action implementations, to check a deliberately broken machine. */
+  readonly implementations?: MachineImplementations;
+  /** The properties to check (default: all of §4). */
+  readonly properties?: readonly GuillotineProperty[];
+}
+
+/** Checks every property against the machine of `policy`. */
+export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckReport {
+  const engineName = options.engine ?? 'compiled';
+  const useSymmetry = options.symmetry ?? true;
+  const engine = engineName === 'compiled' ? compiledEngine(policy, options.implementations, { effects: false }) : ENGINES[engineName](policy, options.implementations);
+  const properties = options.properties ?? PROPERTIES;
+  const model = guillotineModel(engine, properties);
+  const outcome = explore(useSymmetry ? symmetric(policy, model) : model, { maxStates: options.maxStates, onProgress: options.onProgress });
+  // Paths over representatives are rebuilt into concrete, replayable ones.
+  const concrete = (path: readonly GuillotineEvent[]) => (useSymmetry ? concretize(policy, model, path) : [...path]);
+  const byName = new Map(outcome.properties.map((o) => [o.name, o]));
+  const complete = outcome.status === 'complete';
+
+  const reports = properties.map((p): PropertyReport => {
+    const base = { id: p.id, kind: p.kind, statement: p.statement };
+    if (p.check.on === 'policy') {
+      const v = p.check.verdict(policy);
+      return v.holds ? { ...base, status: 'pass' } : { ...base, status: 'fail', reason: v.reason, witness: v.witness };
+    }
+    return fromOutcome(base, byName.get(p.id)!, complete, concrete);
+  });
+  const vacuity = properties.flatMap((p) =>
+    (p.vacuity ?? []).map((g): VacuityReport => {
+      const o = byName.get(`${p.id}: ${g.name}`)!;
+      return o.status === 'witnessed' ? { property: p.id, guard: g.name, status: 'witnessed', trace: { events: concrete(o.path) } } : { property: p.id, guard: g.name, status: 'unwitnessed' };
+    }),
+  );
+  return {
+    policy,
+    engine: engineName,
+    symmetry: useSymmetry,
+    complete,
+    states: outcome.states,
+    transitions: outcome.transitions,
+    depth: outcome.depth,
+    seconds: outcome.seconds,
+    properties: reports,
+    vacuity,
+    findings: options.findings === false ? null : policyFindings(engine, useSymmetry),
+  };
+}
+
+function fromOutcome(
+  base: Pick<PropertyReport, 'id' | 'kind' | 'statement'>,
+  o: PropertyOutcome<GuillotineEvent>,
+  complete: boolean,
+  concrete: (path: readonly GuillotineEvent[]) => GuillotineEvent[],
+): PropertyReport {
+  if (o.status === 'violated') {
+    let trace: Trace = { events: concrete(o.path) };
+    if (o.expectation === 'eventually') {
+      const whole = concrete([...o.path, ...o.cycle]);
+      trace = { events: whole.slice(0, o.path.length), cycle: whole.slice(o.path.length) };
+    }
+    return { ...base, status: 'fail', reason: o.reason, trace };
+  }
+  return { ...base, status: complete ? 'pass' : 'unknown' };
+}
+
+/** Whether every property passed (the CLI's exit status 0). */
+export function allHold(report: CheckReport): boolean {
+  return report.properties.every((p) => p.status === 'pass');
+}
+
+export type { Progress } from './bfs.ts';

@@ -1,0 +1,88 @@
+/**
+ * Replaying a trace through the machine, one event at a time: whether each event was accepted
+ * (with the machine's reason when it was not), the level changes with their causes, the state
+ * after each step, and every property of §4 that the step violates. By default it runs under
+ * XState itself, so a counterexample the checker found with the compiled interpreter is confirmed
+ * by the reference interpreter.
+ */
+import type { Level } from '../spec/levels.ts';
+import type { Policy } from '../spec/policy.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
+import { ENGINES, levelOf, type EngineName, type SystemState } from '../machines/engine.ts';
+import type { Effect } from '../machines/guillotine.ts';
+import type { Proposal } from '../machines/protocol.ts';
+import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
+import { PROPERTIES, type PropertyId } from '../properties/index.ts';
+
+/** What a reviewer reads about a state. */
+export interface StateView {
+  readonly level: Level;
+  readonly hypervisor: string;
+  readonly proposal: Proposal | null;
+  readonly missedHeartbeats: number;
+  readonly pendingActuators: readonly string[];
+  readonly ports: string;
+  readonly modelCores: string;
+}
+
+export interface ReplayStep {
+  readonly event: GuillotineEvent;
+  readonly accepted: boolean;
+  readonly reason?: string;
+  readonly level: Level;
+  /** Level changes, notes and alerts the step produced. */
+  readonly effects: readonly Effect[];
+  readonly state: StateView;
+  /** Properties this step violates, with what went wrong. */
+  readonly violations: readonly { readonly property: PropertyId; readonly reason: string }[];
+  /** True for the steps of a liveness counterexample's repeating cycle. */
+  readonly inCycle?: boolean;
+}
+
+export interface ReplayReport {
+  readonly initial: StateView;
+  readonly steps: readonly ReplayStep[];
+  readonly final: StateView;
+  /** The first step (1-based) that violates a property, if any. */
+  readonly firstViolation: number | null;
+}
+
+export function viewOf(state: SystemState): StateView {
+  const c = state.context;
+  return { level: levelOf(state), hypervisor: state.value.hypervisor, proposal: c.proposal, missedHeartbeats: c.missedHeartbeats, pendingActuators: c.pendingActuators, ports: c.outputs.ports, modelCores: c.outputs.modelCores };
+}
+
+/** Replays `events` (then `cycle`, once, if given) from the initial state. */
+export function replay(policy: Policy, events: readonly GuillotineEvent[], options: { engine?: EngineName; cycle?: readonly GuillotineEvent[] } = {}): ReplayReport {
+  const engine = ENGINES[options.engine ?? 'xstate'](policy);
+  let current: CheckState = { machine: engine.initial(), history: INITIAL_HISTORY };
+  const initial = viewOf(current.machine);
+  const steps: ReplayStep[] = [];
+  let firstViolation: number | null = null;
+  const all = [...events.map((e) => ({ e, inCycle: false })), ...(options.cycle ?? []).map((e) => ({ e, inCycle: true }))];
+  for (const { e, inCycle } of all) {
+    const step = engine.step(current.machine, e);
+    const after: CheckState = { machine: step.state, history: advanceHistory(policy, current, e, step) };
+    const violations: { property: PropertyId; reason: string }[] = [];
+    for (const p of PROPERTIES) {
+      let verdict: true | string = true;
+      if (p.check.on === 'transition' && step.accepted) verdict = p.check.verdict({ policy, before: current, event: e, after });
+      else if (p.check.on === 'state') verdict = p.check.verdict(after, policy);
+      if (verdict !== true) violations.push({ property: p.id, reason: verdict });
+    }
+    if (violations.length > 0 && firstViolation === null) firstViolation = steps.length + 1;
+    const rejection = step.effects.find((x) => x.kind === 'reject');
+    steps.push({
+      event: e,
+      accepted: step.accepted,
+      ...(rejection && rejection.kind === 'reject' ? { reason: rejection.reason } : {}),
+      level: levelOf(step.state),
+      effects: step.effects.filter((x) => x.kind !== 'reject'),
+      state: viewOf(step.state),
+      violations,
+      ...(inCycle ? { inCycle } : {}),
+    });
+    current = after;
+  }
+  return { initial, steps, final: viewOf(current.machine), firstViolation };
+}

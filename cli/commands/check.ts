@@ -1,0 +1,86 @@
+/**
+ * `guillotine check [--policy FILE] [--json] [--traces DIR]`: every safety property of
+ * GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option } from 'commander';
+import { allHold, checkPolicy, type CheckReport, type PropertyReport } from '../../checker/index.ts';
+import { replay } from '../../checker/replay.ts';
+import { describeEvent, encodePath } from '../../spec/events.ts';
+import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
+import { checkingProgress } from '../progress.ts';
+import { count, table } from '../table.ts';
+
+export const registerCheck: RegisterCommand = (program, io, exit) => {
+  program
+    .command('check')
+    .description('prove or refute every safety property of GUILLOTINE.md §4 for a policy, by exhaustive exploration of its statechart')
+    .addOption(policyOption())
+    .addOption(jsonOption())
+    .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))
+    .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['compiled', 'xstate']).default('compiled'))
+    .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
+    .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
+    .addOption(new Option('--max-states <n>', 'stop after this many states (properties not yet refuted become "unknown")'))
+    .action(
+      action(exit, (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string }) => {
+        const policy = policyFrom(opts.policy);
+        const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
+        const progress = checkingProgress(io);
+        const report = checkPolicy(policy, { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report });
+        progress.done();
+        if (opts.traces !== undefined) writeTraces(opts.traces, report);
+        if (opts.json) printJson(io, report);
+        else printReport(io, report, opts.policy ?? '(embedded default)');
+        return allHold(report) ? 0 : 1;
+      }),
+    );
+};
+
+/** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
+function writeTraces(dir: string, report: CheckReport) {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new BadInput(`--traces: cannot create directory ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  for (const p of report.properties) {
+    if (!p.trace) continue;
+    const file = { property: p.id, policy: report.policy, events: p.trace.events, ...(p.trace.cycle ? { cycle: p.trace.cycle } : {}) };
+    writeFileSync(join(dir, `${p.id}.trace.json`), JSON.stringify(file, null, 2) + '\n');
+  }
+}
+
+function printReport(io: Output, r: CheckReport, source: string) {
+  const q = r.policy.quorum;
+  io.out(`Policy ${source}: ${r.policy.admins.length} admins, escalate ${q.escalate}, de-escalate ${q.deescalate}, timeout ${q.timeoutSeconds}s (${q.onTimeout}), irreversible: ${r.policy.irreversible.join(', ') || 'none'}\n`);
+  io.out(
+    `${r.complete ? 'Explored every reachable state' : 'Stopped early (--max-states)'}: ${count(r.states)} states${r.symmetry ? ' (one per renaming of admins)' : ''}, ${count(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)}s\n\n`,
+  );
+  io.out(table(['property', 'kind', 'result', 'counterexample'], r.properties.map((p) => [p.id, p.kind, p.status.toUpperCase(), summary(p)])));
+  const unwitnessed = r.vacuity.filter((v) => v.status === 'unwitnessed');
+  io.out(`Vacuity guards: ${r.vacuity.length - unwitnessed.length} of ${r.vacuity.length} witnessed${unwitnessed.map((v) => `\n  warning: ${v.property} may hold vacuously: never "${v.guard}"`).join('')}\n`);
+  if (r.findings) {
+    io.out('\nFindings (fewest admins, with timeouts and fail-safes allowed):\n');
+    io.out(table(['level', 'to reach it', 'to leave it'], r.findings.levels.map((f) => [f.level, f.fewestToReach ?? 'never', f.fewestToLeave ?? 'never'])));
+    for (const note of r.findings.notes) io.out(`  ! ${note}\n`);
+  }
+  for (const p of r.properties) {
+    if (p.status !== 'fail') continue;
+    io.out(`\n${p.id} FAILS: ${p.reason}\n`);
+    if (p.witness) io.out(`  witness: ${JSON.stringify(p.witness)}\n`);
+    if (p.trace) {
+      const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle });
+      const rows = replayed.steps.map((s, i) => [i + 1 + (s.inCycle ? ' ↻' : ''), describeEvent(s.event), s.accepted ? 'accepted' : `rejected: ${s.reason}`, s.level, s.violations.find((v) => v.property === p.id) ? '✗ ' + p.id : '']);
+      io.out(table(['step', 'event', 'outcome', 'level after', ''], rows));
+      io.out(`  replay: guillotine replay --path '${encodePath(p.trace.events)}'${p.trace.cycle ? ` (then repeat: ${encodePath(p.trace.cycle)})` : ''}\n`);
+    }
+  }
+}
+
+function summary(p: PropertyReport): string {
+  if (p.status !== 'fail') return '';
+  if (p.trace) return `${p.trace.events.length} step(s)${p.trace.cycle ? ` + cycle of ${p.trace.cycle.length}` : ''}`;
+  return 'policy arithmetic';
+}

@@ -1,0 +1,63 @@
+/**
+ * `guillotine replay TRACE.json [--policy FILE] [--json]` (or `--path 'propose:a1:severed,…'`):
+ * runs a trace through the statechart under XState, printing each event, whether it was accepted
+ * (with the reason when rejected), the state after it and any property it violates.
+ */
+import { Option } from 'commander';
+import { replay, type ReplayReport } from '../../checker/replay.ts';
+import { decodePath, describeEvent, type GuillotineEvent } from '../../spec/events.ts';
+import { loadTraceFile } from '../../spec/trace.ts';
+import type { Policy } from '../../spec/policy.ts';
+import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
+import { table } from '../table.ts';
+
+export const registerReplay: RegisterCommand = (program, io, exit) => {
+  program
+    .command('replay')
+    .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a safety property')
+    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}')
+    .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
+    .addOption(policyOption())
+    .addOption(jsonOption())
+    .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'compiled']).default('xstate'))
+    .action(
+      action(exit, (file: string | undefined, opts: { path?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled' }) => {
+        let events: readonly GuillotineEvent[];
+        let cycle: readonly GuillotineEvent[] | undefined;
+        let tracePolicy: Policy | undefined;
+        if ((file === undefined) === (opts.path === undefined)) throw new BadInput('replay takes either a trace file or --path, not both and not neither (see guillotine replay --help)');
+        if (opts.path !== undefined) {
+          const decoded = decodePath(opts.path);
+          if (!decoded.ok) throw new BadInput(`--path: ${decoded.message}`);
+          events = decoded.events;
+        } else {
+          const loaded = loadTraceFile(file!);
+          if (!loaded.ok) throw new BadInput(`bad trace: ${loaded.problems.map((p) => (p.path === '(file)' ? p.message : `${p.path}: ${p.message}`)).join('; ')}`);
+          ({ events, cycle } = loaded.trace);
+          tracePolicy = loaded.trace.policy;
+        }
+        // --policy wins over the trace's own policy, which wins over the default.
+        const policy = opts.policy !== undefined || tracePolicy === undefined ? policyFrom(opts.policy) : tracePolicy;
+        const report = replay(policy, events, { engine: opts.engine, cycle });
+        if (opts.json) printJson(io, report);
+        else print(io, report);
+        return report.firstViolation === null ? 0 : 1;
+      }),
+    );
+};
+
+function print(io: Output, r: ReplayReport) {
+  io.out(`initial: ${r.initial.level}, hypervisor ${r.initial.hypervisor}\n`);
+  const rows = r.steps.map((s, i) => [
+    `${i + 1}${s.inCycle ? ' ↻' : ''}`,
+    describeEvent(s.event),
+    s.accepted ? 'accepted' : `rejected: ${s.reason}`,
+    s.level,
+    s.state.proposal ? `${s.state.proposal.from}→${s.state.proposal.to} [${s.state.proposal.approvals.join(' ')}]` : '-',
+    [...s.effects.map((e) => (e.kind === 'level' ? `${e.from}→${e.to} (${e.cause})` : e.kind === 'alert' ? `ALERT ${e.text}` : e.kind === 'note' ? e.text : '')), ...s.violations.map((v) => `✗ ${v.property}: ${v.reason}`)].filter(Boolean).join('; '),
+  ]);
+  io.out(table(['step', 'event', 'outcome', 'level', 'proposal', 'effects'], rows));
+  const f = r.final;
+  io.out(`final: ${f.level}, hypervisor ${f.hypervisor}, ports ${f.ports}, model cores ${f.modelCores}${f.pendingActuators.length ? `, awaiting confirmation: ${f.pendingActuators.join(', ')}` : ''}\n`);
+  if (r.firstViolation !== null) io.out(`step ${r.firstViolation} violates a safety property\n`);
+}

@@ -1,0 +1,86 @@
+/**
+ * Trace files (GUILLOTINE.md §7): `{"policy": <policy object or path>?, "events": [...]}`, plus
+ * what `guillotine check` adds to a counterexample it writes — the property it refutes and, for a
+ * liveness failure, the cycle that repeats forever. Validated like a policy: every problem names
+ * its key path.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { EventSchema, eventExample, EVENT_TYPES, type EventType, type GuillotineEvent } from './events.ts';
+import { formatPath, parsePolicy, type Policy, type PolicyProblem } from './policy.ts';
+import { loadPolicyFile } from './loadPolicy.ts';
+
+const TraceSchema = z.strictObject(
+  {
+    $schema: z.string().optional(),
+    policy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    property: z.string().optional(),
+    seed: z.number().int().optional(),
+    events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),
+    cycle: z.array(z.unknown()).optional(),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
+);
+
+export interface Trace {
+  /** The trace's own policy, when it names one. */
+  readonly policy?: Policy;
+  readonly property?: string;
+  readonly seed?: number;
+  readonly events: readonly GuillotineEvent[];
+  readonly cycle?: readonly GuillotineEvent[];
+}
+
+export type TraceResult = { readonly ok: true; readonly trace: Trace } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
+
+function parseEvents(list: readonly unknown[], key: string, problems: PolicyProblem[]): GuillotineEvent[] {
+  const events: GuillotineEvent[] = [];
+  list.forEach((raw, i) => {
+    const parsed = EventSchema.safeParse(raw);
+    if (parsed.success) events.push(parsed.data as GuillotineEvent);
+    else {
+      const type = (raw as { type?: unknown } | null)?.type;
+      const known = typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
+      const hint = known ? `expected ${eventExample(type as EventType)}` : `unknown event type ${JSON.stringify(type)}; allowed: ${EVENT_TYPES.join(', ')}`;
+      problems.push({ path: `${key}[${i}]`, message: hint });
+    }
+  });
+  return events;
+}
+
+/** Validates parsed JSON as a trace; a `policy` given as a path is read relative to `baseDir`. */
+export function parseTrace(input: unknown, baseDir = '.'): TraceResult {
+  const shape = TraceSchema.safeParse(input);
+  if (!shape.success) return { ok: false, problems: shape.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  const problems: PolicyProblem[] = [];
+  const events = parseEvents(shape.data.events, 'events', problems);
+  const cycle = shape.data.cycle && parseEvents(shape.data.cycle, 'cycle', problems);
+  let policy: Policy | undefined;
+  const raw = shape.data.policy;
+  if (raw !== undefined) {
+    const result = typeof raw === 'string' ? loadPolicyFile(resolve(baseDir, raw)) : parsePolicy(raw);
+    if (result.ok) policy = result.policy;
+    else problems.push(...result.problems.map((p) => ({ path: p.path === '(file)' ? 'policy' : `policy.${p.path}`, message: p.message })));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, trace: { policy, property: shape.data.property, seed: shape.data.seed, events, ...(cycle ? { cycle } : {}) } };
+}
+
+/** Reads and validates a trace file. */
+export function loadTraceFile(path: string): TraceResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : String(code)}` }] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(file)', message: `trace file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}` }] };
+  }
+  return parseTrace(json, dirname(path));
+}
