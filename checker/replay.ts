@@ -9,7 +9,7 @@ import type { Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import { ENGINES, levelOf, type EngineName, type SystemState } from '../machines/engine.ts';
-import type { Effect } from '../machines/guillotine.ts';
+import type { Effect, MachineImplementations } from '../machines/guillotine.ts';
 import type { Proposal } from '../machines/protocol.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
@@ -53,8 +53,12 @@ export function viewOf(state: SystemState): StateView {
 }
 
 /** Replays `events` (then `cycle`, once, if given) from the initial state. */
-export function replay(policy: Policy, events: readonly GuillotineEvent[], options: { engine?: EngineName; cycle?: readonly GuillotineEvent[] } = {}): ReplayReport {
-  const engine = ENGINES[options.engine ?? 'xstate'](policy);
+export function replay(
+  policy: Policy,
+  events: readonly GuillotineEvent[],
+  options: { engine?: EngineName; cycle?: readonly GuillotineEvent[]; implementations?: MachineImplementations } = {},
+): ReplayReport {
+  const engine = ENGINES[options.engine ?? 'xstate'](policy, options.implementations);
   let current: CheckState = { machine: engine.initial(), history: INITIAL_HISTORY };
   const initial = viewOf(current.machine);
   const steps: ReplayStep[] = [];

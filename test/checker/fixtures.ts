@@ -1,0 +1,78 @@
+/**
+ * Tiny canonical models for testing the checker itself (after Stateright's examples): their
+ * state spaces are small enough to count by hand.
+ */
+import { Property, type Model } from '../../checker/model.ts';
+
+/** A clock that flips between 0 and 1: two states, two transitions. */
+export function binaryClock(): Model<number, 'flip'> {
+  return {
+    initialStates: () => [0],
+    actions: () => ['flip'],
+    next: (s) => ({ state: 1 - s, enabled: true }),
+    key: String,
+    actionName: (a) => a,
+    properties: [Property.always('in range', (s) => (s === 0 || s === 1 ? true : `clock at ${s}`)), Property.sometimes('reaches 1', (s) => s === 1)],
+  };
+}
+
+type Jugs = { readonly small: number; readonly big: number };
+type Pour = 'fill small' | 'fill big' | 'empty small' | 'empty big' | 'small into big' | 'big into small';
+const POURS: readonly Pour[] = ['fill small', 'fill big', 'empty small', 'empty big', 'small into big', 'big into small'];
+
+/**
+ * Die Hard's water jugs (3 and 5 gallons). 16 reachable states; the shortest way to measure
+ * 4 gallons takes 6 pours — a classic check that exploration is breadth-first.
+ */
+export function dieHard(): Model<Jugs, Pour> {
+  return {
+    initialStates: () => [{ small: 0, big: 0 }],
+    actions: () => POURS,
+    next(s, a) {
+      let { small, big } = s;
+      switch (a) {
+        case 'fill small': small = 3; break;
+        case 'fill big': big = 5; break;
+        case 'empty small': small = 0; break;
+        case 'empty big': big = 0; break;
+        case 'small into big': { const n = Math.min(small, 5 - big); small -= n; big += n; break; }
+        case 'big into small': { const n = Math.min(big, 3 - small); big -= n; small += n; break; }
+      }
+      return { state: { small, big }, enabled: true };
+    },
+    key: (s) => `${s.small},${s.big}`,
+    actionName: (a) => a,
+    properties: [Property.always('never 4 gallons', (s) => (s.big !== 4 ? true : 'the big jug holds 4 gallons')), Property.sometimes('big jug full', (s) => s.big === 5)],
+  };
+}
+
+/** A counter 0..limit that stops at `limit`: a deadlock there unless `wrap`. */
+export function counter(limit: number, wrap: boolean): Model<number, 'inc'> {
+  return {
+    initialStates: () => [0],
+    actions: () => ['inc'],
+    next: (s) => (s < limit ? { state: s + 1, enabled: true } : wrap ? { state: 0, enabled: true } : { state: s, enabled: false }),
+    key: String,
+    actionName: (a) => a,
+    properties: [Property.progress('no deadlock')],
+  };
+}
+
+/**
+ * A request that is granted by `grant`, while `idle` loops forever. Under weak fairness `grant`
+ * must be taken when it stays enabled, so "eventually granted" holds; when `grant` is only
+ * enabled every other step (`flaky`), a fair run may dodge it forever.
+ */
+export function request(flaky: boolean): Model<{ granted: boolean; tick: number }, 'grant' | 'idle'> {
+  return {
+    initialStates: () => [{ granted: false, tick: 0 }],
+    actions: () => ['grant', 'idle'],
+    next(s, a) {
+      if (a === 'grant') return !s.granted && (!flaky || s.tick === 0) ? { state: { granted: true, tick: s.tick }, enabled: true } : { state: s, enabled: false };
+      return { state: { granted: s.granted, tick: 1 - s.tick }, enabled: true };
+    },
+    key: (s) => `${s.granted}/${s.tick}`,
+    actionName: (a) => a,
+    properties: [Property.eventually('eventually granted', (s) => s.granted)],
+  };
+}
