@@ -98,7 +98,12 @@ export function decodePath(text: string): DecodeResult {
       return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: ${type} takes ${fields.length === 0 ? 'no fields' : fields.join(' and ')} (for example ${encodeEvent(EventSchema.parse(JSON.parse(eventExample(type as EventType))) as GuillotineEvent)})` };
     }
     const parsed = EventSchema.safeParse(Object.fromEntries([['type', type], ...fields.map((f, j) => [f, args[j]])]));
-    if (!parsed.success) return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    if (!parsed.success) {
+      // Name the field that is wrong (`target`, `level`, `actuator`), not only what zod expected.
+      const issue = parsed.error.issues[0];
+      const field = issue && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+      return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: ${field}${issue?.message ?? 'invalid'}` };
+    }
     events.push(parsed.data as GuillotineEvent);
   }
   return { ok: true, events };

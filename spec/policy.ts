@@ -24,6 +24,7 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
@@ -119,6 +120,8 @@ export const PolicySchema = closed({
     } else seen.set(admin.id, i);
   });
   const n = policy.admins.length;
+  // With no admins the list itself is the problem (already reported); "from 1 to 0" would only confuse.
+  if (n === 0) return;
   for (const key of ['escalate', 'deescalate'] as const) {
     if (policy.quorum[key] > n) {
       ctx.addIssue({ code: 'custom', path: ['quorum', key], message: `${policy.quorum[key]} is larger than the number of admins (${n}); allowed: an integer from 1 to ${n}` });
