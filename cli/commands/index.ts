@@ -2,5 +2,8 @@
 import type { RegisterCommand } from '../command.ts';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
+import { registerViz } from './viz.ts';
+import { registerReport } from './report.ts';
+import { registerGenTests } from './gen-tests.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerReplay];
+export const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerReplay, registerViz, registerReport, registerGenTests];

@@ -1,0 +1,225 @@
+// The review page's script: a thin client. Everything it shows about the protocol (the picture,
+// the capability rows, each replayed frame with its effects and violations, the sections) was
+// computed by the workbench's library on the server or at report-build time; this file only
+// routes on the URL hash, toggles classes on the SVG and fills the side panel.
+// Plain ES2020, no dependencies, no network access except `/api/*` on the page's own origin.
+(() => {
+  'use strict';
+  const data = JSON.parse(document.getElementById('review-data').textContent);
+  const live = data.mode === 'server';
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
+    return node;
+  };
+  const svg = $('svg.statechart');
+
+  // ------------------------------------------------------------------ zoom
+  let zoom = 1;
+  function setZoom(z) {
+    zoom = Math.max(0.2, Math.min(2, z));
+    svg.setAttribute('width', String(Math.round(data.width * zoom)));
+    svg.setAttribute('height', String(Math.round(data.height * zoom)));
+    $('#zoom-level').textContent = `${Math.round(zoom * 100)}%`;
+  }
+  $('#zoom-in').addEventListener('click', () => setZoom(zoom * 1.25));
+  $('#zoom-out').addEventListener('click', () => setZoom(zoom / 1.25));
+  $('#zoom-fit').addEventListener('click', () => setZoom(($('#canvas').clientWidth - 8) / data.width));
+  $('#zoom-one').addEventListener('click', () => setZoom(1));
+  // Open at a scale where the whole height of the picture fits, but never below 60% (legibility).
+  setZoom(Math.max(0.6, Math.min(1, ($('#canvas').clientHeight - 8) / data.height)));
+
+  // ------------------------------------------------------------------ levels
+  const levelPanel = $('#level-panel');
+  function showLevel(name) {
+    const row = data.levels.find((l) => l.level === name);
+    if (!row) return;
+    $$('.state.selected', svg).forEach((g) => g.classList.remove('selected'));
+    $(`[data-level="${name}"]`, svg)?.classList.add('selected');
+    levelPanel.replaceChildren(
+      el('h3', {}, `Level ${row.index}: ${row.level}`, row.irreversible ? el('span', { class: 'badge irreversible' }, 'irreversible') : null),
+      el('table', { class: 'kv', id: 'capabilities', 'data-level': row.level },
+        el('tbody', {}, row.described.map((c) => el('tr', { 'data-capability': c.key }, el('th', {}, c.label), el('td', {}, c.value))))),
+      el('p', { class: 'muted' }, 'Kill switches at this level: ', Object.entries(row.actuators).map(([a, p]) => `${a} ${p}`).join(', '), '.'),
+    );
+    levelPanel.hidden = false;
+  }
+  svg.addEventListener('click', (e) => {
+    const g = e.target.closest('[data-level]');
+    if (g) showLevel(g.getAttribute('data-level'));
+  });
+  svg.addEventListener('keydown', (e) => {
+    const g = e.target.closest('[data-level]');
+    if (g && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); showLevel(g.getAttribute('data-level')); }
+  });
+  $$('#level-strip button').forEach((b) => b.addEventListener('click', () => showLevel(b.dataset.level)));
+
+  // ------------------------------------------------------------------ traces
+  let trace = null;
+  let frame = 0;
+  const traceBox = $('#trace');
+
+  function parseHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const step = params.get('step');
+    return { path: params.get('path'), cycle: params.get('cycle') || '', step: step === null ? null : Number(step) };
+  }
+
+  async function fetchTrace(path, cycle) {
+    if (live) {
+      const q = new URLSearchParams({ path });
+      if (cycle) q.set('cycle', cycle);
+      const res = await fetch(`/api/trace?${q}`);
+      return res.json();
+    }
+    const key = cycle ? `${path}|${cycle}` : path;
+    return data.traces[key] ?? { ok: false, message: `this report carries the replays of its own counterexamples only; to replay another path run: guillotine viz${data.policyArg} and open #path=${path}` };
+  }
+
+  async function route() {
+    const { path, cycle, step } = parseHash();
+    if (path === null) { trace = null; renderTrace(); return; }
+    $('#path-input').value = cycle ? `${path} ↻ ${cycle}` : path;
+    if (!trace || trace.path !== path || (trace.cycle ?? '') !== cycle) {
+      traceBox.setAttribute('aria-busy', 'true');
+      trace = await fetchTrace(path, cycle);
+      traceBox.removeAttribute('aria-busy');
+    }
+    if (!trace.ok) { renderTrace(); return; }
+    const last = trace.frames.length - 1;
+    frame = step === null ? last : Math.max(0, Math.min(last, step));
+    renderTrace();
+  }
+
+  function go(to) {
+    if (!trace || !trace.ok) return;
+    frame = Math.max(0, Math.min(trace.frames.length - 1, to));
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    params.set('step', String(frame));
+    history.replaceState(null, '', `#${params.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',')}`);
+    renderTrace();
+  }
+
+  function effectText(x) {
+    switch (x.kind) {
+      case 'level': return `level ${x.from} → ${x.to} (cause: ${x.cause})`;
+      case 'reject': return `rejected: ${x.reason}`;
+      case 'alert': return `ALERT: ${x.text}`;
+      default: return x.text;
+    }
+  }
+
+  function highlight(f, prev) {
+    $$('.active', svg).forEach((n) => n.classList.remove('active'));
+    $$('.taken', svg).forEach((n) => n.classList.remove('taken'));
+    if (!f) return;
+    for (const id of f.active) $(`[data-state="${CSS.escape(id)}"]`, svg)?.classList.add('active');
+    if (!prev) return;
+    // The edges this step moved along: in each region it changed, from the old state to the new.
+    f.changed.forEach((region) => {
+      const from = prev.active.find((a) => a.startsWith(region + '.'));
+      const to = f.active.find((a) => a.startsWith(region + '.'));
+      $$(`path.edge[data-source="${CSS.escape(from)}"][data-target="${CSS.escape(to)}"]`, svg).forEach((p) => {
+        p.classList.add('taken');
+        $(`.edge-label[data-transition="${CSS.escape(p.dataset.transition)}"]`, svg)?.classList.add('taken');
+      });
+    });
+  }
+
+  function renderTrace() {
+    const controls = $('#trace-controls');
+    if (!trace) {
+      traceBox.replaceChildren(el('p', { class: 'muted' }, 'No trace loaded. Enter a path above (for example ', el('code', {}, 'propose:a1:severed,approve:a2,approve:a3'), '), load a trace file with --trace, or follow a counterexample link below.'));
+      controls.hidden = true;
+      highlight(null);
+      return;
+    }
+    if (!trace.ok) {
+      traceBox.replaceChildren(el('p', { class: 'error', role: 'alert' }, trace.message));
+      controls.hidden = true;
+      highlight(null);
+      return;
+    }
+    controls.hidden = false;
+    const f = trace.frames[frame];
+    const prev = frame > 0 ? trace.frames[frame - 1] : null;
+    highlight(f, prev);
+    $('#step-counter').textContent = `step ${frame} of ${trace.frames.length - 1}`;
+    $('#first').disabled = $('#prev').disabled = frame === 0;
+    $('#last').disabled = $('#next').disabled = frame === trace.frames.length - 1;
+    if (trace.firstViolation !== null) $('#to-violation').hidden = false; else $('#to-violation').hidden = true;
+
+    const ctx = f.state.context;
+    const p = ctx.proposal;
+    const current = el('div', { id: 'frame', 'data-step': frame, 'data-level': f.level, 'data-accepted': f.accepted },
+      f.event === null
+        ? el('p', { class: 'event' }, el('strong', {}, 'initial state'))
+        : el('p', { class: 'event' }, el('strong', {}, `${frame}. ${f.event.label}`), ' ', el('code', {}, f.event.encoded), f.inCycle ? el('span', { class: 'badge' }, '↻ cycle') : null,
+            f.accepted ? el('span', { class: 'badge accepted' }, 'accepted') : el('span', { class: 'badge rejected' }, 'rejected')),
+      f.effects.length ? el('ul', { class: 'effects' }, f.effects.map((x) => el('li', { class: `effect-${x.kind}` }, effectText(x)))) : null,
+      f.violations.length ? el('ul', { class: 'violations', role: 'alert' }, f.violations.map((v) => el('li', {}, el('strong', {}, `✗ ${v.property}`), `: ${v.reason}`))) : null,
+      el('h4', {}, 'State after this step'),
+      el('table', { class: 'kv', id: 'state-after' }, el('tbody', {},
+        f.active.map((id) => {
+          const [region, name] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+          return el('tr', { class: f.changed.includes(region) ? 'changed' : '', 'data-region': region }, el('th', {}, region), el('td', {}, name));
+        }),
+        el('tr', { 'data-field': 'proposal' }, el('th', {}, 'open proposal'), el('td', {}, p === null ? 'none open' : `${p.from} → ${p.to}: ${p.approvals.length} of ${f.quorum} approvals (${p.approvals.join(', ')})`)),
+        el('tr', {}, el('th', {}, 'missed heartbeats'), el('td', {}, String(ctx.missedHeartbeats))),
+        el('tr', {}, el('th', {}, 'awaiting confirmation'), el('td', {}, ctx.pendingActuators.join(', ') || 'none')),
+        el('tr', {}, el('th', {}, 'outputs'), el('td', {}, `model cores ${ctx.outputs.modelCores}, ports ${ctx.outputs.ports}, relay ${ctx.outputs.networkRelay}, power ${ctx.outputs.modelPower}`)),
+      )),
+    );
+    const list = el('ol', { class: 'steps', start: '0' }, trace.frames.map((g, i) =>
+      el('li', { class: [i === frame ? 'current' : '', g.accepted ? '' : 'rejected', g.violations.length ? 'violating' : '', g.inCycle ? 'cycle' : ''].join(' '), 'data-step': i },
+        el('button', { type: 'button', onclick: () => go(i) }, g.event === null ? 'initial' : g.event.label, g.accepted ? '' : ` — rejected: ${g.effects.find((x) => x.kind === 'reject')?.reason ?? ''}`, g.violations.length ? ` ✗ ${g.violations.map((v) => v.property).join(', ')}` : ''))));
+    traceBox.replaceChildren(current, el('h4', {}, `All steps (${trace.rejected} rejected)`), list);
+    list.querySelector('.current')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  $('#first').addEventListener('click', () => go(0));
+  $('#prev').addEventListener('click', () => go(frame - 1));
+  $('#next').addEventListener('click', () => go(frame + 1));
+  $('#last').addEventListener('click', () => go(Infinity));
+  $('#to-violation').addEventListener('click', () => trace && trace.firstViolation !== null && go(trace.firstViolation));
+  document.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    const keys = { ArrowRight: () => go(frame + 1), ArrowLeft: () => go(frame - 1), Home: () => go(0), End: () => go(Infinity), j: () => go(frame + 1), k: () => go(frame - 1) };
+    const f = keys[e.key];
+    if (f && trace && trace.ok) { e.preventDefault(); f(); }
+  });
+  $('#path-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const [path, cycle] = $('#path-input').value.split('↻').map((s) => s.trim().replace(/\s+/g, ''));
+    location.hash = `path=${path}${cycle ? `&cycle=${cycle}` : ''}`;
+  });
+  window.addEventListener('hashchange', () => { route(); });
+
+  // ------------------------------------------------------------------ sections
+  function renderSections(sections) {
+    $('#sections').replaceChildren(...sections.map((s) => {
+      const box = el('section', { class: `report-section ${s.status}`, id: `section-${s.id}`, 'data-status': s.status }, el('h2', {}, s.title));
+      if (s.status === 'ready') { const body = el('div', { class: 'section-body' }); body.innerHTML = s.html; box.append(body); }
+      else box.append(el('p', { class: 'unavailable' }, `Not available in this build: ${s.reason}`));
+      return box;
+    }));
+  }
+  if (live) {
+    $('#sections').replaceChildren(el('p', { class: 'muted', id: 'sections-loading' }, 'Checking the policy and running the experiments…'));
+    fetch('/api/sections').then((r) => r.json()).then(renderSections, (err) => {
+      $('#sections').replaceChildren(el('p', { class: 'error' }, `could not load the sections: ${err}`));
+    });
+  } else renderSections(data.sections);
+
+  if (!location.hash && data.initialHash) history.replaceState(null, '', data.initialHash);
+  route();
+  document.body.dataset.ready = 'true';
+})();

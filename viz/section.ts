@@ -1,0 +1,38 @@
+/**
+ * A section of the review page below the statechart (check results, proofs, coverage, soak
+ * plots): server-rendered HTML plus the traces it links to, so a report can embed their replays.
+ */
+
+/** A link to a replay: the URL hash `#path=…&cycle=…&step=…` the page routes on. */
+export interface TraceLink {
+  readonly path: string;
+  readonly cycle: string | null;
+  /** The frame to open at (a counterexample opens at its violating step). */
+  readonly step: number | null;
+}
+
+export type Section =
+  | {
+      readonly id: string;
+      readonly title: string;
+      readonly status: 'ready';
+      readonly html: string;
+      readonly traces: readonly TraceLink[];
+      /** For a section that judges the design (check, proofs): whether everything holds; null otherwise. */
+      readonly holds: boolean | null;
+    }
+  /** The library entry point this section reads is not in this build, or it failed: said plainly, never faked. */
+  | { readonly id: string; readonly title: string; readonly status: 'unavailable'; readonly reason: string };
+
+/** The URL hash of a trace link. Components are URI-encoded; `decodeURIComponent` reverses them. */
+export function traceHash(link: TraceLink): string {
+  const parts = [`path=${encodeURIComponent(link.path)}`];
+  if (link.cycle !== null) parts.push(`cycle=${encodeURIComponent(link.cycle)}`);
+  if (link.step !== null) parts.push(`step=${link.step}`);
+  return '#' + parts.join('&');
+}
+
+/** The key under which a report embeds the replay of a path (and cycle). */
+export function traceKey(path: string, cycle: string | null): string {
+  return cycle === null || cycle === '' ? path : `${path}|${cycle}`;
+}
