@@ -1,0 +1,128 @@
+/**
+ * `guillotine gen-tests [--policy FILE] [--coverage state|transition|path] [--depth K] [--out DIR]
+ * [--json] [--run] [--target NAME]`: a mocha suite generated from the statechart alone that exercises
+ * every reachable transition (or state, or bounded path) against an implementation, with a coverage
+ * report. Exit 0: generated (and, with --run, passed); 1: a target left uncovered or --run failed;
+ * 2: bad input.
+ */
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import { generateTests, DEFAULT_PATH_DEPTH, CRITERIA, type Criterion, type CoverageReport } from '../../testgen/index.ts';
+import { writeSuite, RUNNER_FILE } from '../../testgen/writeSuite.ts';
+import { defaultTarget, loadSystemUnderTest } from '../../testgen/target.ts';
+import { runSuite, type SuiteOutcome } from '../../testgen/runSuite.ts';
+import { adminIds } from '../../spec/policy.ts';
+import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { count, table } from '../table.ts';
+
+const DEFAULT_OUT = 'reports/gen-tests';
+
+interface Options {
+  policy?: string;
+  json?: boolean;
+  coverage: string;
+  depth?: string;
+  out: string;
+  admins: string;
+  run?: boolean;
+  target?: string;
+}
+
+export const registerGenTests: RegisterCommand = (program, io, exit) => {
+  program
+    .command('gen-tests')
+    .description('generate a mocha suite from the statechart that exercises every reachable transition against an implementation, with a coverage report')
+    .addOption(policyOption())
+    .addOption(new Option('--coverage <criterion>', 'state | transition (every (state, event) pair, accepted or rejected) | path (every simple path up to --depth)').default('transition'))
+    .addOption(new Option('--depth <k>', `path coverage: the longest path (default ${DEFAULT_PATH_DEPTH}); state/transition coverage: explore only this deep (default: everything)`))
+    .addOption(new Option('--out <dir>', 'where to write suite.json, the mocha runner and coverage.json').default(DEFAULT_OUT))
+    .addOption(new Option('--admins <which>', 'representative: one admin per class the protocol cannot tell apart (complete, see testgen/alphabet.ts); every: all admins').default('representative'))
+    .addOption(new Option('--run', 'also run the generated suite now, in process, against --target'))
+    .addOption(new Option('--target <name>', 'implementation for --run: simulator | reference | <module>#<export> (default: simulator once it exists)'))
+    .addOption(jsonOption())
+    .action(action(exit, (opts: Options) => genTests(io, opts)));
+};
+
+async function genTests(io: Output, opts: Options): Promise<ExitCode> {
+  const criterion = parseCriterion(opts.coverage);
+  if (opts.admins !== 'representative' && opts.admins !== 'every') throw new BadInput(`--admins takes representative or every, got ${JSON.stringify(opts.admins)}`);
+  const depth = integerOption('--depth', opts.depth, 1, 1000) ?? null;
+  if (opts.out.trim() === '') throw new BadInput('--out needs a directory');
+  const policy = policyFrom(opts.policy);
+  const result = generateTests(policy, { criterion, depth, admins: opts.admins });
+  if (result.kind === 'limit') throw new BadInput(result.message);
+  const { suite, report } = result;
+  let files: readonly string[];
+  try {
+    files = writeSuite(opts.out, suite, report);
+  } catch (error) {
+    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let outcome: SuiteOutcome | null = null;
+  const target = opts.target ?? defaultTarget();
+  if (opts.run) {
+    let sut;
+    try {
+      sut = await loadSystemUnderTest(target);
+    } catch (error) {
+      throw new BadInput(`--target ${target}: ${(error as Error).message}`);
+    }
+    outcome = await runSuite(suite, sut);
+  }
+  const complete = report.criterion !== 'transition' || report.covered === report.transitions;
+  if (opts.json) printJson(io, outcome === null ? report : { ...report, run: { target, ...outcome } });
+  else printReport(io, report, opts, files, outcome, target, adminIds(policy));
+  return complete && (outcome === null || outcome.kind === 'passed') ? 0 : 1;
+}
+
+function parseCriterion(raw: string): Criterion {
+  if ((CRITERIA as readonly string[]).includes(raw)) return raw as Criterion;
+  throw new BadInput(`--coverage takes ${CRITERIA.join(', ')}, got ${JSON.stringify(raw)}`);
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(part === whole ? 0 : 1)}%`;
+}
+
+function printReport(io: Output, r: CoverageReport, opts: Options, files: readonly string[], outcome: SuiteOutcome | null, target: string, admins: readonly string[]) {
+  const who =
+    r.admins === 'representative'
+      ? `representative admins (${admins.length} admins; in each state one admin who approved the open proposal and one who did not stand for all, plus an outsider)`
+      : `all ${admins.length} admins and an outsider`;
+  io.out(`Generated ${r.criterion} coverage tests for policy ${opts.policy ?? '(embedded default)'}${r.depth === null ? '' : `, depth ${r.depth}`}, over ${who}\n\n`);
+  io.out(
+    table(
+      ['', 'generated', `baseline (${r.baseline.source})`],
+      [
+        ['reachable states', count(r.states), ''],
+        ['reachable transitions', `${count(r.transitions)} (${count(r.acceptedTransitions)} accepted, ${count(r.transitions - r.acceptedTransitions)} rejected)`, ''],
+        ['transitions covered', `${count(r.covered)} (${percent(r.covered, r.transitions)})`, ''],
+        ['states covered', `${count(r.statesCovered)} (${percent(r.statesCovered, r.states)})`, ''],
+        ['tests (walks from reset)', count(r.tests), count(r.baseline.tests)],
+        ['steps (events sent)', count(r.steps), count(r.baseline.steps)],
+        ['named checks', count(r.checks), ''],
+      ],
+    ),
+  );
+  const edges = r.statechart;
+  const dead = edges.filter((e) => e.reachable === 0);
+  const missed = edges.filter((e) => e.reachable > 0 && !e.covered);
+  io.out(`Statechart transitions exercised: ${edges.filter((e) => e.covered).length} of ${edges.length}`);
+  io.out(dead.length > 0 ? `; ${dead.length} not reachable under this policy: ${dead.map((e) => e.id).join(', ')}\n` : '\n');
+  if (missed.length > 0) io.out(`  reachable but not exercised: ${missed.map((e) => e.id).join(', ')}\n`);
+  if (r.uncovered.length === 0) io.out('Uncovered transitions: none\n');
+  for (const group of r.uncovered) {
+    io.out(`${group.count > 0 ? `Uncovered: ${count(group.count)} transition(s): ` : 'Note: '}${group.reason}\n`);
+    for (const example of group.examples) io.out(`  e.g. ${example}\n`);
+  }
+  io.out(`\nWrote ${files.join(', ')}\n`);
+  io.out(`Run it: npx mocha --no-config --import=tsx ${resolve(opts.out, RUNNER_FILE)}\n  (against ${defaultTarget()}; GUILLOTINE_SUT=simulator|reference|<module>#<export> chooses)\n`);
+  if (outcome !== null) {
+    if (outcome.kind === 'passed') io.out(`\nRan against ${target}: ${count(outcome.tests)} tests, ${count(outcome.steps)} steps, all passed\n`);
+    else {
+      io.out(`\nRan against ${target}: ${outcome.failures.length} failed, ${count(outcome.passed)} passed, ${count(outcome.skipped)} skipped (rest of a failed walk)\n`);
+      for (const f of outcome.failures.slice(0, 10)) io.out(`\n✗ ${f.walk}: ${f.message}\n`);
+      if (outcome.failures.length > 10) io.out(`\n… and ${outcome.failures.length - 10} more\n`);
+    }
+  }
+}
