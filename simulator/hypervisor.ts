@@ -1,0 +1,254 @@
+/**
+ * The software hypervisor on its own cores (GUILLOTINE.md §1): it services the port API, sends
+ * heartbeats to the physical hypervisor, and reboots after a machine-check exception or an
+ * assertion failure.
+ *
+ * Port service, one request at a time: on a doorbell the service core reads the model's `tail`
+ * (hostile) and checks it with the proofs' `producerIndexValid`; for each readable slot it
+ * **copies the descriptor into hypervisor memory**, validates the copy (port granted, port
+ * serviced at the current level, opcode, the proofs' `descriptorInBounds`, sequence number, rate
+ * limit, the proofs' `validatePteWrite` for page-table requests), and only then performs the I/O
+ * with the copy, writes the response and interrupts the model core. A round services at most
+ * {@link BATCH} requests and then yields the core, so a flood cannot starve the heartbeat task.
+ *
+ * {@link HypervisorVariant} exists only for the resilience experiment's controls: `refetch`
+ * re-reads the descriptor from shared memory for the I/O (the double-fetch bug) and `naive-bounds`
+ * uses the refuted `offset + length <= size`. The default is the correct hypervisor.
+ */
+import { concreteOps } from '../proofs/bitvector.ts';
+import { descriptorInBounds, naiveDescriptorInBounds } from '../proofs/checks/descriptorBounds.ts';
+import { producerIndexValid, slotIndex } from '../proofs/checks/ringIndex.ts';
+import type { Level } from '../spec/levels.ts';
+import type { EventQueue, Micros } from './clock.ts';
+import type { PhysicalMemory } from './memory.ts';
+import type { PageTables } from './mmu.ts';
+import {
+  DESCRIPTOR_WORDS, PORTS, RATE_LIMIT, RING_COUNTER_BITS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, portServiced, responseWord, slotWord,
+  type Descriptor, type PortSpec, type Refusal, type RingAddresses,
+} from './ports.ts';
+import type { Observation } from './detector.ts';
+import type { Bug } from './bugs.ts';
+
+export interface HypervisorVariant {
+  readonly fetch: 'copy-once' | 'refetch';
+  readonly bounds: 'exact' | 'naive-bounds';
+}
+
+export const CORRECT_HYPERVISOR: HypervisorVariant = { fetch: 'copy-once', bounds: 'exact' };
+
+/** Service costs on the hypervisor's service core, in µs (data-independent: no secret changes them). */
+export const COPY_AND_VALIDATE_US = 2;
+export const IO_US: Readonly<Record<PortSpec['device'], number>> = { network: 12, storage: 6, mmu: 3 };
+export const IRQ_US = 1;
+export const BATCH = 16;
+export const YIELD_US = 20;
+
+/** A request the hypervisor performed: the parameters it actually used for the I/O. */
+export interface ServicedRequest {
+  readonly at: Micros;
+  readonly port: PortSpec;
+  readonly opcode: string;
+  readonly offset: bigint;
+  readonly length: bigint;
+  readonly level: Level;
+  readonly held: boolean;
+}
+
+/** What the hypervisor needs from the rest of the machine. */
+export interface HypervisorWiring {
+  readonly clock: EventQueue;
+  readonly memory: PhysicalMemory;
+  readonly rings: RingAddresses;
+  readonly pageTables: PageTables;
+  readonly level: () => Level;
+  readonly observe: (observation: Observation) => void;
+  /** A completion interrupt for the model core, with what the response slot says. */
+  readonly interrupt: (at: Micros, tag: bigint, status: bigint, value: bigint) => void;
+  /** Every performed request, for the escape monitor. */
+  readonly serviced: (request: ServicedRequest) => void;
+  /** The accepted page-table write, for the monitor (before and after executable mappings). */
+  readonly pteApplied?: (before: readonly string[], after: readonly string[]) => void;
+}
+
+export class SoftwareHypervisor {
+  private running = true;
+  private head = 0n;
+  private responseTail = 0n;
+  private expectedSeq = 0n;
+  private busyUntil: Micros = 0;
+  private roundScheduled = false;
+  private tokens = RATE_LIMIT.standard.burst;
+  private refilledAt: Micros = 0;
+  /** Outputs held for human review at probation (port, length), oldest first. */
+  readonly reviewQueue: { port: string; length: bigint }[] = [];
+  readonly stats = { tried: 0, serviced: 0, held: 0, refused: new Map<Refusal, number>() };
+
+  constructor(
+    private readonly wiring: HypervisorWiring,
+    private readonly variant: HypervisorVariant = CORRECT_HYPERVISOR,
+    private readonly bug?: Bug,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** When the service core is next free (heartbeats wait for it). */
+  get freeAt(): Micros {
+    return Math.max(this.busyUntil, this.wiring.clock.now);
+  }
+
+  /** The hypervisor goes down (MCE, assertion failure): requests wait in the ring until it is back. */
+  crash(): void {
+    this.running = false;
+  }
+
+  /** Back from reboot: state is re-read from shared memory and the level record; pending requests are serviced. */
+  boot(): void {
+    this.running = true;
+    this.doorbell();
+  }
+
+  /** The model rang the doorbell. */
+  doorbell(): void {
+    if (!this.running || this.roundScheduled) return;
+    this.roundScheduled = true;
+    this.wiring.clock.at(this.freeAt + IRQ_US, 'port service round', () => this.round());
+  }
+
+  private refuse(refusal: Refusal, tag: bigint, at: Micros): void {
+    this.stats.refused.set(refusal, (this.stats.refused.get(refusal) ?? 0) + 1);
+    this.wiring.observe({ kind: 'refused', refusal });
+    this.respond(tag, STATUS[refusal], 0n, at);
+  }
+
+  private respond(tag: bigint, status: bigint, value: bigint, at: Micros): void {
+    const { memory, rings } = this.wiring;
+    const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.responseTail, RING_SLOTS);
+    memory.write64(responseWord(rings, slot, 0), tag);
+    memory.write64(responseWord(rings, slot, 1), status);
+    memory.write64(responseWord(rings, slot, 2), value);
+    memory.write64(responseWord(rings, slot, 3), BigInt(at));
+    this.responseTail = (this.responseTail + 1n) & ((1n << 64n) - 1n);
+    memory.write64(rings.responseTail, this.responseTail);
+    this.wiring.interrupt(at + IRQ_US, tag, status, value);
+  }
+
+  private round(): void {
+    this.roundScheduled = false;
+    if (!this.running) return;
+    const { memory, rings, clock } = this.wiring;
+    const tail = memory.read64(rings.requestTail); // hostile: the model writes it
+    let cursor = this.freeAt;
+    if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tail, RING_SLOTS)) {
+      // The model claims more readable slots than the ring has: read nothing, resynchronise.
+      this.stats.tried++;
+      this.refuse('ring-index', 0n, cursor);
+      this.head = tail;
+      memory.write64(rings.requestHead, this.head);
+      memory.write64(rings.requestHead + 8n, this.expectedSeq);
+      this.busyUntil = cursor + COPY_AND_VALIDATE_US;
+      return;
+    }
+    let budget = BATCH;
+    const step = () => {
+      if (!this.running) return;
+      const tailNow = memory.read64(rings.requestTail);
+      if (this.head === tailNow || !producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tailNow, RING_SLOTS)) {
+        if (this.head !== tailNow) this.doorbell(); // an invalid tail appeared meanwhile: a new round refuses it
+        return;
+      }
+      if (budget-- === 0) {
+        // Yield the core (heartbeats and other tasks run), then continue.
+        this.busyUntil = cursor;
+        this.roundScheduled = true;
+        clock.at(cursor + YIELD_US, 'port service round', () => this.round());
+        return;
+      }
+      const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.head, RING_SLOTS);
+      const copy = this.fetch(slot); // the copy in hypervisor memory
+      this.head = (this.head + 1n) & ((1n << 64n) - 1n);
+      memory.write64(rings.requestHead, this.head);
+      this.stats.tried++;
+      this.wiring.observe({ kind: 'request' });
+      const validatedAt = cursor + COPY_AND_VALIDATE_US;
+      const verdict = this.validate(copy, validatedAt);
+      if (verdict.kind === 'refused') {
+        this.refuse(verdict.refusal, copy.tag, validatedAt);
+        cursor = validatedAt;
+        this.busyUntil = cursor;
+        clock.at(cursor, 'port service step', step);
+        return;
+      }
+      const performAt = validatedAt + IO_US[verdict.port.device];
+      this.busyUntil = performAt;
+      clock.at(performAt, 'port I/O', () => {
+        // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
+        const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
+        this.perform(portById(used.port) ?? verdict.port, used, performAt);
+        cursor = performAt;
+        step();
+      });
+    };
+    clock.at(cursor, 'port service step', step);
+  }
+
+  private fetch(slot: bigint): Descriptor {
+    const { memory, rings } = this.wiring;
+    const words = DESCRIPTOR_WORDS.map((_, i) => memory.read64(slotWord(rings, slot, i)));
+    return { port: words[0]!, opcode: words[1]!, offset: words[2]!, length: words[3]!, seq: words[4]!, tag: words[5]! };
+  }
+
+  private validate(d: Descriptor, at: Micros): { kind: 'refused'; refusal: Refusal } | { kind: 'ok'; port: PortSpec } {
+    const level = this.wiring.level();
+    const seq = this.expectedSeq;
+    this.expectedSeq = (this.expectedSeq + 1n) & ((1n << 64n) - 1n);
+    const port = portById(d.port);
+    if (port === null) return { kind: 'refused', refusal: 'not-granted' };
+    if (!portServiced(level, port, this.bug)) return { kind: 'refused', refusal: 'level' };
+    const opcode = opcodeName(d.opcode);
+    if (opcode === null || !port.opcodes.includes(opcode)) return { kind: 'refused', refusal: 'opcode' };
+    const size = this.wiring.rings.payloadBytes;
+    const inBounds = this.variant.bounds === 'naive-bounds' ? naiveDescriptorInBounds(concreteOps, d.offset, d.length, size) : descriptorInBounds(concreteOps, d.offset, d.length, size);
+    if (!inBounds) return { kind: 'refused', refusal: 'bounds' };
+    if (d.seq !== seq) return { kind: 'refused', refusal: 'sequence' };
+    if (!this.takeToken(level, at)) return { kind: 'refused', refusal: 'rate' };
+    return { kind: 'ok', port };
+  }
+
+  private takeToken(level: Level, at: Micros): boolean {
+    const limit = RATE_LIMIT[level];
+    this.tokens = Math.min(limit.burst, this.tokens + ((at - this.refilledAt) / 1_000_000) * limit.perSecond);
+    this.refilledAt = at;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private perform(port: PortSpec, d: Descriptor, at: Micros): void {
+    const level = this.wiring.level();
+    const opcode = opcodeName(d.opcode) ?? 'read';
+    if (port.device === 'mmu') {
+      const { memory, rings, pageTables } = this.wiring;
+      const base = rings.payloadBase + d.offset;
+      const request = { table: memory.read64(base), index: memory.read64(base + 8n), pte: memory.read64(base + 16n) };
+      const before = pageTables.executableMappings();
+      const result = pageTables.apply(request);
+      if (!result.ok) return this.refuse('pte', d.tag, at);
+      this.wiring.pteApplied?.(before, pageTables.executableMappings());
+    }
+    const held = level === 'probation' && isOutput(opcode);
+    if (held) {
+      this.reviewQueue.push({ port: port.name, length: d.length });
+      if (this.reviewQueue.length > 1024) this.reviewQueue.shift();
+    }
+    this.stats.serviced++;
+    if (held) this.stats.held++;
+    this.wiring.serviced({ at, port, opcode, offset: d.offset, length: d.length, level, held });
+    // A storage read returns a checksum of the payload range it would read (data-independent of the hypervisor).
+    this.respond(d.tag, held ? STATUS.held : STATUS.ok, d.length, at);
+  }
+}
+
+/** Every port, for reports. */
+export const PORT_NAMES = PORTS.map((p) => p.name);

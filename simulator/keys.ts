@@ -1,0 +1,55 @@
+/**
+ * Ed25519 keys and signatures for the control console, through `node:crypto`.
+ *
+ * Keys are derived deterministically from a run seed and an admin id (SHA-256 of both is the
+ * 32-byte Ed25519 seed), so a run is reproducible and a test can hold any admin's private key.
+ * A policy that lists an admin's `publicKey` pins it: the console then verifies against that key,
+ * and votes signed with the derived key are refused as forged unless the two agree.
+ */
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** An admin's key pair. */
+export interface SigningKey {
+  readonly admin: string;
+  readonly privateKey: KeyObject;
+  /** Base64 of the raw 32-byte public key, the form policy files use. */
+  readonly publicKeyBase64: string;
+}
+
+/** The key pair of `admin` for a run seeded with `seed` (a string or number label). */
+export function deriveKey(seed: string | number, admin: string): SigningKey {
+  const raw = createHash('sha256').update(`guillotine-admin-key\0${seed}\0${admin}`).digest();
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return { admin, privateKey, publicKeyBase64: spki.subarray(SPKI_ED25519_PREFIX.length).toString('base64') };
+}
+
+/** A public key object from the raw 32-byte base64 form; null when it is not a valid key. */
+export function publicKeyFromBase64(base64: string): KeyObject | null {
+  const raw = Buffer.from(base64, 'base64');
+  if (raw.length !== 32) return null;
+  try {
+    return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+  } catch {
+    return null;
+  }
+}
+
+/** Signs a message (Ed25519 is deterministic: same key and message → same signature). */
+export function signMessage(key: SigningKey, message: string): string {
+  return sign(null, Buffer.from(message, 'utf8'), key.privateKey).toString('base64');
+}
+
+/** Whether `signature` (base64) is a valid Ed25519 signature of `message` under `publicKey`. */
+export function verifySignature(publicKey: KeyObject, message: string, signature: string): boolean {
+  const bytes = Buffer.from(signature, 'base64');
+  if (bytes.length !== 64) return false;
+  try {
+    return verify(null, Buffer.from(message, 'utf8'), publicKey, bytes);
+  } catch {
+    return false;
+  }
+}
