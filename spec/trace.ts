@@ -42,7 +42,12 @@ function parseEvents(list: readonly unknown[], key: string, problems: PolicyProb
     else {
       const type = (raw as { type?: unknown } | null)?.type;
       const known = typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
-      const hint = known ? `expected ${eventExample(type as EventType)}` : `unknown event type ${JSON.stringify(type)}; allowed: ${EVENT_TYPES.join(', ')}`;
+      const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+      const hint = !isObject
+        ? `expected an event object like {"type":"heartbeat"}, got ${JSON.stringify(raw)}`
+        : known
+          ? `expected ${eventExample(type as EventType)}`
+          : `${type === undefined ? 'missing "type"' : `unknown event type ${JSON.stringify(type)}`}; allowed: ${EVENT_TYPES.join(', ')}`;
       problems.push({ path: `${key}[${i}]`, message: hint });
     }
   });
