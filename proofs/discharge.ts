@@ -1,0 +1,123 @@
+/**
+ * Discharging one obligation with Z3: a vacuity check of its assumptions, then the query itself,
+ * under a per-query timeout. `unknown` is its own outcome, never a pass. A counterexample from the
+ * solver is re-evaluated with the concrete interpretation before it is reported, so the report never
+ * shows a model that does not really violate the property.
+ */
+import { concreteOps, type Z3BitVec, type Z3Bool } from './bitvector.ts';
+import type { Assignment, Bound, Obligation, Vars } from './obligation.ts';
+import { letProcessExit, type Z3Session } from './z3.ts';
+
+/** One SMT-LIB 2 query as sent to Z3, with the verdict Z3 gave it. */
+export interface EmittedQuery {
+  /** `<obligation>` or `<obligation>.assumptions` (the vacuity check). */
+  readonly name: string;
+  readonly smt2: string;
+  readonly verdict: 'sat' | 'unsat' | 'unknown';
+}
+
+export type Outcome =
+  | { readonly status: 'proved'; readonly seconds: number; readonly witness?: Record<string, unknown> }
+  | { readonly status: 'refuted'; readonly seconds: number; readonly counterexample: Record<string, unknown> }
+  | { readonly status: 'unknown'; readonly seconds: number; readonly reason: string };
+
+export interface DischargeOptions {
+  /** Per query, in milliseconds (Z3's cooperative timeout; reported as `unknown`, reason `timeout`). */
+  readonly timeoutMs: number;
+  /** Receives every query sent to Z3, when the caller wants them written out as `.smt2`. */
+  readonly onQuery?: (query: EmittedQuery) => void;
+}
+
+type Verdict = { readonly verdict: 'sat'; readonly values: Assignment } | { readonly verdict: 'unsat' } | { readonly verdict: 'unknown'; readonly reason: string };
+
+/**
+ * Checks `formula`. On `sat` with `simplify`, zeroes the variables one at a time, in declaration
+ * order, wherever the formula stays satisfiable: a counterexample with `oldPte = 0` and `offset = 0`
+ * says what matters, where the solver's first model is noise. The emitted query is the one before.
+ */
+async function solve(z: Z3Session, name: string, formula: Z3Bool, terms: Bound<Vars, Z3BitVec, Z3Bool>, options: DischargeOptions, simplify: boolean): Promise<Verdict> {
+  const solver = new z.ctx.Solver();
+  try {
+    solver.set('timeout', options.timeoutMs);
+    solver.add(formula);
+    const verdict = await solver.check();
+    await letProcessExit();
+    options.onQuery?.({ name, smt2: solver.toSmtlib2(verdict), verdict });
+    if (verdict === 'unsat') return { verdict };
+    if (verdict === 'unknown') {
+      const reason = solver.reasonUnknown();
+      return { verdict, reason: reason === 'timeout' || reason === 'canceled' ? `timeout after ${options.timeoutMs} ms` : `solver gave up: ${reason}` };
+    }
+    let model = solver.model();
+    if (simplify) {
+      for (const term of Object.values(terms)) {
+        solver.push();
+        solver.add(z.ctx.isBitVec(term) ? term.eq(z.ctx.BitVec.val(0n, term.size())) : z.ctx.Not(term as Z3Bool));
+        const smaller = await solver.check();
+        if (smaller === 'sat') model = solver.model();
+        else solver.pop();
+        if (smaller === 'unknown') break;
+      }
+      await letProcessExit();
+    }
+    const values: Record<string, bigint | boolean> = {};
+    for (const [key, term] of Object.entries(terms)) {
+      const value = model.eval(term, true);
+      if (z.ctx.isBitVecVal(value)) values[key] = value.value();
+      else if (z.ctx.isTrue(value)) values[key] = true;
+      else if (z.ctx.isFalse(value)) values[key] = false;
+      else throw new Error(`Z3's model gives no value to ${key}: ${String(value)}`);
+    }
+    return { verdict, values: values as Assignment };
+  } finally {
+    solver.release();
+  }
+}
+
+/** Declares the obligation's variables as fresh Z3 constants named after them. */
+function declare(z: Z3Session, vars: Vars): Bound<Vars, Z3BitVec, Z3Bool> {
+  const terms: Record<string, Z3BitVec | Z3Bool> = {};
+  for (const [key, sort] of Object.entries(vars)) terms[key] = sort === 'bool' ? z.ctx.Bool.const(key) : z.ctx.BitVec.const(key, sort);
+  return terms as Bound<Vars, Z3BitVec, Z3Bool>;
+}
+
+function secondsSince(start: number): number {
+  return Math.round(performance.now() - start) / 1000;
+}
+
+/**
+ * Proves or refutes one obligation. `valid`: checks the assumptions are satisfiable (a vacuous
+ * proof is reported `unknown`), then that `assume ∧ ¬goal` is unsatisfiable. `satisfiable`: looks
+ * for a witness of `assume ∧ goal`. Never throws for a solver outcome; throws only on a programming
+ * error (a formula whose concrete and symbolic readings disagree on the solver's own model).
+ */
+export async function discharge(z: Z3Session, o: Obligation, options: DischargeOptions): Promise<Outcome> {
+  const start = performance.now();
+  const terms = declare(z, o.vars);
+  const { assume, goal } = o.formula(z.ops, terms);
+  const concretely = (values: Assignment) => o.formula(concreteOps, values);
+
+  if (o.mode === 'satisfiable') {
+    const found = await solve(z, o.name, z.ops.and(assume, goal), terms, options, true);
+    if (found.verdict === 'unknown') return { status: 'unknown', seconds: secondsSince(start), reason: found.reason };
+    if (found.verdict === 'unsat') return { status: 'refuted', seconds: secondsSince(start), counterexample: { obligation: o.name, statement: o.statement, finding: 'no values satisfy it' } };
+    const check = concretely(found.values);
+    if (!(check.assume && check.goal)) throw new Error(`${o.name}: Z3's witness does not satisfy the formula concretely — the two interpretations disagree`);
+    return { status: 'proved', seconds: secondsSince(start), witness: o.explain(found.values) };
+  }
+
+  const vacuity = await solve(z, `${o.name}.assumptions`, assume, terms, options, false);
+  if (vacuity.verdict === 'unknown') return { status: 'unknown', seconds: secondsSince(start), reason: `assumptions of ${o.name}: ${vacuity.reason}` };
+  if (vacuity.verdict === 'unsat') return { status: 'unknown', seconds: secondsSince(start), reason: `the assumptions of ${o.name} are unsatisfiable, so a proof would be vacuous` };
+
+  const found = await solve(z, o.name, z.ops.and(assume, z.ops.not(goal)), terms, options, true);
+  if (found.verdict === 'unknown') return { status: 'unknown', seconds: secondsSince(start), reason: found.reason };
+  if (found.verdict === 'unsat') return { status: 'proved', seconds: secondsSince(start) };
+  const check = concretely(found.values);
+  if (!(check.assume && !check.goal)) throw new Error(`${o.name}: Z3's counterexample does not violate the formula concretely — the two interpretations disagree`);
+  return {
+    status: 'refuted',
+    seconds: secondsSince(start),
+    counterexample: { obligation: o.name, statement: o.statement, ...o.explain(found.values), confirmedConcretely: true },
+  };
+}

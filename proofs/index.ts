@@ -1,0 +1,198 @@
+/**
+ * The library entry point of the hardware proofs (GUILLOTINE.md §5, issue 3): {@link proveAll}
+ * discharges every theorem with Z3 and returns a JSON-able {@link ProveReport}; printing it is the
+ * CLI's job. Call {@link shutdownProver} once done, so the WASM solver's threads let Node exit.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Policy } from '../spec/policy.ts';
+import { discharge, type EmittedQuery, type Outcome } from './discharge.ts';
+import { DEFAULT_LAYOUT, layoutProblems, type MemoryLayout } from './layout.ts';
+import type { Obligation } from './obligation.ts';
+import type { Control, Subject, Theorem, TheoremId } from './theorem.ts';
+import { descriptorBoundsTheorem } from './theorems/descriptorBounds.ts';
+import { execPagesImmutableTheorem } from './theorems/execPagesImmutable.ts';
+import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHypervisor.ts';
+import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
+import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
+import { shutdownZ3, z3Session } from './z3.ts';
+
+export type { TheoremId, Theorem } from './theorem.ts';
+export { DEFAULT_LAYOUT } from './layout.ts';
+
+/** Every theorem, in the order reports list them. */
+export const THEOREMS: readonly Theorem[] = [execPagesImmutableTheorem, modelCannotReachHypervisorTheorem, descriptorBoundsTheorem, ringIndexBoundsTheorem, quorumArithmeticTheorem];
+export const THEOREM_IDS: readonly TheoremId[] = THEOREMS.map((t) => t.id);
+
+export function isTheoremId(value: string): value is TheoremId {
+  return (THEOREM_IDS as readonly string[]).includes(value);
+}
+
+/** The default per-query solver timeout. Every query of the default policy takes well under a second. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ProveOptions {
+  /** Theorems to prove (default: all). */
+  readonly only?: readonly TheoremId[];
+  /** Also run each theorem's negative controls (default: false). */
+  readonly controls?: boolean;
+  /** Per solver query, in milliseconds (default {@link DEFAULT_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
+  /** Write every query as SMT-LIB 2 into this directory, with a `manifest.json` of Z3's verdicts. */
+  readonly emitSmt2?: string;
+  /** The machine's memory layout (default {@link DEFAULT_LAYOUT}). */
+  readonly layout?: MemoryLayout;
+  /** Receives one progress line per theorem and control (the CLI sends them to stderr). */
+  readonly progress?: (line: string) => void;
+}
+
+export type Status = 'proved' | 'refuted' | 'unknown';
+
+export interface ObligationReport {
+  readonly name: string;
+  readonly statement: string;
+  readonly status: Status;
+  readonly seconds: number;
+  readonly reason?: string;
+  readonly counterexample?: Record<string, unknown>;
+  readonly witness?: Record<string, unknown>;
+}
+
+export interface TheoremReport {
+  readonly id: TheoremId;
+  readonly status: Status;
+  readonly seconds: number;
+  /** The first refuted obligation's counterexample, decoded (only when refuted). */
+  readonly counterexample?: Record<string, unknown>;
+  /** Why the theorem is unknown (only when unknown). */
+  readonly reason?: string;
+  readonly statement: string;
+  readonly assumptions: readonly string[];
+  readonly obligations: readonly ObligationReport[];
+}
+
+export interface ControlReport {
+  readonly id: string;
+  readonly theorem: TheoremId;
+  readonly description: string;
+  /** `refuted` is the expected outcome: the weakened variant is caught. */
+  readonly status: Status;
+  readonly expected: 'refuted';
+  readonly seconds: number;
+  readonly counterexample?: Record<string, unknown>;
+  readonly reason?: string;
+}
+
+/** What `guillotine prove --json` prints. */
+export interface ProveReport {
+  readonly theorems: readonly TheoremReport[];
+  readonly controls: readonly ControlReport[];
+}
+
+/** Whether a report is a success: every theorem proved and every control refuted as expected. */
+export function reportHolds(report: ProveReport): boolean {
+  return report.theorems.every((t) => t.status === 'proved') && report.controls.every((c) => c.status === 'refuted');
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+function obligationReport(o: Obligation, outcome: Outcome): ObligationReport {
+  const base = { name: o.name, statement: o.statement, status: outcome.status, seconds: outcome.seconds };
+  switch (outcome.status) {
+    case 'proved':
+      return outcome.witness === undefined ? base : { ...base, witness: outcome.witness };
+    case 'refuted':
+      return { ...base, counterexample: outcome.counterexample };
+    case 'unknown':
+      return { ...base, reason: outcome.reason };
+  }
+}
+
+/** Collects emitted queries under a directory prefix and writes them, with a manifest, at the end. */
+class Smt2Sink {
+  private readonly files: { file: string; verdict: EmittedQuery['verdict'] }[] = [];
+  constructor(private readonly dir: string) {}
+
+  writer(prefix: string): (q: EmittedQuery) => void {
+    return (q) => {
+      const file = join(prefix, `${q.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.smt2`);
+      mkdirSync(join(this.dir, prefix), { recursive: true });
+      writeFileSync(join(this.dir, file), `; guillotine prove: ${prefix}/${q.name}; Z3 (WASM) answered ${q.verdict}\n${q.smt2}`);
+      this.files.push({ file, verdict: q.verdict });
+    };
+  }
+
+  finish(): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(join(this.dir, 'manifest.json'), JSON.stringify({ queries: this.files }, null, 2) + '\n');
+  }
+}
+
+async function runObligations(obligations: readonly Obligation[], timeoutMs: number, onQuery: ((q: EmittedQuery) => void) | undefined, stopAtRefutation: boolean) {
+  const z = await z3Session();
+  const results: ObligationReport[] = [];
+  for (const o of obligations) {
+    const outcome = await discharge(z, o, onQuery === undefined ? { timeoutMs } : { timeoutMs, onQuery });
+    results.push(obligationReport(o, outcome));
+    if (stopAtRefutation && outcome.status === 'refuted') break;
+  }
+  return results;
+}
+
+function summarise(results: readonly ObligationReport[]): { status: Status; seconds: number; counterexample?: Record<string, unknown>; reason?: string } {
+  const seconds = round(results.reduce((s, r) => s + r.seconds, 0));
+  const refuted = results.find((r) => r.status === 'refuted');
+  if (refuted !== undefined) return { status: 'refuted', seconds, counterexample: refuted.counterexample ?? {} };
+  const unknown = results.find((r) => r.status === 'unknown');
+  if (unknown !== undefined) return { status: 'unknown', seconds, reason: `${unknown.name}: ${unknown.reason ?? 'unknown'}` };
+  return { status: 'proved', seconds };
+}
+
+/**
+ * Proves the selected theorems (and, with `controls`, refutes their negative controls) for a policy.
+ * Throws `RangeError` on an unsound layout or an unknown theorem id (both programming errors for
+ * library callers; the CLI validates its input first). Solver timeouts are reported as `unknown`.
+ */
+export async function proveAll(policy: Policy, options: ProveOptions = {}): Promise<ProveReport> {
+  const layout = options.layout ?? DEFAULT_LAYOUT;
+  const problems = layoutProblems(layout);
+  if (problems.length > 0) throw new RangeError(`the memory layout is unsound: ${problems.join('; ')}`);
+  for (const id of options.only ?? []) if (!isTheoremId(id)) throw new RangeError(`no theorem has id ${JSON.stringify(id)}; ids: ${THEOREM_IDS.join(', ')}`);
+  const selected = THEOREMS.filter((t) => options.only === undefined || options.only.includes(t.id));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sink = options.emitSmt2 === undefined ? undefined : new Smt2Sink(options.emitSmt2);
+  const subject: Subject = { policy, layout };
+  const progress = options.progress ?? (() => {});
+
+  const theorems: TheoremReport[] = [];
+  for (const t of selected) {
+    const results = await runObligations(t.obligations(subject), timeoutMs, sink?.writer(t.id), false);
+    const summary = summarise(results);
+    theorems.push({ id: t.id, ...summary, statement: t.statement, assumptions: t.assumptions, obligations: results });
+    progress(`prove: ${t.id} ${summary.status} (${results.length} obligations, ${summary.seconds.toFixed(2)} s)`);
+  }
+
+  const controls: ControlReport[] = [];
+  if (options.controls === true) {
+    for (const t of selected) {
+      for (const c of t.controls(subject) as readonly Control[]) {
+        const results = await runObligations(c.obligations, timeoutMs, sink?.writer(join('controls', c.id)), true);
+        const summary = summarise(results);
+        controls.push({ id: c.id, theorem: t.id, description: c.description, expected: 'refuted', ...summary });
+        progress(`control: ${c.id} (${t.id}) ${summary.status === 'refuted' ? 'refuted as expected' : `${summary.status} — expected refuted`} (${summary.seconds.toFixed(2)} s)`);
+      }
+    }
+  }
+  sink?.finish();
+  return { theorems, controls };
+}
+
+/**
+ * Terminates the solver's worker threads. Call once when done with {@link proveAll}; harmless if
+ * nothing was proved. A later `proveAll` starts a fresh solver.
+ */
+export async function shutdownProver(): Promise<void> {
+  await shutdownZ3();
+}

@@ -1,0 +1,163 @@
+/**
+ * `exec-pages-immutable`: the MMU rule of GUILLOTINE.md §1 as an inductive invariant over Sv39 page
+ * tables. The invariant is per entry ({@link pteInvariant}); a write changes one entry, so the
+ * invariant of the whole table follows from: it holds for the boot-time entries, and every write the
+ * validator accepts, from an entry satisfying it, yields an entry satisfying it. The mapping-level
+ * claims are stated per frame and per byte offset, with those as free 64-bit variables.
+ */
+import { concreteOps, type BitVecOps } from '../bitvector.ts';
+import {
+  bytesAtLevel,
+  executableLeaf,
+  frameIn,
+  isExecutableLeaf,
+  isPointer,
+  LEVEL_BITS,
+  leafMapsFrame,
+  PTE_BITS,
+  pteFlag,
+  pteInvariant,
+  ptePpn,
+  validatePteWrite,
+  type PteRule,
+} from '../checks/validatePteWrite.ts';
+import { describePte, regionOfFrame } from '../describe.ts';
+import { PAGE_SHIFT, type MemoryLayout } from '../layout.ts';
+import { hex, obligation, type Bound, type Obligation } from '../obligation.ts';
+import type { Theorem } from '../theorem.ts';
+
+const WRITE = { level: LEVEL_BITS, oldPte: PTE_BITS, newPte: PTE_BITS, freshTable: 'bool' } as const;
+type WriteVars = typeof WRITE;
+
+/** The write is accepted and the entry it replaces satisfied the invariant. */
+function acceptedFromInvariant<BV, B>(ops: BitVecOps<BV, B>, layout: MemoryLayout, omit: ReadonlySet<PteRule>, v: Bound<WriteVars, BV, B>): B {
+  return ops.and(
+    pteInvariant(ops, layout, v.level, v.oldPte),
+    validatePteWrite(ops, layout, { level: v.level, oldPte: v.oldPte, newPte: v.newPte, freshTable: v.freshTable }, omit),
+  );
+}
+
+/** Byte `offset` of the entry's span is mapped executable (by this entry). */
+function execMapped<BV, B>(ops: BitVecOps<BV, B>, level: BV, pte: BV, offset: BV): B {
+  return ops.and(isExecutableLeaf(ops, pte), ops.bvult(offset, bytesAtLevel(ops, level)));
+}
+
+/** The physical address byte `offset` of a leaf's span translates to. */
+function translate<BV, B>(ops: BitVecOps<BV, B>, pte: BV, offset: BV): BV {
+  return ops.bvadd(64, ops.bvshl(64, ptePpn(ops, pte), PAGE_SHIFT), offset);
+}
+
+function explainWrite(layout: MemoryLayout, v: { level: bigint; oldPte: bigint; newPte: bigint; freshTable: boolean }): Record<string, unknown> {
+  return {
+    slot: `an entry of a level-${v.level} page table`,
+    oldPte: describePte(layout, v.level, v.oldPte),
+    newPte: describePte(layout, v.level, v.newPte),
+    newTargetIsFreshTable: v.freshTable,
+  };
+}
+
+function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligation[] {
+  return [
+    obligation({
+      name: 'holds-initially',
+      statement: 'The empty entry, and the executable leaf the hypervisor installs at boot for each frame of the executable region, satisfy the invariant.',
+      mode: 'valid',
+      vars: { level: LEVEL_BITS, frame: 64 },
+      formula: (ops, v) => ({
+        assume: frameIn(ops, v.frame, layout.executable),
+        goal: ops.and(pteInvariant(ops, layout, v.level, ops.bv(PTE_BITS, 0n)), pteInvariant(ops, layout, ops.bv(LEVEL_BITS, 0n), executableLeaf(ops, v.frame))),
+      }),
+      explain: (v) => ({ level: Number(v.level), codeFrame: hex(v.frame), bootEntry: describePte(layout, 0n, executableLeaf(concreteOps, v.frame)) }),
+    }),
+    obligation({
+      name: 'preserved-by-accepted-writes',
+      statement: 'Every write the validator accepts, to an entry satisfying the invariant, leaves an entry satisfying it.',
+      mode: 'valid',
+      vars: WRITE,
+      formula: (ops, v) => ({ assume: acceptedFromInvariant(ops, layout, omit, v), goal: pteInvariant(ops, layout, v.level, v.newPte) }),
+      explain: (v) => explainWrite(layout, v),
+    }),
+    obligation({
+      name: 'executable-mappings-unchanged',
+      statement:
+        'An accepted write changes no executable mapping: every byte of the entry\'s span is mapped executable before iff after, to the same physical address; a pointer entry is never changed, and a new pointer leads to a fresh, empty table.',
+      mode: 'valid',
+      vars: { ...WRITE, offset: 64 },
+      formula: (ops, v) => {
+        const before = execMapped(ops, v.level, v.oldPte, v.offset);
+        const after = execMapped(ops, v.level, v.newPte, v.offset);
+        const changed = ops.not(ops.eq(v.oldPte, v.newPte));
+        return {
+          assume: acceptedFromInvariant(ops, layout, omit, v),
+          goal: ops.and(
+            ops.iff(before, after),
+            ops.implies(before, ops.eq(translate(ops, v.oldPte, v.offset), translate(ops, v.newPte, v.offset))),
+            ops.implies(isPointer(ops, v.oldPte), ops.not(changed)),
+            ops.implies(ops.and(isPointer(ops, v.newPte), changed), v.freshTable),
+          ),
+        };
+      },
+      explain: (v) => ({
+        ...explainWrite(layout, v),
+        byteOffsetInSpan: hex(v.offset),
+        executableBefore: execMapped(concreteOps, v.level, v.oldPte, v.offset),
+        executableAfter: execMapped(concreteOps, v.level, v.newPte, v.offset),
+      }),
+    }),
+    obligation({
+      name: 'no-writable-executable-frame',
+      statement: 'No accepted write leaves a writable leaf that maps a frame of the executable region (superpages included).',
+      mode: 'valid',
+      vars: { ...WRITE, frame: 64 },
+      formula: (ops, v) => ({
+        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'W')),
+        goal: ops.not(frameIn(ops, v.frame, layout.executable)),
+      }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+    }),
+    obligation({
+      name: 'frames-in-model-memory',
+      statement: 'No accepted write leaves a leaf mapping a frame outside model DRAM and shared I/O DRAM.',
+      mode: 'valid',
+      vars: { ...WRITE, frame: 64 },
+      formula: (ops, v) => ({
+        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame)),
+        goal: ops.or(frameIn(ops, v.frame, layout.modelDram), frameIn(ops, v.frame, layout.sharedIoDram)),
+      }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+    }),
+    obligation({
+      name: 'shared-io-never-executable',
+      statement: 'No accepted write leaves an executable leaf mapping a frame of shared I/O DRAM.',
+      mode: 'valid',
+      vars: { ...WRITE, frame: 64 },
+      formula: (ops, v) => ({
+        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'X')),
+        goal: ops.not(frameIn(ops, v.frame, layout.sharedIoDram)),
+      }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+    }),
+  ];
+}
+
+const CONTROLS: readonly { id: string; omit: PteRule; description: string }[] = [
+  { id: 'validator-forgets-writable-alias', omit: 'no-writable-executable-alias', description: 'a validator that forgets the writable-alias check (a writable leaf may map code frames)' },
+  { id: 'validator-rewrites-executable-entry', omit: 'executable-entry-immutable', description: 'a validator that lets an executable PTE be rewritten' },
+  { id: 'validator-checks-4kib-extent', omit: 'superpage-extent', description: 'a validator that range-checks every leaf as if it were a 4 KiB page (superpages reach past their first frame)' },
+  { id: 'validator-allows-new-executable', omit: 'no-new-executable', description: 'a validator that accepts new executable leaves inside the executable region' },
+  { id: 'validator-rewrites-pointer', omit: 'pointer-immutable', description: 'a validator that lets a pointer entry be redirected (re-parenting a subtree that holds code mappings)' },
+];
+
+export const execPagesImmutableTheorem: Theorem = {
+  id: 'exec-pages-immutable',
+  statement:
+    'The hypervisor validates every page-table write of a model core. Over real RISC-V Sv39 entries (all 2^64 values of the old and new entry, every table level), the per-entry invariant — leaves map only frames of model DRAM or shared I/O DRAM, executable leaves only code frames and never writably, writable leaves no code frame, pointers only page-table frames — holds for the boot-time tables and is preserved by every accepted write; every accepted write leaves the executable mappings unchanged, maps no frame of the executable region writable, maps nothing outside model DRAM and shared I/O DRAM, and never makes shared I/O DRAM executable.',
+  assumptions: [
+    'Page tables live in page-table memory that model cores cannot write (the address map theorem proves no model access reaches it); every change goes through this validator.',
+    'The hypervisor records the level of each table frame it allocates, and whether a frame is a fresh, empty table referenced by no entry (the freshTable input).',
+    'Entries with PBMT or N set are rejected rather than modelled; pointer entries are torn down only by the hypervisor itself.',
+    'The invariant is per entry: a write changes one entry, so the whole table satisfies it when every entry does.',
+  ],
+  obligations: ({ layout }) => obligations(layout, new Set()),
+  controls: ({ layout }) => CONTROLS.map((c) => ({ id: c.id, description: c.description, obligations: obligations(layout, new Set([c.omit])) })),
+};
