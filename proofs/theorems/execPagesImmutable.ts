@@ -144,7 +144,7 @@ const CONTROLS: readonly { id: string; omit: PteRule; description: string }[] = 
   { id: 'validator-forgets-writable-alias', omit: 'no-writable-executable-alias', description: 'a validator that forgets the writable-alias check (a writable leaf may map code frames)' },
   { id: 'validator-rewrites-executable-entry', omit: 'executable-entry-immutable', description: 'a validator that lets an executable PTE be rewritten' },
   { id: 'validator-checks-4kib-extent', omit: 'superpage-extent', description: 'a validator that range-checks every leaf as if it were a 4 KiB page (superpages reach past their first frame)' },
-  { id: 'validator-allows-new-executable', omit: 'no-new-executable', description: 'a validator that accepts new executable leaves inside the executable region' },
+  { id: 'validator-allows-new-executable', omit: 'no-new-executable', description: 'a validator that accepts writes creating new executable leaves' },
   { id: 'validator-rewrites-pointer', omit: 'pointer-immutable', description: 'a validator that lets a pointer entry be redirected (re-parenting a subtree that holds code mappings)' },
 ];
 

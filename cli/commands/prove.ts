@@ -1,0 +1,111 @@
+/**
+ * `guillotine prove [--policy FILE] [--only ID] [--controls] [--json] [--emit-smt2 DIR] [--timeout-ms N]`:
+ * discharges the hardware invariants of GUILLOTINE.md §5 with Z3 and prints, per theorem, proved /
+ * refuted (with the decoded counterexample) / unknown (with the reason) and its time.
+ * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 otherwise,
+ * 2 for bad input.
+ */
+import { mkdirSync } from 'node:fs';
+import { Option } from 'commander';
+import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, reportHolds, shutdownProver, THEOREM_IDS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
+import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
+import { table } from '../table.ts';
+
+interface ProveFlags {
+  readonly policy?: string;
+  readonly only: readonly string[];
+  readonly controls?: boolean;
+  readonly json?: boolean;
+  readonly emitSmt2?: string;
+  readonly timeoutMs?: string;
+}
+
+export const registerProve: RegisterCommand = (program, io, exit) => {
+  program
+    .command('prove')
+    .description('prove the hardware invariants of GUILLOTINE.md §5 with Z3, for all 64-bit values, with decoded counterexamples')
+    .addOption(policyOption())
+    .addOption(
+      new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')}`)
+        .argParser((value: string, previous: readonly string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')])
+        .default([]),
+    )
+    .addOption(new Option('--controls', 'also run the negative controls (weakened checks that must be refuted), so no proof is vacuous'))
+    .addOption(jsonOption())
+    .addOption(new Option('--emit-smt2 <dir>', 'write every solver query as SMT-LIB 2 (with manifest.json of the verdicts) to re-run with a native solver'))
+    .addOption(new Option('--timeout-ms <n>', `per-query solver timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS}); a timeout is reported as unknown`))
+    .action(
+      action(exit, async (flags: ProveFlags) => {
+        const policy = policyFrom(flags.policy);
+        const only = theoremIds(flags.only);
+        const timeoutMs = integerOption('--timeout-ms', flags.timeoutMs, 1, 3_600_000) ?? DEFAULT_TIMEOUT_MS;
+        if (flags.emitSmt2 !== undefined) ensureDirectory(flags.emitSmt2);
+        let report: ProveReport;
+        try {
+          report = await proveAll(policy, {
+            ...(only === undefined ? {} : { only }),
+            controls: flags.controls === true,
+            timeoutMs,
+            ...(flags.emitSmt2 === undefined ? {} : { emitSmt2: flags.emitSmt2 }),
+            progress: (line) => io.err(line + '\n'),
+          });
+        } finally {
+          await shutdownProver();
+        }
+        if (flags.json === true) printJson(io, report);
+        else printReport(io, report, flags.policy ?? '(embedded default)', timeoutMs);
+        return reportHolds(report) ? 0 : 1;
+      }),
+    );
+};
+
+function theoremIds(raw: readonly string[]): TheoremId[] | undefined {
+  if (raw.length === 0) return undefined;
+  const bad = raw.filter((id) => !isTheoremId(id));
+  if (bad.length > 0) throw new BadInput(`--only: no theorem has id ${bad.map((b) => JSON.stringify(b)).join(', ')}; ids: ${THEOREM_IDS.join(', ')}`);
+  return raw.filter(isTheoremId);
+}
+
+function ensureDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new BadInput(`--emit-smt2: cannot create directory ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** A decoded counterexample as indented `key: value` lines (nested objects indented further). */
+function lines(value: Record<string, unknown>, indent: string): string {
+  let out = '';
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'statement' || key === 'confirmedConcretely') continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out += `${indent}${key}:\n${lines(v as Record<string, unknown>, indent + '  ')}`;
+    else out += `${indent}${key}: ${Array.isArray(v) ? (v.length === 0 ? '(none)' : v.join(', ')) : String(v)}\n`;
+  }
+  return out;
+}
+
+function printReport(io: Output, r: ProveReport, source: string, timeoutMs: number): void {
+  io.out(`Hardware invariants (GUILLOTINE.md §5), policy ${source}, Z3 per-query timeout ${timeoutMs} ms\n\n`);
+  io.out(
+    table(
+      ['theorem', 'result', 'obligations', 'seconds'],
+      r.theorems.map((t) => [t.id, t.status.toUpperCase(), `${t.obligations.filter((o) => o.status === 'proved').length}/${t.obligations.length} proved`, t.seconds.toFixed(2)]),
+    ),
+  );
+  for (const t of r.theorems) {
+    if (t.status === 'unknown') io.out(`\n${t.id} UNKNOWN: ${t.reason ?? ''}\n`);
+    if (t.status !== 'refuted' || t.counterexample === undefined) continue;
+    const failed = t.obligations.find((o) => o.status === 'refuted');
+    io.out(`\n${t.id} REFUTED: ${failed?.statement ?? ''}\n  counterexample (confirmed on concrete values):\n${lines(t.counterexample, '    ')}`);
+  }
+  if (r.controls.length > 0) {
+    io.out('\nNegative controls (weakened checks; each must be refuted):\n');
+    io.out(table(['control', 'theorem', 'result', 'seconds'], r.controls.map((c) => [c.id, c.theorem, c.status === 'refuted' ? 'refuted as expected' : `${c.status.toUpperCase()} (expected refuted)`, c.seconds.toFixed(2)])));
+    for (const c of r.controls) {
+      if (c.status === 'refuted' && c.counterexample !== undefined) io.out(`\n${c.id}: ${c.description}\n${lines(c.counterexample, '    ')}`);
+      else io.out(`\n${c.id} was NOT refuted (${c.reason ?? c.status}): the theorem may not distinguish the real check from this weakened one\n`);
+    }
+  }
+  io.out(`\n${reportHolds(r) ? 'All theorems proved' + (r.controls.length > 0 ? ', all controls refuted.' : '.') : 'NOT all theorems proved' + (r.controls.length > 0 ? ' or controls refuted.' : '.')}\n`);
+}
