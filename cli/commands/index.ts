@@ -1,9 +1,10 @@
 /** Every subcommand of `guillotine`, in the order `--help` lists them. One file per command. */
 import type { RegisterCommand } from '../command.ts';
 import { registerCheck } from './check.ts';
+import { registerProve } from './prove.ts';
 import { registerReplay } from './replay.ts';
 import { registerViz } from './viz.ts';
 import { registerReport } from './report.ts';
 import { registerGenTests } from './gen-tests.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerReplay, registerViz, registerReport, registerGenTests];
+export const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests];
