@@ -12,7 +12,7 @@ export { exploreGraph, shortestPathTo, type ReachableGraph, type Transition } fr
 export { coveringWalks, type Walk, type WalkGoal } from './coveringWalks.ts';
 export { boundedSimplePaths } from './simplePaths.ts';
 export { xstateShortestPaths } from './shortestPathsBaseline.ts';
-export { runSuite, registerMochaSuite, asGeneratedSuite, type SuiteOutcome, type TestFailure } from './runSuite.ts';
+export { runSuite, registerMochaSuite, asGeneratedSuite, type SuiteOutcome, type TestFailure, type RunOptions } from './runSuite.ts';
 export { writeSuite, runnerSource, SUITE_FILE, RUNNER_FILE, REPORT_FILE } from './writeSuite.ts';
 export { loadSystemUnderTest, defaultTarget } from './target.ts';
 export { referenceSut } from './referenceSut.ts';

@@ -103,11 +103,17 @@ function failureMessage(test: string, why: string, trail: Trail): string {
   return `${test}\n  ${why}\n  replay from reset: ${encodePath(trail)}`;
 }
 
+export interface RunOptions {
+  /** Stop after this many failing tests; the tests not run count as skipped (default: run everything). */
+  readonly maxFailures?: number;
+}
+
 /**
  * Runs every walk of `suite` against `sut`, in order. Never throws for a failing implementation
  * (an exception thrown by the adapter counts as that test's failure); returns the tally.
  */
-export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest): Promise<SuiteOutcome> {
+export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, options: RunOptions = {}): Promise<SuiteOutcome> {
+  const maxFailures = options.maxFailures ?? Infinity;
   const ix = index(suite);
   const failures: TestFailure[] = [];
   let tests = 0;
@@ -116,16 +122,16 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest): Pro
   let steps = 0;
   const trail: Trail = [];
   for (const walk of suite.walks) {
-    let broken: string | null;
+    let broken: string | null = failures.length >= maxFailures ? 'stopped' : null;
     try {
-      broken = await resetWalk(ix, sut, trail);
+      if (broken === null) broken = await resetWalk(ix, sut, trail);
     } catch (error) {
       broken = `reset threw: ${(error as Error).message}`;
     }
-    if (broken !== null) failures.push({ walk: walk.name, test: 'reset', message: broken, replay: '' });
+    if (broken !== null && broken !== 'stopped') failures.push({ walk: walk.name, test: 'reset', message: broken, replay: '' });
     for (const test of walk.tests) {
       tests++;
-      if (broken !== null) {
+      if (broken !== null || failures.length >= maxFailures) {
         skipped++;
         continue;
       }

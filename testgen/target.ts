@@ -3,6 +3,8 @@
  * generated runner, `--target` for the CLI):
  *
  * - `simulator` (the default when `simulator/sut.ts` exists): the reference simulator;
+ * - `simulator:<bug>`: one of the simulator's deliberately broken variants (`simulator/bugs.ts`), to
+ *   see the suite catch it; test-only;
  * - `reference`: the statechart's own adapter ({@link referenceSut}), which passes by construction;
  * - `<module path>#<export>`: any other implementation: the module's export is a
  *   {@link SystemUnderTest}, or a function of no arguments that returns one (a path relative to the
@@ -15,8 +17,8 @@ import { referenceSut } from './referenceSut.ts';
 import type { SystemUnderTest } from './systemUnderTest.ts';
 
 const SIMULATOR_MODULE = fileURLToPath(new URL('../simulator/sut.ts', import.meta.url));
-/** The export of `simulator/sut.ts` that builds the simulator's adapter. */
-const SIMULATOR_EXPORT = 'simulatorSut';
+/** The export of `simulator/sut.ts` that builds the simulator's adapter: `(options?: {bug?}) => SystemUnderTest`. */
+const SIMULATOR_EXPORT = 'createSimulatorSut';
 
 /** The target used when none is named: the simulator once it exists, else the statechart's own adapter. */
 export function defaultTarget(): string {
@@ -34,10 +36,11 @@ function isSut(value: unknown): value is SystemUnderTest {
  */
 export async function loadSystemUnderTest(target: string = defaultTarget()): Promise<SystemUnderTest> {
   if (target === 'reference') return referenceSut();
-  const [path, name] = target === 'simulator' ? [SIMULATOR_MODULE, SIMULATOR_EXPORT] : splitTarget(target);
+  const simulator = /^simulator(?::(.+))?$/.exec(target);
+  const [path, name] = simulator ? [SIMULATOR_MODULE, SIMULATOR_EXPORT] : splitTarget(target);
   if (!existsSync(path)) {
     throw new Error(
-      target === 'simulator'
+      simulator
         ? `the simulator adapter ${path} does not exist yet; run against the statechart's own adapter with GUILLOTINE_SUT=reference`
         : `no module at ${path}; a target is "simulator", "reference" or "<module path>#<export>"`,
     );
@@ -45,7 +48,12 @@ export async function loadSystemUnderTest(target: string = defaultTarget()): Pro
   const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   const exported = module[name];
   if (exported === undefined) throw new Error(`${path} has no export "${name}"; exports: ${Object.keys(module).join(', ') || 'none'}`);
-  const sut = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  const bug = simulator?.[1];
+  if (bug !== undefined) {
+    const { BUGS } = (await import(pathToFileURL(fileURLToPath(new URL('../simulator/bugs.ts', import.meta.url))).href)) as { BUGS: Record<string, string> };
+    if (!Object.hasOwn(BUGS, bug)) throw new Error(`the simulator has no broken variant "${bug}"; known: ${Object.keys(BUGS).join(', ')}`);
+  }
+  const sut = typeof exported === 'function' ? await (exported as (options?: { bug: string }) => unknown)(...(bug === undefined ? [] : [{ bug }])) : exported;
   if (!isSut(sut)) throw new Error(`${path}#${name} is not a SystemUnderTest (an object with reset, send and observe, or a function of no arguments returning one)`);
   return sut;
 }
