@@ -19,7 +19,9 @@ export function checkSectionOf(report: CheckReport): Section {
       const path = encodePath(p.trace.events);
       const cycle = p.trace.cycle ? encodePath(p.trace.cycle) : null;
       const judged = replay(report.policy, p.trace.events, { engine: 'compiled', cycle: p.trace.cycle });
-      const link: TraceLink = { path, cycle, step: judged.firstViolation };
+      // Open at the first step that violates this property (another may be violated earlier).
+      const own = judged.steps.findIndex((s) => s.violations.some((v) => v.property === p.id));
+      const link: TraceLink = { path, cycle, step: own === -1 ? judged.firstViolation : own + 1 };
       traces.push(link);
       const steps = p.trace.events.map(describeEvent).join(' → ') + (p.trace.cycle ? ` ↻ ${p.trace.cycle.map(describeEvent).join(' → ')}` : '');
       example = `<a class="trace-link" href="${xml(traceHash(link))}" data-property="${xml(p.id)}">replay ${p.trace.events.length + (p.trace.cycle?.length ?? 0)} steps</a> <code>${xml(steps)}</code>`;

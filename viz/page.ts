@@ -76,7 +76,7 @@ export function reviewPage(data: PageData): string {
 <form id="path-form"><input id="path-input" aria-label="path of events" placeholder="propose:a1:severed,approve:a2,approve:a3" spellcheck="false" autocomplete="off"><button type="submit">replay</button></form>
 <div id="trace-controls" hidden>
 <button type="button" id="first" aria-label="first step" title="first step (Home)">|◀</button><button type="button" id="prev" aria-label="previous step" title="previous step (←)">◀</button><button type="button" id="next" aria-label="next step" title="next step (→)">▶</button><button type="button" id="last" aria-label="last step" title="last step (End)">▶|</button>
-<button type="button" id="to-violation" hidden>violating step</button><span id="step-counter"></span>
+<button type="button" id="to-violation" hidden title="next step that violates a property">next violation</button><span id="step-counter"></span>
 </div>
 <div id="trace" aria-live="polite"></div>
 </section>

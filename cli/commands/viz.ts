@@ -8,7 +8,7 @@ import type { GuillotineEvent } from '../../spec/events.ts';
 import type { Policy } from '../../spec/policy.ts';
 import { loadTraceFile } from '../../spec/trace.ts';
 import { startVizServer } from '../../viz/server.ts';
-import { reviewSections } from '../../viz/sections.ts';
+import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
 import { traceHash } from '../../viz/section.ts';
 import { encodePath } from '../../spec/events.ts';
 import { action, BadInput, integerOption, policyFrom, policyOption, type ExitCode, type RegisterCommand } from '../command.ts';
@@ -50,7 +50,7 @@ export const registerViz: RegisterCommand = (program, io, exit) => {
         const initialHash = input.trace ? traceHash({ path: encodePath(input.trace.events), cycle: input.trace.cycle ? encodePath(input.trace.cycle) : null, step: null }) : null;
         let server;
         try {
-          server = await startVizServer({ policy: input.policy, policySource: input.policySource, port, initialHash, sections: () => reviewSections(input.policy) });
+          server = await startVizServer({ policy: input.policy, policySource: input.policySource, port, initialHash, sections: () => sectionsInChildProcess(input.policy) });
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === 'EADDRINUSE') throw new BadInput(`--port ${port}: the port is in use; pick another, or --port 0 for a free one`);

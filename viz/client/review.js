@@ -12,10 +12,10 @@
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
+      if (v === null || v === undefined) continue;
       if (k === 'class') node.className = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? '' : String(v));
+      else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+      else if (v !== false || k.startsWith('data-')) node.setAttribute(k, String(v));
     }
     for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
     return node;
@@ -117,11 +117,22 @@
     }
   }
 
+  /** Scrolls the canvas (only) so that an element of the picture is in view. */
+  function reveal(node) {
+    const canvas = $('#canvas');
+    const c = canvas.getBoundingClientRect();
+    const r = node.getBoundingClientRect();
+    if (r.left < c.left || r.right > c.right) canvas.scrollLeft += r.left - c.left - Math.max(16, (c.width - r.width) / 2);
+    if (r.top < c.top || r.bottom > c.bottom) canvas.scrollTop += r.top - c.top - Math.max(16, (c.height - r.height) / 2);
+  }
+
   function highlight(f, prev) {
     $$('.active', svg).forEach((n) => n.classList.remove('active'));
     $$('.taken', svg).forEach((n) => n.classList.remove('taken'));
     if (!f) return;
     for (const id of f.active) $(`[data-state="${CSS.escape(id)}"]`, svg)?.classList.add('active');
+    const level = $(`[data-state="${CSS.escape(f.active[0])}"]`, svg);
+    if (level) reveal(level);
     if (!prev) return;
     // The edges this step moved along: in each region it changed, from the old state to the new.
     f.changed.forEach((region) => {
@@ -189,7 +200,12 @@
   $('#prev').addEventListener('click', () => go(frame - 1));
   $('#next').addEventListener('click', () => go(frame + 1));
   $('#last').addEventListener('click', () => go(Infinity));
-  $('#to-violation').addEventListener('click', () => trace && trace.firstViolation !== null && go(trace.firstViolation));
+  // The next step after this one that violates a property, wrapping round to the first.
+  $('#to-violation').addEventListener('click', () => {
+    if (!trace || !trace.ok) return;
+    const violating = trace.frames.filter((f) => f.violations.length > 0).map((f) => f.index);
+    if (violating.length > 0) go(violating.find((i) => i > frame) ?? violating[0]);
+  });
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
     const keys = { ArrowRight: () => go(frame + 1), ArrowLeft: () => go(frame - 1), Home: () => go(0), End: () => go(Infinity), j: () => go(frame + 1), k: () => go(frame - 1) };
@@ -221,5 +237,7 @@
 
   if (!location.hash && data.initialHash) history.replaceState(null, '', data.initialHash);
   route();
+  // How long the page took from navigation start to a drawn, routed statechart (read by the tests).
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 })();

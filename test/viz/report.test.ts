@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPolicyFile } from '../../spec/loadPolicy.ts';
+import type { Policy } from '../../spec/policy.ts';
+import { buildReport } from '../../viz/report.ts';
+import { checkSection } from '../../viz/checkSection.ts';
+import type { Section } from '../../viz/section.ts';
+import { runCli } from '../cli/runCli.ts';
+
+function embedded(html: string): { traces: Record<string, { ok: boolean; firstViolation: number | null }>; sections: Section[]; initialHash: string | null } {
+  const json = /<script type="application\/json" id="review-data">(.*?)<\/script>/s.exec(html)?.[1];
+  assert.ok(json, 'the report embeds its data');
+  return JSON.parse(json);
+}
+
+describe('viz/report', () => {
+  let unsafe: Policy;
+  let check: Section;
+  before(() => {
+    const loaded = loadPolicyFile('test/fixtures/policies/unsafe.json');
+    assert.ok(loaded.ok);
+    unsafe = loaded.policy;
+    check = checkSection(unsafe);
+  });
+
+  it('links_each_counterexample_to_its_replay_at_the_violating_step', () => {
+    assert.equal(check.status, 'ready');
+    if (check.status !== 'ready') return;
+    assert.equal(check.holds, false);
+    assert.ok(check.traces.length >= 1);
+    for (const t of check.traces) assert.ok(t.step !== null && t.step >= 1, `counterexample ${t.path} has a violating step`);
+    assert.match(check.html, /<a class="trace-link" href="#path=[^"]+&amp;step=\d+" data-property="irreversible-levels">/);
+  });
+
+  it('embeds_the_replay_of_every_linked_counterexample_so_the_file_needs_no_server', async () => {
+    const html = await buildReport(unsafe, { policySource: 'unsafe.json', sections: [check] });
+    const data = embedded(html);
+    assert.equal(check.status, 'ready');
+    if (check.status !== 'ready') return;
+    for (const t of check.traces) {
+      const key = t.cycle === null ? t.path : `${t.path}|${t.cycle}`;
+      assert.equal(data.traces[key]?.ok, true, `replay of ${key} is embedded`);
+      assert.equal(data.traces[key]?.firstViolation, t.step);
+    }
+  });
+
+  it('references_nothing_outside_the_file', async () => {
+    const html = await buildReport(unsafe, { policySource: 'unsafe.json', sections: [check] });
+    assert.doesNotMatch(html, /<(script|link|img|iframe)[^>]+(src|href)=/i);
+    assert.doesNotMatch(html, /url\((?!#)/);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'; img-src data:/);
+    assert.doesNotMatch(html, /connect-src/);
+  });
+
+  it('opens_at_the_trace_it_was_given', async () => {
+    const html = await buildReport(unsafe, { policySource: 'unsafe.json', sections: [], trace: { events: [{ type: 'propose', admin: 'a1', target: 'probation' }] } });
+    assert.equal(embedded(html).initialHash, '#path=propose%3Aa1%3Aprobation');
+  });
+
+  it('is_written_by_guillotine_report_which_exits_1_when_a_property_fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guillotine-report-'));
+    const out = join(dir, 'unsafe.html');
+    const run = await runCli(['report', '--policy', 'test/fixtures/policies/unsafe.json', '--out', out]);
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.out, /^wrote .*unsafe\.html \(\d+ KB, [\d.]+ s\): statechart, check/);
+    assert.match(readFileSync(out, 'utf8'), /irreversible-levels/);
+  });
+
+  it('rejects_a_missing_out_option_and_a_bad_trace_with_exit_2', async () => {
+    const missing = await runCli(['report']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--out <file>/);
+    const bad = await runCli(['report', '--out', join(tmpdir(), 'never.html'), '--trace', 'test/fixtures/traces/bad/bad-event.trace.json']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /^guillotine: bad trace: events\[\d+\]/);
+  });
+});
