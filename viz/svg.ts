@@ -95,8 +95,8 @@ export function statechartSvg(layout: StatechartLayout, title: string): string {
     `<style>${SVG_STYLE}</style>` +
     layout.regions.map(region).join('') +
     layout.regions.flatMap((r) => r.states.map(state)).join('') +
-    layout.edges.map(edgePath).join('') +
-    layout.edges.map(edgeLabel).join('') +
+    // Each edge and its label share a group, so hovering either highlights both.
+    layout.edges.map((e) => `<g class="transition" data-transition="${xml(e.transition.id)}">${edgePath(e)}${edgeLabel(e)}</g>`).join('') +
     `</svg>`
   );
 }
@@ -125,6 +125,8 @@ export const SVG_STYLE = [
   `[data-level]{cursor:pointer}`,
   `.state.active .state-box{fill:#fff7d6;stroke:#c77700;stroke-width:3}`,
   `.state.selected .state-box{stroke:#1d4ed8;stroke-width:3}`,
+  `.transition:hover path.edge{stroke-width:3}`,
+  `.transition:hover .label-box{stroke:#1f2933;stroke-width:1.5;fill-opacity:1}`,
   `path.edge.taken{stroke:#c77700;stroke-width:3}`,
   `.edge-label.taken .label-box{stroke:#c77700;stroke-width:2}`,
   `text.fired{fill:#c77700 !important;font-weight:bold}`,
