@@ -7,9 +7,11 @@ import { parsePolicy, type PolicyResult } from './policy.ts';
 
 /** Parses JSON text as a policy; a syntax error is reported with its position. */
 export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
+  if (text.trim() === '') return { ok: false, problems: [{ path: '(file)', message: `${source} is empty; the smallest policy is {"admins": [{"id": "a1"}, ...]}` }] };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows often save UTF-8 with a byte-order mark, which JSON.parse refuses with an invisible character.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return { ok: false, problems: [{ path: '(file)', message: `${source} is not valid JSON: ${(error as Error).message}` }] };
   }

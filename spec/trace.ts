@@ -83,7 +83,7 @@ export function loadTraceFile(path: string): TraceResult {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not an error a user can see
   } catch (error) {
     return { ok: false, problems: [{ path: '(file)', message: `trace file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}` }] };
   }

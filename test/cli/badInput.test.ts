@@ -52,6 +52,11 @@ describe('cli: a bad policy file is refused with exit 2 and one message naming t
     assert.equal(run.err.trimEnd().split('\n').length, 1);
   });
 
+  it('refuses an empty file, saying what the smallest policy looks like', async () => {
+    const file = fixture('policies/bad/empty-file.json');
+    assertBadInput(await runCli(['check', '--policy', file]), `policy file ${JSON.stringify(file)} is empty`, '{"admins": [{"id": "a1"}');
+  });
+
   it('refuses a missing file, naming it', async () => {
     const file = fixture('policies/no-such-policy.json');
     assertBadInput(await runCli(['check', '--policy', file]), `cannot read policy file ${JSON.stringify(file)}: no such file`);
@@ -81,6 +86,27 @@ describe('cli: a bad policy file is refused with exit 2 and one message naming t
 });
 
 describe('cli: bad arguments are refused with exit 2 and a usage message, never a stack trace', () => {
+  it('tells a crash from a message (the check every test here relies on)', () => {
+    assert.ok(looksLikeCrash(new TypeError('boom').stack!));
+    assert.ok(looksLikeCrash('Error: ENOENT: no such file or directory'));
+    assert.ok(!looksLikeCrash("guillotine: bad policy: quorum.escalate: 8 is larger than the number of admins (7)\nerror: unknown option '--x'\n"));
+  });
+
+  it('prints the usage and exits 2 when run with no command, and exits 0 for --help', async () => {
+    const bare = await runCli([]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.out + bare.err, /Usage: guillotine \[options\] \[command\]/);
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /check \[options\]/);
+    assert.match(help.out, /replay \[options\] \[trace\]/);
+  });
+
+  it('refuses an option that lacks its argument', async () => {
+    assertBadInput(await runCli(['check', '--policy']), "option '--policy <file>' argument missing");
+    assertBadInput(await runCli(['replay', '--path']), "option '--path <events>' argument missing");
+  });
+
   it('refuses an unknown option', async () => {
     assertBadInput(await runCli(['check', '--frobnicate']), "unknown option '--frobnicate'", '--help');
   });

@@ -39,6 +39,12 @@ describe('spec/policy: the default policy is the one of GUILLOTINE.md §6', () =
     assert.equal(DEFAULT_POLICY.actuators.escalateOnFailureUpTo, 'offline');
   });
 
+  it('reads a file saved with a UTF-8 byte-order mark, as some editors write them', () => {
+    const result = loadPolicyFile(fixture('policies/byte-order-mark.json'));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    assert.deepEqual(result.policy, DEFAULT_POLICY);
+  });
+
   it('loads a well-formed but unsafe policy: judging it is the checker\'s job, not the loader\'s', () => {
     const result = loadPolicyFile(fixture('policies/unsafe.json'));
     assert.ok(result.ok, 'an unsafe policy is not bad input');
