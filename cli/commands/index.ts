@@ -3,8 +3,9 @@ import type { RegisterCommand } from '../command.ts';
 import { registerCheck } from './check.ts';
 import { registerProve } from './prove.ts';
 import { registerReplay } from './replay.ts';
+import { registerReview } from './review.ts';
 import { registerViz } from './viz.ts';
 import { registerReport } from './report.ts';
 import { registerGenTests } from './gen-tests.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests];
+export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests];
