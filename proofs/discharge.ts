@@ -18,7 +18,13 @@ export interface EmittedQuery {
 
 export type Outcome =
   | { readonly status: 'proved'; readonly seconds: number; readonly witness?: Record<string, unknown> }
-  | { readonly status: 'refuted'; readonly seconds: number; readonly counterexample: Record<string, unknown> }
+  | {
+      readonly status: 'refuted';
+      readonly seconds: number;
+      readonly counterexample: Record<string, unknown>;
+      /** The raw values (absent when a `satisfiable` obligation has no witness at all). */
+      readonly assignment?: Assignment;
+    }
   | { readonly status: 'unknown'; readonly seconds: number; readonly reason: string };
 
 export interface DischargeOptions {
@@ -119,5 +125,6 @@ export async function discharge(z: Z3Session, o: Obligation, options: DischargeO
     status: 'refuted',
     seconds: secondsSince(start),
     counterexample: { obligation: o.name, statement: o.statement, ...o.explain(found.values), confirmedConcretely: true },
+    assignment: found.values,
   };
 }

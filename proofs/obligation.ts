@@ -9,8 +9,11 @@ import type { BitVecOps } from './bitvector.ts';
 /** Variables of an obligation: a width in bits, or `'bool'`. */
 export type Vars = Readonly<Record<string, number | 'bool'>>;
 
+/** The value a variable of sort `S` takes in one interpretation (distributes over unions of sorts). */
+type ValueOf<S, BV, B> = S extends 'bool' ? B : BV;
+
 /** The variables bound to values of one interpretation. */
-export type Bound<V extends Vars, BV, B> = { readonly [K in keyof V]: V[K] extends 'bool' ? B : BV };
+export type Bound<V extends Vars, BV, B> = { readonly [K in keyof V]: ValueOf<V[K], BV, B> };
 
 /** Concrete values of an obligation's variables, as a counterexample or a witness. */
 export type Assignment<V extends Vars = Vars> = Bound<V, bigint, boolean>;
