@@ -101,6 +101,7 @@ export class SoftwareHypervisor {
   /** The hypervisor goes down (MCE, assertion failure): requests wait in the ring until it is back. */
   crash(): void {
     this.running = false;
+    this.active = false;
   }
 
   /** Back from reboot: state is re-read from shared memory and the level record; pending requests are serviced. */
@@ -111,7 +112,8 @@ export class SoftwareHypervisor {
 
   /** The model rang the doorbell. */
   doorbell(): void {
-    if (!this.running || this.roundScheduled) return;
+    // While a round is active it re-reads the tail before every request, so a doorbell adds nothing.
+    if (!this.running || this.roundScheduled || this.active) return;
     this.roundScheduled = true;
     this.wiring.clock.at(this.freeAt + IRQ_US, 'port service round', () => this.round());
   }
@@ -122,6 +124,9 @@ export class SoftwareHypervisor {
     this.respond(tag, STATUS[refusal], 0n, at);
   }
 
+  /** Responses written since the last interrupt, delivered together (interrupt coalescing). */
+  private unsignalled: { at: Micros; tag: bigint; status: bigint; value: bigint }[] = [];
+
   private respond(tag: bigint, status: bigint, value: bigint, at: Micros): void {
     const { memory, rings } = this.wiring;
     const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.responseTail, RING_SLOTS);
@@ -131,12 +136,25 @@ export class SoftwareHypervisor {
     memory.write64(responseWord(rings, slot, 3), BigInt(at));
     this.responseTail = (this.responseTail + 1n) & ((1n << 64n) - 1n);
     memory.write64(rings.responseTail, this.responseTail);
-    this.wiring.interrupt(at + IRQ_US, tag, status, value);
+    this.unsignalled.push({ at: at + IRQ_US, tag, status, value });
   }
+
+  /** Raises the completion interrupt for every response written so far. */
+  private signal(): void {
+    const batch = this.unsignalled;
+    if (batch.length === 0) return;
+    this.unsignalled = [];
+    const last = batch[batch.length - 1]!.at;
+    this.wiring.clock.at(Math.max(last, this.wiring.clock.now), 'completion interrupt', () => {
+      for (const r of batch) this.wiring.interrupt(r.at, r.tag, r.status, r.value);
+    });
+  }
+
+  private active = false;
 
   private round(): void {
     this.roundScheduled = false;
-    if (!this.running) return;
+    if (!this.running || this.active) return;
     const { memory, rings, clock } = this.wiring;
     const tail = memory.read64(rings.requestTail); // hostile: the model writes it
     let cursor = this.freeAt;
@@ -148,49 +166,61 @@ export class SoftwareHypervisor {
       memory.write64(rings.requestHead, this.head);
       memory.write64(rings.requestHead + 8n, this.expectedSeq);
       this.busyUntil = cursor + COPY_AND_VALIDATE_US;
+      this.signal();
       return;
     }
+    this.active = true;
     let budget = BATCH;
-    const step = () => {
-      if (!this.running) return;
-      const tailNow = memory.read64(rings.requestTail);
-      if (this.head === tailNow || !producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tailNow, RING_SLOTS)) {
-        if (this.head !== tailNow) this.doorbell(); // an invalid tail appeared meanwhile: a new round refuses it
-        return;
-      }
-      if (budget-- === 0) {
-        // Yield the core (heartbeats and other tasks run), then continue.
-        this.busyUntil = cursor;
-        this.roundScheduled = true;
-        clock.at(cursor + YIELD_US, 'port service round', () => this.round());
-        return;
-      }
-      const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.head, RING_SLOTS);
-      const copy = this.fetch(slot); // the copy in hypervisor memory
-      this.head = (this.head + 1n) & ((1n << 64n) - 1n);
-      memory.write64(rings.requestHead, this.head);
-      this.stats.tried++;
-      this.wiring.observe({ kind: 'request' });
-      const validatedAt = cursor + COPY_AND_VALIDATE_US;
-      const verdict = this.validate(copy, validatedAt);
-      if (verdict.kind === 'refused') {
-        this.refuse(verdict.refusal, copy.tag, validatedAt);
-        cursor = validatedAt;
-        this.busyUntil = cursor;
-        clock.at(cursor, 'port service step', step);
-        return;
-      }
-      const performAt = validatedAt + IO_US[verdict.port.device];
-      this.busyUntil = performAt;
-      clock.at(performAt, 'port I/O', () => {
-        // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
-        const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
-        this.perform(portById(used.port) ?? verdict.port, used, performAt);
-        cursor = performAt;
-        step();
-      });
+    const finish = () => {
+      this.active = false;
+      this.busyUntil = Math.max(this.busyUntil, cursor);
+      this.signal();
     };
-    clock.at(cursor, 'port service step', step);
+    // Refused requests cost only the copy and validation, so they are handled in one loop;
+    // a request that passes validation schedules its I/O and continues from there.
+    const chain = (): void => {
+      for (;;) {
+        if (!this.running) return finish();
+        const tailNow = memory.read64(rings.requestTail);
+        if (this.head === tailNow) return finish();
+        if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tailNow, RING_SLOTS)) {
+          finish();
+          return this.doorbell(); // a new round refuses the bad tail
+        }
+        if (budget-- === 0) {
+          // Yield the core (heartbeats and other tasks run), then continue.
+          finish();
+          this.roundScheduled = true;
+          clock.at(cursor + YIELD_US, 'port service round', () => this.round());
+          return;
+        }
+        const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.head, RING_SLOTS);
+        const copy = this.fetch(slot); // the copy in hypervisor memory
+        this.head = (this.head + 1n) & ((1n << 64n) - 1n);
+        memory.write64(rings.requestHead, this.head);
+        this.stats.tried++;
+        this.wiring.observe({ kind: 'request' });
+        const validatedAt = cursor + COPY_AND_VALIDATE_US;
+        const verdict = this.validate(copy, validatedAt);
+        if (verdict.kind === 'refused') {
+          this.refuse(verdict.refusal, copy.tag, validatedAt);
+          cursor = validatedAt;
+          continue;
+        }
+        const performAt = validatedAt + IO_US[verdict.port.device];
+        this.busyUntil = performAt;
+        this.signal();
+        clock.at(performAt, 'port I/O', () => {
+          // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
+          const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
+          this.perform(portById(used.port) ?? verdict.port, used, performAt);
+          cursor = performAt;
+          chain();
+        });
+        return;
+      }
+    };
+    chain();
   }
 
   private fetch(slot: bigint): Descriptor {

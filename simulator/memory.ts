@@ -12,14 +12,20 @@ const MASK64 = (1n << 64n) - 1n;
 
 /** Sparse physical memory: 8-byte words, zero where never written. */
 export class PhysicalMemory {
-  private readonly words = new Map<bigint, bigint>();
+  /** Keyed by the word's address as a number when it is exact (all of the layout), else as a string. */
+  private readonly words = new Map<number | string, bigint>();
+
+  private static key(address: bigint): number | string {
+    const aligned = address & ~7n;
+    return aligned <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(aligned) : aligned.toString(16);
+  }
 
   read64(address: bigint): bigint {
-    return this.words.get(address & ~7n) ?? 0n;
+    return this.words.get(PhysicalMemory.key(address)) ?? 0n;
   }
 
   write64(address: bigint, value: bigint): void {
-    this.words.set(address & ~7n, value & MASK64);
+    this.words.set(PhysicalMemory.key(address), value & MASK64);
   }
 }
 

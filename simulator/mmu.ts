@@ -109,7 +109,8 @@ export class PageTables {
     const out: string[] = [];
     for (const [frame, t] of this.tables) {
       t.entries.forEach((pte, i) => {
-        if (isExecutableLeaf(concreteOps, pte)) out.push(`${frame.toString(16)}:${i}=${pte.toString(16)}`);
+        // V and X set is necessary; the proofs' predicate decides.
+        if ((pte & 0b1001n) === 0b1001n && isExecutableLeaf(concreteOps, pte)) out.push(`${frame.toString(16)}:${i}=${pte.toString(16)}`);
       });
     }
     return out;
@@ -118,7 +119,8 @@ export class PageTables {
   /** Whether every entry satisfies the proofs' per-entry invariant `pteInvariant`. */
   invariantHolds(): boolean {
     for (const t of this.tables.values()) {
-      for (const pte of t.entries) if (!pteInvariant(concreteOps, this.layout, t.level, pte)) return false;
+      // An invalid entry (V = 0) satisfies the invariant trivially; the proofs' predicate decides the rest.
+      for (const pte of t.entries) if ((pte & 1n) === 1n && !pteInvariant(concreteOps, this.layout, t.level, pte)) return false;
     }
     return true;
   }

@@ -29,9 +29,12 @@ export class ModelCore {
   /** Our producer counter (the model's own view; adversarial programs may write anything to shared memory). */
   private tail = 0n;
   private seq = 0n;
+  private tags = 0n;
   readonly observations: ModelObservation[] = [];
   /** Steps skipped because the core was halted. */
   skipped = 0;
+  /** Steps executed. */
+  executed = 0;
   /** Keep the observation log (tests) or only count (long soaks). */
   record = true;
 
@@ -42,8 +45,13 @@ export class ModelCore {
     private readonly rings: RingAddresses,
     private readonly doorbellLine: () => void,
     /** Reports that the core executed a step (the monitor checks the level allows it). */
-    private readonly executed: () => void,
+    private readonly executedStep: () => void,
   ) {}
+
+  /** A fresh request tag (per core, so two runs of a program produce the same tags). */
+  nextTag(): bigint {
+    return ++this.tags;
+  }
 
   private note(observation: ModelObservation): void {
     if (this.record) this.observations.push(observation);
@@ -55,7 +63,8 @@ export class ModelCore {
       this.skipped++;
       return;
     }
-    this.executed();
+    this.executedStep();
+    this.executed++;
     body();
   }
 
