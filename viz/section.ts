@@ -20,6 +20,8 @@ export type Section =
       readonly traces: readonly TraceLink[];
       /** For a section that judges the design (check, proofs): whether everything holds; null otherwise. */
       readonly holds: boolean | null;
+      /** Classes to put on the picture's transitions (by `data-transition` id) when the reader asks. */
+      readonly overlay?: Readonly<Record<string, 'covered' | 'uncovered' | 'unreachable'>>;
     }
   /** The library entry point this section reads is not in this build, or it failed: said plainly, never faked. */
   | { readonly id: string; readonly title: string; readonly status: 'unavailable'; readonly reason: string };
