@@ -21,12 +21,18 @@ export interface LevelFinding {
   readonly fewestToReach: number | null;
   /** Fewest admins who can lower the level once it is here; null if nobody can. */
   readonly fewestToLeave: number | null;
+  /** Plain sentences for the reviewer where these numbers say something the quorums do not. */
+  readonly notes: readonly string[];
 }
 
-export interface Findings {
-  readonly levels: readonly LevelFinding[];
-  /** Plain sentences for the reviewer, most consequential first. */
-  readonly notes: readonly string[];
+/** One finding per level, in escalation order (the `findings` array of `check --json`). */
+export type Findings = readonly LevelFinding[];
+
+/** Every note of the findings, the ones about escalation below quorum first (they matter most). */
+export function findingNotes(findings: Findings): string[] {
+  const all = findings.flatMap((f) => f.notes);
+  const belowQuorum = all.filter((n) => n.includes('fewer than the escalation quorum'));
+  return [...belowQuorum, ...all.filter((n) => !belowQuorum.includes(n))];
 }
 
 /** Levels reached, and levels lowered from, with only `admins` acting. */
@@ -73,29 +79,24 @@ export function policyFindings(engine: Engine, symmetry = true): Findings {
     // has been lowered, more admins cannot change an answer.
     if (reach.size === LEVELS.length && LEVELS.every((l) => leave.has(l) || policy.irreversible.includes(l) || l === 'standard')) break;
   }
-  const levels = LEVELS.map((level) => ({ level, fewestToReach: reach.get(level) ?? null, fewestToLeave: leave.get(level) ?? null }));
-  return { levels, notes: notesFor(policy, levels) };
+  return LEVELS.map((level) => {
+    const f = { level, fewestToReach: reach.get(level) ?? null, fewestToLeave: leave.get(level) ?? null };
+    return { ...f, notes: notesFor(policy, f) };
+  });
 }
 
-function notesFor(policy: Policy, levels: readonly LevelFinding[]): string[] {
-  const n = policy.admins.length;
+function notesFor(policy: Policy, f: Omit<LevelFinding, 'notes'>): string[] {
   const notes: string[] = [];
-  for (const f of levels) {
-    if (f.fewestToReach !== null && f.fewestToReach < policy.quorum.escalate && f.fewestToReach > 0 && levelIndex(f.level) > levelIndex(policy.detector.maxLevel)) {
-      notes.push(
-        `${f.fewestToReach} admin(s) can take the system to ${f.level}, fewer than the escalation quorum of ${policy.quorum.escalate}` +
-          (policy.quorum.onTimeout === 'restrictive' ? ` — by proposing it and waiting ${policy.quorum.timeoutSeconds}s for the quorum timeout (onTimeout: "restrictive")` : ''),
-      );
-    }
+  const { level, fewestToReach: reach, fewestToLeave: leave } = f;
+  if (reach !== null && reach > 0 && reach < policy.quorum.escalate && levelIndex(level) > levelIndex(policy.detector.maxLevel)) {
+    notes.push(
+      `${reach} admin(s) can take the system to ${level}, fewer than the escalation quorum of ${policy.quorum.escalate}` +
+        (policy.quorum.onTimeout === 'restrictive' ? ` — by proposing it and waiting ${policy.quorum.timeoutSeconds}s for the quorum timeout (onTimeout: "restrictive")` : ''),
+    );
   }
-  for (const f of levels) {
-    if (f.fewestToReach === 0 && f.level !== 'standard') notes.push(`${f.level} is reached with no admin at all (fail-safes)`);
-  }
-  for (const f of levels) {
-    if (f.fewestToLeave !== null && f.fewestToLeave < policy.quorum.deescalate) notes.push(`${f.fewestToLeave} admin(s) can lower the level from ${f.level}, fewer than the de-escalation quorum of ${policy.quorum.deescalate}`);
-    if (f.fewestToLeave !== null && (f.level === 'decapitation' || f.level === 'immolation')) notes.push(`${f.level} can be left (by ${f.fewestToLeave} admin(s)): it is not irreversible under this policy`);
-  }
-  const unreachable = levels.filter((f) => f.fewestToReach === null).map((f) => f.level);
-  if (unreachable.length > 0) notes.push(`never reachable, even with all ${n} admins: ${unreachable.join(', ')}`);
+  if (reach === 0 && level !== 'standard') notes.push(`${level} is reached with no admin at all (fail-safes)`);
+  if (reach === null) notes.push(`${level} is never reachable, even with all ${policy.admins.length} admins`);
+  if (leave !== null && leave < policy.quorum.deescalate) notes.push(`${leave} admin(s) can lower the level from ${level}, fewer than the de-escalation quorum of ${policy.quorum.deescalate}`);
+  if (leave !== null && (level === 'decapitation' || level === 'immolation')) notes.push(`${level} can be left (by ${leave} admin(s)): it is not irreversible under this policy`);
   return notes;
 }

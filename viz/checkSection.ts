@@ -4,6 +4,7 @@
  * statechart and opens at its violating step.
  */
 import { checkPolicy, type CheckOptions, type CheckReport } from '../checker/index.ts';
+import { findingNotes } from '../checker/findings.ts';
 import { replay } from '../checker/replay.ts';
 import { describeEvent, encodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
@@ -33,9 +34,9 @@ export function checkSectionOf(report: CheckReport): Section {
   const failed = report.properties.filter((p) => p.status !== 'pass').length;
   const unwitnessed = report.vacuity.filter((v) => v.status === 'unwitnessed');
   const findings = report.findings
-    ? `<h3>Findings</h3><table class="grid"><thead><tr><th>level</th><th>fewest admins to reach it</th><th>fewest admins to leave it</th></tr></thead><tbody>${report.findings.levels
+    ? `<h3>Findings</h3><table class="grid"><thead><tr><th>level</th><th>fewest admins to reach it</th><th>fewest admins to leave it</th></tr></thead><tbody>${report.findings
         .map((f) => `<tr><td>${f.level}</td><td>${f.fewestToReach ?? 'never'}</td><td>${f.fewestToLeave ?? 'never'}</td></tr>`)
-        .join('')}</tbody></table>${report.findings.notes.map((n) => `<p class="finding">! ${xml(n)}</p>`).join('')}`
+        .join('')}</tbody></table>${findingNotes(report.findings).map((n) => `<p class="finding">! ${xml(n)}</p>`).join('')}`
     : '';
   const html =
     `<p class="summary ${failed === 0 ? 'ok' : 'bad'}">${failed === 0 ? 'Every property holds' : `${failed} of ${report.properties.length} properties do not hold`}: ` +

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { allHold, checkPolicy, type CheckReport, type PropertyReport } from '../../checker/index.ts';
+import { findingNotes } from '../../checker/findings.ts';
 import { replay } from '../../checker/replay.ts';
 import { describeEvent, encodePath } from '../../spec/events.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
@@ -63,8 +64,8 @@ function printReport(io: Output, r: CheckReport, source: string) {
   io.out(`Vacuity guards: ${r.vacuity.length - unwitnessed.length} of ${r.vacuity.length} witnessed${unwitnessed.map((v) => `\n  warning: ${v.property} may hold vacuously: never "${v.guard}"`).join('')}\n`);
   if (r.findings) {
     io.out('\nFindings (fewest admins, with timeouts and fail-safes allowed):\n');
-    io.out(table(['level', 'to reach it', 'to leave it'], r.findings.levels.map((f) => [f.level, f.fewestToReach ?? 'never', f.fewestToLeave ?? 'never'])));
-    for (const note of r.findings.notes) io.out(`  ! ${note}\n`);
+    io.out(table(['level', 'to reach it', 'to leave it'], r.findings.map((f) => [f.level, f.fewestToReach ?? 'never', f.fewestToLeave ?? 'never'])));
+    for (const note of findingNotes(r.findings)) io.out(`  ! ${note}\n`);
   }
   for (const p of r.properties) {
     if (p.status !== 'fail') continue;

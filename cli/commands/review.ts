@@ -5,6 +5,7 @@
  * Each stage is a library call; this file only sequences and prints them.
  */
 import { Option } from 'commander';
+import { findingNotes } from '../../checker/findings.ts';
 import { allHold, checkPolicy, type CheckOptions, type CheckReport } from '../../checker/index.ts';
 import { proveAll, reportHolds, shutdownProver, type ProveReport } from '../../proofs/index.ts';
 import type { Policy } from '../../spec/policy.ts';
@@ -76,9 +77,10 @@ export const registerReview: RegisterCommand = (program, io, exit) => {
 function printSummary(io: Output, r: ReviewReport, source: string) {
   io.out(`\nGuillotine review of ${source}\n`);
   io.out(table(['stage', 'subject', 'result', 'verdict', 'seconds'], r.summary.map((row) => [row.stage, row.subject, row.result, row.holds ? 'HOLDS' : 'FAILS', row.seconds.toFixed(2)])));
-  if (r.check.findings && r.check.findings.notes.length > 0) {
+  const notes = r.check.findings ? findingNotes(r.check.findings) : [];
+  if (notes.length > 0) {
     io.out('What the policy implies:\n');
-    for (const note of r.check.findings.notes) io.out(`  ! ${note}\n`);
+    for (const note of notes) io.out(`  ! ${note}\n`);
   }
   io.out(r.holds ? 'Every claim holds.\n' : 'Some claims FAIL: run `guillotine check` / `guillotine prove` for the counterexamples.\n');
 }

@@ -78,7 +78,12 @@ describe('cli: guillotine check --json', () => {
     assert.deepEqual(r.policy, DEFAULT_POLICY);
     assert.equal(r.complete, true);
     assert.deepEqual(r.properties.filter((p) => p.status !== 'pass').map((p) => p.id), []);
-    assert.ok(r.findings !== null, 'findings are on by default');
+    assert.ok(Array.isArray(r.findings), 'findings are on by default, one per level');
+    const findings = r.findings as { level: string; fewestToReach: number | null; notes: string[] }[];
+    assert.deepEqual(findings.map((f) => f.level), ['standard', 'probation', 'severed', 'offline', 'decapitation', 'immolation']);
+    const immolation = findings.find((f) => f.level === 'immolation')!;
+    assert.equal(immolation.fewestToReach, 1, 'onTimeout "restrictive": one admin reaches immolation by waiting');
+    assert.match(immolation.notes.join('\n'), /fewer than the escalation quorum of 3/);
   });
 
   it('prints the same report twice, but for the timing', () => {
