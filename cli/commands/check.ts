@@ -33,13 +33,16 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
         progress.done();
         if (opts.traces !== undefined) writeTraces(opts.traces, report);
         if (opts.json) printJson(io, report);
-        else printReport(io, report, opts.policy ?? '(embedded default)');
+        else printReport(io, report, opts.policy ?? EMBEDDED);
         return allHold(report) ? 0 : 1;
       }),
     );
 };
 
 /** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
+/** How the report names the embedded default policy (and knows a replay needs no --policy). */
+const EMBEDDED = '(embedded default)';
+
 function writeTraces(dir: string, report: CheckReport) {
   try {
     mkdirSync(dir, { recursive: true });
@@ -75,7 +78,8 @@ function printReport(io: Output, r: CheckReport, source: string) {
       const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle });
       const rows = replayed.steps.map((s, i) => [i + 1 + (s.inCycle ? ' ↻' : ''), describeEvent(s.event), s.accepted ? 'accepted' : `rejected: ${s.reason}`, s.level, s.violations.find((v) => v.property === p.id) ? '✗ ' + p.id : '']);
       io.out(table(['step', 'event', 'outcome', 'level after', ''], rows));
-      io.out(`  replay: guillotine replay --path '${encodePath(p.trace.events)}'${p.trace.cycle ? ` (then repeat: ${encodePath(p.trace.cycle)})` : ''}\n`);
+      const policyArg = source === EMBEDDED ? '' : ` --policy '${source}'`;
+      io.out(`  replay: guillotine replay${policyArg} --path '${encodePath(p.trace.events)}'${p.trace.cycle ? ` --cycle '${encodePath(p.trace.cycle)}'` : ''}\n`);
     }
   }
 }

@@ -17,11 +17,12 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
     .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a safety property')
     .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}')
     .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
+    .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'compiled']).default('xstate'))
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled' }) => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled' }) => {
         let events: readonly GuillotineEvent[];
         let cycle: readonly GuillotineEvent[] | undefined;
         let tracePolicy: Policy | undefined;
@@ -30,7 +31,13 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
           const decoded = decodePath(opts.path);
           if (!decoded.ok) throw new BadInput(`--path: ${decoded.message}`);
           events = decoded.events;
+          if (opts.cycle !== undefined) {
+            const decodedCycle = decodePath(opts.cycle);
+            if (!decodedCycle.ok) throw new BadInput(`--cycle: ${decodedCycle.message}`);
+            cycle = decodedCycle.events;
+          }
         } else {
+          if (opts.cycle !== undefined) throw new BadInput('--cycle goes with --path; a trace file carries its own "cycle"');
           const loaded = loadTraceFile(file!);
           if (!loaded.ok) throw new BadInput(`bad trace: ${loaded.problems.map((p) => (p.path === '(file)' ? p.message : `${p.path}: ${p.message}`)).join('; ')}`);
           ({ events, cycle } = loaded.trace);

@@ -72,4 +72,24 @@ describe('cli: guillotine replay runs hand-written trace files to the levels of 
     assert.match(run.out, /✗ failsafe-only-raises: /);
     assert.match(run.out, /step 2 violates a safety property\n$/);
   });
+
+  it('runs every replay command that check prints, as printed, to the violation of its property', async () => {
+    const check = await runCli(['check', '--no-findings', '--policy', fixture('policies/unsafe.json')]);
+    assert.equal(check.code, 1, check.err);
+    const handles = [...check.out.matchAll(/^(\S+) FAILS: [^\n]*\n(?:[^\n]*\n)*?  replay: guillotine replay --policy '([^']+)' --path '([^']+)'$/gm)];
+    assert.ok(handles.length >= 3, check.out);
+    for (const [, property, policy, path] of handles) {
+      const run = await runCli(['replay', '--policy', policy!, '--path', path!]);
+      assert.equal(run.code, 1, `${property}: ${run.out}`);
+      assert.match(run.out, new RegExp(`✗ ${property}: `));
+    }
+  });
+
+  it('replays a liveness cycle given with --cycle after the path, and refuses --cycle with a trace file', async () => {
+    const r = await replayJson('--path', 'propose:a1:severed', '--cycle', 'heartbeat,heartbeat-missed');
+    assert.deepEqual(r.steps.map((s) => s.inCycle === true), [false, true, true]);
+    const both = await runCli(['replay', fixture('traces/escalation.trace.json'), '--cycle', 'heartbeat']);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /--cycle goes with --path/);
+  });
 });
