@@ -62,7 +62,7 @@ export interface HypervisorWiring {
   readonly pageTables: PageTables;
   readonly level: () => Level;
   readonly observe: (observation: Observation) => void;
-  /** A completion interrupt for the model core, with what the response slot says. */
+  /** Delivers a completion interrupt to the model core now (`at` is the delivery time), with what the response slot says. */
   readonly interrupt: (at: Micros, tag: bigint, status: bigint, value: bigint) => void;
   /** Every performed request, for the escape monitor. */
   readonly serviced: (request: ServicedRequest) => void;
@@ -144,9 +144,11 @@ export class SoftwareHypervisor {
     const batch = this.unsignalled;
     if (batch.length === 0) return;
     this.unsignalled = [];
-    const last = batch[batch.length - 1]!.at;
-    this.wiring.clock.at(Math.max(last, this.wiring.clock.now), 'completion interrupt', () => {
-      for (const r of batch) this.wiring.interrupt(r.at, r.tag, r.status, r.value);
+    // One interrupt for the batch, raised when its last response is written; the model sees
+    // every response of the batch at that moment.
+    const deliverAt = Math.max(batch[batch.length - 1]!.at, this.wiring.clock.now);
+    this.wiring.clock.at(deliverAt, 'completion interrupt', () => {
+      for (const r of batch) this.wiring.interrupt(deliverAt, r.tag, r.status, r.value);
     });
   }
 

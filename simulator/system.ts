@@ -126,7 +126,8 @@ export class GuillotineSystem {
         pageTables: this.pageTables,
         level: () => this.physical.level,
         observe: (o) => this.detector.observe(this.clock.now, o),
-        interrupt: (at, tag, status, value) => this.clock.at(at, 'completion interrupt', () => this.core.interrupt(at, tag, status, value)),
+        // The hypervisor schedules the (coalesced) interrupt itself; it reaches the core at once.
+        interrupt: (at, tag, status, value) => this.core.interrupt(at, tag, status, value),
         serviced: (request) => this.checkServiced(request),
         pteApplied: (before, after) => {
           if (before.join() !== after.join()) this.escape('executable-mapping-changed', `executable mappings went from ${before.length} to ${after.length} entries`);
