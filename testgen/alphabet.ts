@@ -1,7 +1,9 @@
 /**
- * The event alphabet the test generator tries in a state: every event of GUILLOTINE.md §7 with
- * every admin, target, alarm level and actuator, plus an outsider's proposal and approval (which the
- * protocol must reject). This is the one place the alphabet is spelled out for test generation.
+ * The events the test generator tries in a state: the checker's alphabet of GUILLOTINE.md §7
+ * (`checker/guillotineModel.ts`: every admin's proposals and approval, an outsider's, which the
+ * protocol must reject, then the automatic events, alarms and actuator events), restricted in each
+ * state to representative admins. The checker owns the alphabet and its order; this file only
+ * chooses who votes, so the checker and the generated tests always try the same events.
  *
  * Admins are interchangeable in the protocol: no guard or update looks at an admin's name except to
  * ask "is it an admin?" and "has it already approved this proposal?". So in a state whose open
@@ -12,21 +14,13 @@
  * admin permutations. Every (state, event) pair of the full graph is a renaming of one explored pair
  * with the same outcome; `test/testgen/alphabet.test.ts` checks this against the full graph.
  */
-import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
+import { eventAlphabet } from '../checker/guillotineModel.ts';
 
 /** How many admins act in each state: all of them, or one representative per symmetry class. */
 export type AdminSelection = 'representative' | 'every';
-
-/** An id that is not an admin of the policy, so the alphabet also tries an outsider's votes. */
-export function outsiderId(policy: Policy): string {
-  const ids = new Set(adminIds(policy));
-  let id = 'outsider';
-  while (ids.has(id)) id += '-x';
-  return id;
-}
 
 /**
  * One admin per class of admins the protocol cannot tell apart in `state`: the first admin (in
@@ -42,19 +36,10 @@ export function representativeAdmins(policy: Policy, state: SystemState): readon
 }
 
 /**
- * The events tried from `state`, in a fixed order (paths are lists of events, so the order is part
- * of every generated test): each acting admin's proposals (every target) and the outsider's, each
- * acting admin's approval and the outsider's, then timeout, heartbeats, alarms at every level, faults,
- * reboot completion, and each actuator's confirmation and fault.
+ * The events tried from `state`, in the checker's fixed order (paths are lists of events, so the
+ * order is part of every generated test): the acting admins' and the outsider's proposals and
+ * approvals, then the events no admin sends.
  */
-export function eventAlphabet(policy: Policy, state: SystemState, admins: AdminSelection = 'representative'): readonly GuillotineEvent[] {
-  const voters = [...(admins === 'every' ? adminIds(policy) : representativeAdmins(policy, state)), outsiderId(policy)];
-  const events: GuillotineEvent[] = [];
-  for (const admin of voters) for (const target of LEVELS) events.push({ type: 'propose', admin, target });
-  for (const admin of voters) events.push({ type: 'approve', admin });
-  events.push({ type: 'timeout' }, { type: 'heartbeat' }, { type: 'heartbeat-missed' });
-  for (const level of LEVELS) events.push({ type: 'alarm', level });
-  events.push({ type: 'mce' }, { type: 'assertion-failure' }, { type: 'reboot-complete' });
-  for (const actuator of ACTUATORS) events.push({ type: 'actuator-confirm', actuator }, { type: 'actuator-fault', actuator });
-  return events;
+export function stateAlphabet(policy: Policy, state: SystemState, admins: AdminSelection = 'representative'): readonly GuillotineEvent[] {
+  return eventAlphabet(policy, admins === 'every' ? {} : { admins: representativeAdmins(policy, state) });
 }

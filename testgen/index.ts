@@ -7,7 +7,7 @@ export { generateTests, DEFAULT_PATH_DEPTH, type GenerateOptions, type GenerateR
 export { CRITERIA, SUITE_FORMAT, buildSuite, renderSuiteJson, transitionName, type Criterion, type GeneratedSuite, type SuiteState, type SuiteTest, type SuiteTransition, type SuiteWalk } from './suite.ts';
 export { coverageReport, type CoverageReport, type UncoveredGroup } from './coverage.ts';
 export { statechartCoverage, type StatechartEdgeCoverage } from './statechartEdges.ts';
-export { eventAlphabet, representativeAdmins, outsiderId, type AdminSelection } from './alphabet.ts';
+export { stateAlphabet, representativeAdmins, type AdminSelection } from './alphabet.ts';
 export { exploreGraph, shortestPathTo, type ReachableGraph, type Transition } from './reachableGraph.ts';
 export { coveringWalks, type Walk, type WalkGoal } from './coveringWalks.ts';
 export { boundedSimplePaths } from './simplePaths.ts';

@@ -7,7 +7,7 @@
 import type { GuillotineEvent } from '../spec/events.ts';
 import type { Engine, SystemState } from '../machines/engine.ts';
 import { stateKey, type StateKey } from '../machines/stateKey.ts';
-import { eventAlphabet, type AdminSelection } from './alphabet.ts';
+import { stateAlphabet, type AdminSelection } from './alphabet.ts';
 
 /** One (state, event) pair of the reachable graph and where it leads. */
 export interface Transition {
@@ -53,7 +53,7 @@ export type ExploreResult =
   | { readonly kind: 'limit'; readonly message: string };
 
 /**
- * Explores every state reachable from `engine.initial()` under {@link eventAlphabet}. Deterministic:
+ * Explores every state reachable from `engine.initial()` under {@link stateAlphabet}. Deterministic:
  * states and transitions come in breadth-first order with the alphabet's event order.
  * Known limit: memory is linear in states + transitions; a policy whose quotient graph exceeds
  * `maxStates` returns a `limit` result with the counts reached, rather than running out of memory.
@@ -78,7 +78,7 @@ export function exploreGraph(engine: Engine, options: ExploreOptions = {}): Expl
       unexpanded++;
       continue;
     }
-    for (const event of eventAlphabet(engine.policy, state, admins)) {
+    for (const event of stateAlphabet(engine.policy, state, admins)) {
       const step = engine.step(state, event);
       const key = stateKey(step.state);
       let to = index.get(key);

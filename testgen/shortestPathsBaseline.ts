@@ -21,7 +21,7 @@ import { createGuillotineMachine } from '../machines/guillotine.ts';
 import type { Region, SystemState } from '../machines/engine.ts';
 import type { GuillotineContext } from '../machines/protocol.ts';
 import { stateKey, type StateKey } from '../machines/stateKey.ts';
-import { eventAlphabet, type AdminSelection } from './alphabet.ts';
+import { stateAlphabet, type AdminSelection } from './alphabet.ts';
 
 /** Shortest-path length of every state XState reaches, by canonical key. */
 export interface ShortestPathLengths {
@@ -39,7 +39,7 @@ export function xstateShortestPaths(policy: Policy, admins: AdminSelection): Sho
   type Snapshot = ReturnType<typeof machine.getInitialSnapshot>;
   const toState = (snapshot: Snapshot): SystemState => ({ value: snapshot.value as unknown as Record<Region, string>, context: snapshot.context as GuillotineContext });
   const paths = getShortestPaths(machine as never, {
-    events: (snapshot: Snapshot) => eventAlphabet(policy, toState(snapshot), admins) as never,
+    events: (snapshot: Snapshot) => stateAlphabet(policy, toState(snapshot), admins) as never,
     serializeState: (snapshot: Snapshot) => stateKey(toState(snapshot)),
   } as never) as unknown as { state: Snapshot; steps: { event: GuillotineEvent | { type: 'xstate.init' } }[] }[];
   const depth = new Map<StateKey, number>();

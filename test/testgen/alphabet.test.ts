@@ -3,7 +3,8 @@ import { DEFAULT_POLICY, adminIds, scaledPolicy, type Policy } from '../../spec/
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { compiledEngine, type SystemState } from '../../machines/engine.ts';
 import { stateKey } from '../../machines/stateKey.ts';
-import { eventAlphabet, outsiderId, representativeAdmins } from '../../testgen/alphabet.ts';
+import { outsiderId } from '../../checker/guillotineModel.ts';
+import { stateAlphabet, representativeAdmins } from '../../testgen/alphabet.ts';
 import { exploreGraph, type ReachableGraph } from '../../testgen/reachableGraph.ts';
 
 function explored(policy: Policy, admins: 'representative' | 'every'): ReachableGraph {
@@ -41,7 +42,7 @@ function canonicalRenaming(policy: Policy, state: SystemState, event: Guillotine
 
 describe('testgen/alphabet: every admin, target, level and actuator of §7, with representative admins', () => {
   it('lists every §7 event for every admin and an outsider when asked for every admin', () => {
-    const events = eventAlphabet(DEFAULT_POLICY, compiledEngine(DEFAULT_POLICY).initial(), 'every');
+    const events = stateAlphabet(DEFAULT_POLICY, compiledEngine(DEFAULT_POLICY).initial(), 'every');
     // 8 voters × (6 targets + 1 approval) + timeout, heartbeat, missed + 6 alarms + mce, assertion, reboot + 4 × 2 actuator events
     assert.equal(events.length, 8 * 7 + 3 + 6 + 3 + 8);
     assert.ok(events.some((e) => e.type === 'approve' && e.admin === outsiderId(DEFAULT_POLICY)));
