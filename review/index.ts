@@ -1,0 +1,137 @@
+/**
+ * The whole review of a policy, what `npm start` runs: check the statechart's safety properties,
+ * prove the hardware invariants, run the simulator's experiments, and generate the transition
+ * tests and run them against the simulator. Each stage is one library call; this module only
+ * sequences them and condenses each into rows of one summary table a reviewer reads at a glance.
+ * Printing is the CLI's job (`cli/commands/review.ts`).
+ */
+import { allHold, checkPolicy, type CheckOptions, type CheckReport } from '../checker/index.ts';
+import { proveAll, reportHolds, shutdownProver, type ProveReport } from '../proofs/index.ts';
+import { createSimulatorSut } from '../simulator/sut.ts';
+import type { Policy } from '../spec/policy.ts';
+import { generateTests, runSuite, type SuiteOutcome } from '../testgen/index.ts';
+
+/** One line of the summary: a stage, what it established, and whether it holds. */
+export interface SummaryRow {
+  readonly stage: 'check' | 'prove' | 'simulate' | 'gen-tests';
+  readonly subject: string;
+  readonly result: string;
+  readonly holds: boolean;
+  readonly seconds: number;
+}
+
+/** What the generated transition tests established: coverage, and the run against the simulator. */
+export type CoverageStage =
+  | {
+      readonly kind: 'ran';
+      readonly states: number;
+      readonly transitions: number;
+      readonly covered: number;
+      readonly tests: number;
+      readonly steps: number;
+      readonly baseline: { readonly tests: number; readonly steps: number };
+      readonly outcome: SuiteOutcome;
+    }
+  | { readonly kind: 'limit'; readonly message: string };
+
+export interface ReviewReport {
+  readonly seed: number;
+  readonly check: CheckReport;
+  readonly prove: ProveReport;
+  readonly coverage: CoverageStage;
+  readonly summary: readonly SummaryRow[];
+  readonly holds: boolean;
+}
+
+export interface ReviewOptions {
+  /** Seed of the simulator's experiments. */
+  readonly seed: number;
+  /** One line per stage started, for stderr. */
+  readonly progress?: (line: string) => void;
+  readonly onCheckProgress?: CheckOptions['onProgress'];
+}
+
+const secondsSince = (start: number) => (performance.now() - start) / 1000;
+
+function checkRows(check: CheckReport): SummaryRow[] {
+  const passed = check.properties.filter((p) => p.status === 'pass').length;
+  const rows: SummaryRow[] = [
+    {
+      stage: 'check',
+      subject: `${check.properties.length} safety properties of §4 (${check.states.toLocaleString('en-US')} states, ${check.transitions.toLocaleString('en-US')} transitions)`,
+      result: `${passed}/${check.properties.length} pass`,
+      holds: allHold(check),
+      seconds: check.seconds,
+    },
+  ];
+  // A failing property gets a row of its own: the table must say which, not just how many.
+  for (const p of check.properties.filter((x) => x.status !== 'pass')) rows.push({ stage: 'check', subject: p.id, result: p.status, holds: false, seconds: 0 });
+  return rows;
+}
+
+function proveRows(prove: ProveReport): SummaryRow[] {
+  const rows: SummaryRow[] = prove.theorems.map((t) => ({ stage: 'prove', subject: t.id, result: t.status, holds: t.status === 'proved', seconds: t.seconds }));
+  const refuted = prove.controls.filter((c) => c.status === 'refuted').length;
+  rows.push({
+    stage: 'prove',
+    subject: 'negative controls (weakened checks)',
+    result: `${refuted}/${prove.controls.length} refuted as expected`,
+    holds: refuted === prove.controls.length,
+    seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
+  });
+  return rows;
+}
+
+/** Generates the transition-coverage suite from the statechart and runs it against the simulator. */
+async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; row: SummaryRow }> {
+  const start = performance.now();
+  const generated = generateTests(policy, { criterion: 'transition' });
+  if (generated.kind === 'limit') {
+    return { stage: generated, row: { stage: 'gen-tests', subject: 'transition coverage', result: generated.message, holds: false, seconds: secondsSince(start) } };
+  }
+  const { report } = generated;
+  const outcome = await runSuite(generated.suite, createSimulatorSut());
+  const stage: CoverageStage = {
+    kind: 'ran',
+    states: report.states,
+    transitions: report.transitions,
+    covered: report.covered,
+    tests: report.tests,
+    steps: report.steps,
+    baseline: { tests: report.baseline.tests, steps: report.baseline.steps },
+    outcome,
+  };
+  const ran = outcome.kind === 'passed' ? `simulator passes all ${outcome.tests.toLocaleString('en-US')} checks` : `simulator FAILS ${outcome.failures.length} (first: ${outcome.failures[0]?.message ?? '?'})`;
+  return {
+    stage,
+    row: {
+      stage: 'gen-tests',
+      subject: `every reachable (state, event) pair, ${report.tests} walks / ${report.steps.toLocaleString('en-US')} steps`,
+      result: `${report.covered.toLocaleString('en-US')}/${report.transitions.toLocaleString('en-US')} covered; ${ran}`,
+      holds: report.covered === report.transitions && outcome.kind === 'passed',
+      seconds: secondsSince(start),
+    },
+  };
+}
+
+/** Runs every stage of the review on a policy. */
+export async function reviewPolicy(policy: Policy, options: ReviewOptions): Promise<ReviewReport> {
+  const progress = options.progress ?? (() => {});
+
+  progress('check: exploring every reachable state of the statechart…');
+  const check = checkPolicy(policy, { onProgress: options.onCheckProgress });
+
+  progress('prove: discharging the hardware invariants with Z3…');
+  let prove: ProveReport;
+  try {
+    prove = await proveAll(policy, { controls: true, progress });
+  } finally {
+    await shutdownProver();
+  }
+
+  progress('gen-tests: generating the transition tests and running them against the simulator…');
+  const coverage = await coverageStage(policy);
+
+  const summary = [...checkRows(check), ...proveRows(prove), coverage.row];
+  return { seed: options.seed, check, prove, coverage: coverage.stage, summary, holds: summary.every((r) => r.holds) && reportHolds(prove) };
+}
