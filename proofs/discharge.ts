@@ -39,9 +39,19 @@ type Verdict = { readonly verdict: 'sat'; readonly values: Assignment } | { read
 /**
  * Checks `formula`. On `sat` with `simplify`, zeroes the variables one at a time, in declaration
  * order, wherever the formula stays satisfiable: a counterexample with `oldPte = 0` and `offset = 0`
- * says what matters, where the solver's first model is noise. The emitted query is the one before.
+ * says what matters, where the solver's first model is noise. Then each variable of `minimise` is
+ * made as small as the formula allows, by binary search on an unsigned upper bound. The emitted
+ * query is the one before either step.
  */
-async function solve(z: Z3Session, name: string, formula: Z3Bool, terms: Bound<Vars, Z3BitVec, Z3Bool>, options: DischargeOptions, simplify: boolean): Promise<Verdict> {
+async function solve(
+  z: Z3Session,
+  name: string,
+  formula: Z3Bool,
+  terms: Bound<Vars, Z3BitVec, Z3Bool>,
+  options: DischargeOptions,
+  simplify: boolean,
+  minimise: readonly string[] = [],
+): Promise<Verdict> {
   const solver = new z.ctx.Solver();
   try {
     solver.set('timeout', options.timeoutMs);
@@ -63,6 +73,34 @@ async function solve(z: Z3Session, name: string, formula: Z3Bool, terms: Bound<V
         if (smaller === 'sat') model = solver.model();
         else solver.pop();
         if (smaller === 'unknown') break;
+      }
+      for (const key of minimise) {
+        const term = terms[key];
+        if (term === undefined || !z.ctx.isBitVec(term)) throw new Error(`${name}: cannot minimise ${key}, which is not a bit-vector variable`);
+        const value = (m: typeof model) => {
+          const v = m.eval(term, true);
+          return z.ctx.isBitVecVal(v) ? v.value() : undefined;
+        };
+        let best = value(model);
+        if (best === undefined) break;
+        // Invariant: the formula is satisfiable with `term = best`, and unsatisfiable with `term < low`.
+        let low = 0n;
+        while (low < best) {
+          const mid = (low + best) / 2n;
+          solver.push();
+          solver.add(term.ule(z.ctx.BitVec.val(mid, term.size())));
+          const smaller = await solver.check();
+          if (smaller === 'sat') {
+            model = solver.model();
+            best = value(model) ?? best;
+          } else if (smaller === 'unsat') low = mid + 1n;
+          solver.pop();
+          if (smaller === 'unknown') break;
+        }
+        // Pin it, so that minimising the next variable keeps this one's value (and the model stays a model).
+        solver.add(term.eq(z.ctx.BitVec.val(best, term.size())));
+        if ((await solver.check()) === 'sat') model = solver.model();
+        else break;
       }
       await letProcessExit();
     }
@@ -116,7 +154,7 @@ export async function discharge(z: Z3Session, o: Obligation, options: DischargeO
   if (vacuity.verdict === 'unknown') return { status: 'unknown', seconds: secondsSince(start), reason: `assumptions of ${o.name}: ${vacuity.reason}` };
   if (vacuity.verdict === 'unsat') return { status: 'unknown', seconds: secondsSince(start), reason: `the assumptions of ${o.name} are unsatisfiable, so a proof would be vacuous` };
 
-  const found = await solve(z, o.name, z.ops.and(assume, z.ops.not(goal)), terms, options, true);
+  const found = await solve(z, o.name, z.ops.and(assume, z.ops.not(goal)), terms, options, true, o.minimise ?? []);
   if (found.verdict === 'unknown') return { status: 'unknown', seconds: secondsSince(start), reason: found.reason };
   if (found.verdict === 'unsat') return { status: 'proved', seconds: secondsSince(start) };
   const check = concretely(found.values);

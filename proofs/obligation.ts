@@ -32,6 +32,12 @@ export interface Obligation<V extends Vars = Vars> {
   readonly statement: string;
   readonly mode: Mode;
   readonly vars: V;
+  /**
+   * Bit-vector variables to make as small as possible (unsigned) in a counterexample, in this order,
+   * after the others are zeroed where they can be: an access of 2 bytes reads better than one of
+   * 2^56. Each costs up to its width in extra solver calls, and only when the obligation is refuted.
+   */
+  readonly minimise?: readonly (keyof V & string)[];
   /** The formula, under any interpretation. Declared as a method so obligations of different variables share one type. */
   formula<BV, B>(ops: BitVecOps<BV, B>, v: Bound<V, BV, B>): { readonly assume: B; readonly goal: B };
   /** A counterexample (or witness) in the reviewer's terms: which PTE, which bits, which address. */

@@ -186,6 +186,16 @@ export function executableLeaf<BV, B>(ops: BitVecOps<BV, B>, ppn: BV): BV {
 }
 
 /**
+ * The pointer entry the hypervisor writes at boot (and when it links a fresh table) for the
+ * next-level table at frame `ppn` (64-bit, a frame of page-table memory): V set, R=W=X=0, and
+ * U, A, D clear as Sv39 requires of non-leaf entries.
+ */
+export function pointerEntry<BV, B>(ops: BitVecOps<BV, B>, ppn: BV): BV {
+  const ppnField = ops.bvshl(PTE_BITS, ops.bvand(ppn, ops.bv(FRAME_BITS, (1n << 44n) - 1n)), 10);
+  return ops.bvor(ppnField, ops.bv(PTE_BITS, 1n << BigInt(PTE_FIELD.V)));
+}
+
+/**
  * Whether the hypervisor accepts a page-table write. Rewriting an entry with its current value is
  * always accepted (it changes nothing). Otherwise every rule of {@link PTE_RULES} must hold.
  * `omit` switches rules off — only for negative controls; the hypervisor passes nothing.

@@ -42,6 +42,7 @@ function obligations(check: Check, layout: MemoryLayout): Obligation[] {
       statement: 'Every accepted descriptor has offset + length <= size as integers (no wrap-around).',
       mode: 'valid',
       vars,
+      minimise: ['size', 'length'],
       formula: (ops, v) => ({ assume: check(ops, v.offset, v.length, v.size), goal: inside(ops, v.offset, v.length, v.size) }),
       explain,
     }),

@@ -15,13 +15,14 @@ import {
   LEVEL_BITS,
   leafMapsFrame,
   PTE_BITS,
+  pointerEntry,
   pteFlag,
   pteInvariant,
   ptePpn,
   validatePteWrite,
   type PteRule,
 } from '../checks/validatePteWrite.ts';
-import { describePte, regionOfFrame } from '../describe.ts';
+import { describePte, describePteChange, describeSlot, regionOfFrame } from '../describe.ts';
 import { PAGE_SHIFT, type MemoryLayout } from '../layout.ts';
 import { hex, obligation, type Bound, type Obligation } from '../obligation.ts';
 import type { Theorem } from '../theorem.ts';
@@ -49,9 +50,10 @@ function translate<BV, B>(ops: BitVecOps<BV, B>, pte: BV, offset: BV): BV {
 
 function explainWrite(layout: MemoryLayout, v: { level: bigint; oldPte: bigint; newPte: bigint; freshTable: boolean }): Record<string, unknown> {
   return {
-    slot: `an entry of a level-${v.level} page table`,
+    slot: describeSlot(v.level),
     oldPte: describePte(layout, v.level, v.oldPte),
     newPte: describePte(layout, v.level, v.newPte),
+    changedBits: describePteChange(v.oldPte, v.newPte),
     newTargetIsFreshTable: v.freshTable,
   };
 }
@@ -60,14 +62,27 @@ function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligati
   return [
     obligation({
       name: 'holds-initially',
-      statement: 'The empty entry, and the executable leaf the hypervisor installs at boot for each frame of the executable region, satisfy the invariant.',
+      statement:
+        'The boot-time tables satisfy the invariant: the empty entry at any level, the executable leaf the hypervisor installs in a level-0 table for each frame of the executable region, and the pointer it installs in a level-1 or level-2 table to any table frame of page-table memory.',
       mode: 'valid',
-      vars: { level: LEVEL_BITS, frame: 64 },
-      formula: (ops, v) => ({
-        assume: frameIn(ops, v.frame, layout.executable),
-        goal: ops.and(pteInvariant(ops, layout, v.level, ops.bv(PTE_BITS, 0n)), pteInvariant(ops, layout, ops.bv(LEVEL_BITS, 0n), executableLeaf(ops, v.frame))),
+      vars: { level: LEVEL_BITS, frame: 64, table: 64 },
+      formula: (ops, v) => {
+        const pointerLevel = ops.or(ops.eq(v.level, ops.bv(LEVEL_BITS, 1n)), ops.eq(v.level, ops.bv(LEVEL_BITS, 2n)));
+        return {
+          assume: ops.and(frameIn(ops, v.frame, layout.executable), frameIn(ops, v.table, layout.pageTables)),
+          goal: ops.and(
+            pteInvariant(ops, layout, v.level, ops.bv(PTE_BITS, 0n)),
+            pteInvariant(ops, layout, ops.bv(LEVEL_BITS, 0n), executableLeaf(ops, v.frame)),
+            ops.implies(pointerLevel, pteInvariant(ops, layout, v.level, pointerEntry(ops, v.table))),
+          ),
+        };
+      },
+      explain: (v) => ({
+        level: Number(v.level),
+        codeFrame: hex(v.frame),
+        bootExecutableLeaf: describePte(layout, 0n, executableLeaf(concreteOps, v.frame)),
+        bootPointer: describePte(layout, v.level, pointerEntry(concreteOps, v.table)),
       }),
-      explain: (v) => ({ level: Number(v.level), codeFrame: hex(v.frame), bootEntry: describePte(layout, 0n, executableLeaf(concreteOps, v.frame)) }),
     }),
     obligation({
       name: 'preserved-by-accepted-writes',
@@ -100,8 +115,11 @@ function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligati
       explain: (v) => ({
         ...explainWrite(layout, v),
         byteOffsetInSpan: hex(v.offset),
+        pointerEntryChanged: isPointer(concreteOps, v.oldPte) && v.oldPte !== v.newPte,
         executableBefore: execMapped(concreteOps, v.level, v.oldPte, v.offset),
         executableAfter: execMapped(concreteOps, v.level, v.newPte, v.offset),
+        ...(execMapped(concreteOps, v.level, v.oldPte, v.offset) ? { translatedBefore: hex(translate(concreteOps, v.oldPte, v.offset)) } : {}),
+        ...(execMapped(concreteOps, v.level, v.newPte, v.offset) ? { translatedAfter: hex(translate(concreteOps, v.newPte, v.offset)) } : {}),
       }),
     }),
     obligation({
@@ -113,7 +131,7 @@ function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligati
         assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'W')),
         goal: ops.not(frameIn(ops, v.frame, layout.executable)),
       }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
     }),
     obligation({
       name: 'frames-in-model-memory',
@@ -124,7 +142,7 @@ function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligati
         assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame)),
         goal: ops.or(frameIn(ops, v.frame, layout.modelDram), frameIn(ops, v.frame, layout.sharedIoDram)),
       }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
     }),
     obligation({
       name: 'shared-io-never-executable',
@@ -135,7 +153,7 @@ function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligati
         assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'X')),
         goal: ops.not(frameIn(ops, v.frame, layout.sharedIoDram)),
       }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameIn: regionOfFrame(layout, v.frame) }),
+      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
     }),
   ];
 }

@@ -29,6 +29,11 @@ function reachesHypervisor<BV, B>(ops: BitVecOps<BV, B>, layout: MemoryLayout, a
   return ops.or(is(REGION_CODE.hypervisorDram), is(REGION_CODE.controlBus), is(REGION_CODE.pageTables));
 }
 
+/** The physical address byte `offset` of a leaf's page translates to: `(ppn << 12) + offset`. */
+function translated<BV, B>(ops: BitVecOps<BV, B>, pte: BV, offset: BV): BV {
+  return ops.bvadd(ADDRESS_BITS, ops.bvshl(ADDRESS_BITS, ptePpn(ops, pte), PAGE_SHIFT), offset);
+}
+
 function regionOf(layout: MemoryLayout, address: bigint) {
   return regionOfCode(decodeRegion(concreteOps, layout, address));
 }
@@ -37,7 +42,7 @@ function obligations(layout: MemoryLayout, mayAccess: AccessCheck): Obligation[]
   const explainAccess = (v: { address: bigint; bytes: bigint; byte: bigint }) => {
     const reached = (v.address + v.byte) & ((1n << 64n) - 1n);
     return {
-      access: `${v.bytes} byte(s) at ${hex(v.address)}`,
+      access: `${v.bytes} byte(s) at ${hex(v.address)}, i.e. [${hex(v.address)}, ${hex(v.address + v.bytes)})`,
       startReaches: regionOf(layout, v.address),
       byteAddress: hex(reached),
       decodedPhysicalAddress: hex(reached & ((1n << 56n) - 1n)),
@@ -53,6 +58,7 @@ function obligations(layout: MemoryLayout, mayAccess: AccessCheck): Obligation[]
       statement: 'No byte of any access the bus port lets through (any 64-bit address, any size) reaches hypervisor DRAM, the control bus or page-table memory.',
       mode: 'valid',
       vars: access,
+      minimise: ['bytes', 'byte'],
       formula: (ops, v) => ({
         assume: ops.and(mayAccess(ops, layout, v.address, v.bytes), ops.bvult(v.byte, v.bytes)),
         goal: ops.not(reachesHypervisor(ops, layout, ops.bvadd(ADDRESS_BITS, v.address, v.byte))),
@@ -64,6 +70,7 @@ function obligations(layout: MemoryLayout, mayAccess: AccessCheck): Obligation[]
       statement: 'Every byte of every access the bus port lets through (any 64-bit address, any size) reaches model DRAM or shared I/O DRAM — not even a hole in the address space.',
       mode: 'valid',
       vars: access,
+      minimise: ['bytes', 'byte'],
       formula: (ops, v) => ({
         assume: ops.and(mayAccess(ops, layout, v.address, v.bytes), ops.bvult(v.byte, v.bytes)),
         goal: reachesModelMemory(ops, layout, ops.bvadd(ADDRESS_BITS, v.address, v.byte)),
@@ -76,14 +83,14 @@ function obligations(layout: MemoryLayout, mayAccess: AccessCheck): Obligation[]
       mode: 'valid',
       vars: { level: LEVEL_BITS, pte: PTE_BITS, offset: ADDRESS_BITS },
       formula: (ops, v) => {
-        const physical = ops.bvadd(ADDRESS_BITS, ops.bvshl(ADDRESS_BITS, ptePpn(ops, v.pte), PAGE_SHIFT), v.offset);
+        const physical = translated(ops, v.pte, v.offset);
         return {
           assume: ops.and(pteInvariant(ops, layout, v.level, v.pte), isLeaf(ops, v.pte), ops.bvult(v.offset, bytesAtLevel(ops, v.level))),
           goal: ops.and(mayAccess(ops, layout, physical, ops.bv(ADDRESS_BITS, 1n)), reachesModelMemory(ops, layout, physical)),
         };
       },
       explain: (v) => {
-        const physical = ((v.pte >> 10n) & ((1n << 44n) - 1n)) * 4096n + v.offset;
+        const physical = translated(concreteOps, v.pte, v.offset);
         return { pte: describePte(layout, v.level, v.pte), offsetInPage: hex(v.offset), physicalAddress: hex(physical), reaches: regionOf(layout, physical) };
       },
     }),

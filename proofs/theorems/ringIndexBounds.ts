@@ -43,6 +43,7 @@ function obligations(ring: RingArithmetic): Obligation[] {
         statement: `At ${w} bits, an accepted producer index never makes more slots readable than the ring has.`,
         mode: 'valid',
         vars: state,
+        minimise: ['size', 'head', 'tail'],
         formula: (ops, v) => ({
           assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size)),
           goal: ops.bvule(readableCount(ops, w, v.head, v.tail), v.size),
@@ -70,6 +71,7 @@ function obligations(ring: RingArithmetic): Obligation[] {
         statement: `At ${w} bits, consuming one entry (head + 1, wrapping) keeps the indices valid and reduces the readable count by one.`,
         mode: 'valid',
         vars: state,
+        minimise: ['size', 'head', 'tail'],
         formula: (ops, v) => {
           const before = readableCount(ops, w, v.head, v.tail);
           const head = ops.bvadd(w, v.head, one(ops));
@@ -85,6 +87,7 @@ function obligations(ring: RingArithmetic): Obligation[] {
         statement: `At ${w} bits, producing one entry into a ring that is not full (tail + 1, wrapping) keeps the indices valid and adds one readable entry.`,
         mode: 'valid',
         vars: state,
+        minimise: ['size', 'head', 'tail'],
         formula: (ops, v) => {
           const before = readableCount(ops, w, v.head, v.tail);
           const tail = ops.bvadd(w, v.tail, one(ops));
