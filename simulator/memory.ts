@@ -9,6 +9,7 @@ import { decodeRegion, modelMayAccess, regionOfCode } from '../proofs/checks/add
 import type { MemoryLayout, Region } from '../proofs/layout.ts';
 
 const MASK64 = (1n << 64n) - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Sparse physical memory: 8-byte words, zero where never written. */
 export class PhysicalMemory {
@@ -16,8 +17,11 @@ export class PhysicalMemory {
   private readonly words = new Map<number | string, bigint>();
 
   private static key(address: bigint): number | string {
-    const aligned = address & ~7n;
-    return aligned <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(aligned) : aligned.toString(16);
+    if (address >= 0n && address <= MAX_SAFE) {
+      const n = Number(address); // exact below 2^53; aligning in number arithmetic avoids a bigint allocation
+      return n - (n % 8);
+    }
+    return (address & ~7n).toString(16);
   }
 
   read64(address: bigint): bigint {
@@ -42,9 +46,23 @@ export class ModelBus {
     private readonly onFault: (address: bigint, region: Region | 'unmapped') => void = () => {},
   ) {}
 
+  /**
+   * Answers of the proofs' check for 8-byte accesses, by address. The address map is fixed for the
+   * run, so an answer never goes stale; programs touch a small set of words (ring slots, indices),
+   * and remembering the answers keeps floods fast without a second encoding of the check.
+   */
+  private readonly answers = new Map<bigint, boolean>();
+
   /** Whether the model may access `bytes` bytes at `address` (the proofs' check, run concretely). */
   allows(address: bigint, bytes: bigint): boolean {
-    return modelMayAccess(concreteOps, this.layout, address & MASK64, bytes & MASK64);
+    if (bytes !== 8n) return modelMayAccess(concreteOps, this.layout, address & MASK64, bytes & MASK64);
+    let answer = this.answers.get(address);
+    if (answer === undefined) {
+      answer = modelMayAccess(concreteOps, this.layout, address & MASK64, 8n);
+      if (this.answers.size >= 65_536) this.answers.clear(); // bounded: random probes cannot grow it without limit
+      this.answers.set(address, answer);
+    }
+    return answer;
   }
 
   load(address: bigint): BusResult {

@@ -14,9 +14,12 @@ import type { Bug } from './bugs.ts';
 export const OPCODES = { read: 1n, write: 2n, send: 3n, recv: 4n, 'pte-write': 5n } as const;
 export type Opcode = keyof typeof OPCODES;
 
+/** Opcode names by code (codes are small: indexing an array is cheaper than hashing a bigint). */
+const OPCODE_BY_CODE: (Opcode | undefined)[] = [];
+for (const [name, code] of Object.entries(OPCODES)) OPCODE_BY_CODE[Number(code)] = name as Opcode;
+
 export function opcodeName(code: bigint): Opcode | null {
-  const hit = Object.entries(OPCODES).find(([, c]) => c === code);
-  return (hit?.[0] as Opcode | undefined) ?? null;
+  return code >= 0n && code < BigInt(OPCODE_BY_CODE.length) ? (OPCODE_BY_CODE[Number(code)] ?? null) : null;
 }
 
 /** Whether an opcode sends data out of the model (held for human review at probation). */
@@ -44,8 +47,9 @@ export const PORTS: readonly PortSpec[] = [
   { id: 4, name: 'mmu', class: 'local', device: 'mmu', opcodes: ['pte-write'], allowlisted: true },
 ];
 
+/** The granted port with number `id`, or null (port ids are 0..PORTS.length-1, in order). */
 export function portById(id: bigint): PortSpec | null {
-  return PORTS.find((p) => BigInt(p.id) === id) ?? null;
+  return id >= 0n && id < BigInt(PORTS.length) ? PORTS[Number(id)]! : null;
 }
 
 /**
