@@ -1,8 +1,8 @@
 /**
  * The coverage report of a generated suite: what the reachable graph holds, what the suite
- * exercises, what it does not and why, and the baseline it is compared with. It is the JSON object
- * `guillotine gen-tests --json` prints; its first keys are the issue's shape
- * `{states, transitions, covered, tests, steps, baseline: {tests, steps}}`.
+ * exercises, what it does not and why, and the baseline it is compared with. It is what
+ * `coverage.json` holds; `guillotine gen-tests --json` prints only its first keys, the issue's shape
+ * `{states, transitions, covered, tests, steps, baseline: {tests, steps}}` ({@link summaryJson}).
  */
 import type { ReachableGraph } from './reachableGraph.ts';
 import type { Walk } from './coveringWalks.ts';
@@ -11,11 +11,14 @@ import { transitionName } from './suite.ts';
 import type { AdminSelection } from './alphabet.ts';
 import type { StatechartEdgeCoverage } from './statechartEdges.ts';
 
-/** Uncovered transitions sharing one reason, with the first few named. */
+/** Uncovered transitions sharing one reason: every one of them named, and the first few again for a summary. */
 export interface UncoveredGroup {
   readonly reason: string;
   readonly count: number;
+  /** The first five of `transitions`, for a one-line summary (the CLI's table, the visualizer). */
   readonly examples: readonly string[];
+  /** Every uncovered transition with this reason, by its test name (`T<id> <state>: <event> …`). */
+  readonly transitions: readonly string[];
 }
 
 export interface CoverageReport {
@@ -45,6 +48,11 @@ export interface CoverageReport {
   readonly uncovered: readonly UncoveredGroup[];
   /** Per statechart transition (the edges a diagram draws): exercised or not, for the visualizer. */
   readonly statechart: readonly StatechartEdgeCoverage[];
+}
+
+/** The `--json` summary: exactly the issue's keys, in its order (the whole report goes to coverage.json). */
+export function summaryJson(r: CoverageReport) {
+  return { states: r.states, transitions: r.transitions, covered: r.covered, tests: r.tests, steps: r.steps, baseline: { tests: r.baseline.tests, steps: r.baseline.steps } };
 }
 
 /** Per-target flags of which transitions and states a set of walks exercises. */
@@ -90,13 +98,14 @@ export function coverageReport(inputs: ReportInputs): CoverageReport {
   let covered = 0;
   const missing: number[] = [];
   flags.transitions.forEach((f, t) => (f ? covered++ : missing.push(t)));
-  const groups: UncoveredGroup[] =
-    missing.length === 0 ? [] : [{ reason: uncoveredReason(criterion, depth), count: missing.length, examples: missing.slice(0, 5).map((t) => transitionName(graph, t)) }];
+  const names = missing.map((t) => transitionName(graph, t));
+  const groups: UncoveredGroup[] = missing.length === 0 ? [] : [{ reason: uncoveredReason(criterion, depth), count: missing.length, examples: names.slice(0, 5), transitions: names }];
   if (graph.unexpanded > 0) {
     groups.push({
       reason: `${graph.unexpanded} state(s) lie at the depth bound ${graph.depthBound}: their events were not explored, so their transitions are not counted; raise --depth`,
       count: 0,
       examples: [],
+      transitions: [],
     });
   }
   return {

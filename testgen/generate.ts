@@ -21,13 +21,21 @@ import { statechartCoverage } from './statechartEdges.ts';
 /** The default `--depth` of path coverage. */
 export const DEFAULT_PATH_DEPTH = 3;
 
+/**
+ * The default soft bound on a walk's length. A failing step skips the rest of its walk (the later
+ * steps start from a state the implementation never reached), so one unbounded greedy walk (62,055
+ * of the default policy's 70,255 steps) let one early failure hide most of the suite. Cut at 500,
+ * the walks cost no more in total (69,687 steps in 405 walks) and a failure hides at most 500 steps.
+ */
+export const DEFAULT_WALK_LENGTH = 500;
+
 export interface GenerateOptions {
   /** What every test together must cover (default: transition). */
   readonly criterion?: Criterion;
   /** Path coverage: the longest path (default 3). State/transition coverage: explore only this deep (default: everything). */
   readonly depth?: number | null;
   readonly admins?: AdminSelection;
-  /** Soft bound on a walk's length (see coveringWalks). */
+  /** Soft bound on a walk's length (see coveringWalks; default {@link DEFAULT_WALK_LENGTH}). */
   readonly maxWalkLength?: number;
   /**
    * Where the baseline's shortest-path lengths come from: `@xstate/graph` run on the XState machine
@@ -36,6 +44,8 @@ export interface GenerateOptions {
    */
   readonly baseline?: 'xstate-graph' | 'breadth-first';
   readonly engine?: Engine;
+  /** Called as each stage starts (exploration, walks, baseline, suite), for progress on stderr. */
+  readonly onProgress?: (stage: string) => void;
 }
 
 export type GenerateResult =
@@ -51,9 +61,12 @@ export function generateTests(policy: Policy, options: GenerateOptions = {}): Ge
   const criterion = options.criterion ?? 'transition';
   const depth = criterion === 'path' ? (options.depth ?? DEFAULT_PATH_DEPTH) : (options.depth ?? null);
   const engine = options.engine ?? compiledEngine(policy);
+  const progress = options.onProgress ?? (() => {});
+  progress(`exploring the reachable graph${depth === null ? '' : ` to depth ${depth}`}`);
   const explored = exploreGraph(engine, { admins: options.admins ?? 'representative', maxDepth: depth });
   if (explored.kind === 'limit') return explored;
   const graph = explored.graph;
+  progress(`${graph.states.length} states, ${graph.transitions.length} transitions; building ${criterion === 'path' ? 'simple paths' : 'covering walks'}`);
 
   let walks: Walk[];
   let baseline: { tests: number; steps: number; source: string };
@@ -63,11 +76,13 @@ export function generateTests(policy: Policy, options: GenerateOptions = {}): Ge
     walks = paths.maximal.map((steps) => ({ steps, covers: steps.map(() => true) }));
     baseline = { tests: paths.all, steps: paths.allSteps, source: 'every simple path as its own test, as @xstate/graph getSimplePaths lists them (bounded to the depth)' };
   } else {
-    walks = coveringWalks(graph, criterion === 'state' ? 'states' : 'transitions', options.maxWalkLength === undefined ? {} : { maxWalkLength: options.maxWalkLength });
+    walks = coveringWalks(graph, criterion === 'state' ? 'states' : 'transitions', { maxWalkLength: options.maxWalkLength ?? DEFAULT_WALK_LENGTH });
     const useXState = (options.baseline ?? 'xstate-graph') === 'xstate-graph' && depth === null;
+    if (useXState) progress("running @xstate/graph's getShortestPaths on the XState machine for the baseline");
     const depthOf = useXState ? crossCheckedDepths(policy, graph) : graph.depth;
     baseline = shortestPathBaseline(graph, criterion, depthOf, useXState ? '@xstate/graph getShortestPaths' : 'breadth-first shortest paths');
   }
+  progress(`${walks.length} tests, ${walks.reduce((sum, w) => sum + w.steps.length, 0)} steps; naming tests and prescribing states`);
   const suite = buildSuite(policy, graph, walks, criterion, depth);
   const flags = coveredBy(graph, walks);
   const statechart = statechartCoverage(engine, graph, flags.transitions);

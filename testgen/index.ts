@@ -3,9 +3,9 @@
  * `guillotine gen-tests`: generation, the suite format, the runner, the coverage report, and the
  * {@link SystemUnderTest} adapter interface another implementation plugs into.
  */
-export { generateTests, DEFAULT_PATH_DEPTH, type GenerateOptions, type GenerateResult } from './generate.ts';
+export { generateTests, DEFAULT_PATH_DEPTH, DEFAULT_WALK_LENGTH, type GenerateOptions, type GenerateResult } from './generate.ts';
 export { CRITERIA, SUITE_FORMAT, buildSuite, renderSuiteJson, transitionName, type Criterion, type GeneratedSuite, type SuiteState, type SuiteTest, type SuiteTransition, type SuiteWalk } from './suite.ts';
-export { coverageReport, type CoverageReport, type UncoveredGroup } from './coverage.ts';
+export { coverageReport, summaryJson, type CoverageReport, type UncoveredGroup } from './coverage.ts';
 export { statechartCoverage, type StatechartEdgeCoverage } from './statechartEdges.ts';
 export { stateAlphabet, representativeAdmins, type AdminSelection } from './alphabet.ts';
 export { exploreGraph, shortestPathTo, type ReachableGraph, type Transition } from './reachableGraph.ts';

@@ -106,6 +106,8 @@ function failureMessage(test: string, why: string, trail: Trail): string {
 export interface RunOptions {
   /** Stop after this many failing tests; the tests not run count as skipped (default: run everything). */
   readonly maxFailures?: number;
+  /** Called after each walk with how many walks have run, for progress on stderr. */
+  readonly onWalk?: (done: number, total: number) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
   let passed = 0;
   let skipped = 0;
   let steps = 0;
+  let walksRun = 0;
   const trail: Trail = [];
   for (const walk of suite.walks) {
     let broken: string | null = failures.length >= maxFailures ? 'stopped' : null;
@@ -148,6 +151,7 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
         failures.push({ walk: walk.name, test: test.name, message: failureMessage(test.name, why, trail), replay: encodePath(trail) });
       }
     }
+    options.onWalk?.(++walksRun, suite.walks.length);
   }
   if (failures.length === 0) return { kind: 'passed', walks: suite.walks.length, tests, steps };
   return { kind: 'failed', walks: suite.walks.length, tests, passed, skipped, steps, failures };

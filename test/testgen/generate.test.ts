@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, scaledPolicy } from '../../spec/policy.ts';
-import { generateTests, renderSuiteJson, writeSuite, SUITE_FILE, RUNNER_FILE, REPORT_FILE, type GenerateResult } from '../../testgen/index.ts';
+import { generateTests, renderSuiteJson, DEFAULT_WALK_LENGTH, writeSuite, SUITE_FILE, RUNNER_FILE, REPORT_FILE, type GenerateResult } from '../../testgen/index.ts';
 
 function generated(result: GenerateResult) {
   if (result.kind !== 'generated') throw new Error(result.message);
@@ -21,6 +21,13 @@ describe('testgen/generate: suite and coverage report from the statechart', () =
     assert.deepEqual(report.uncovered, []);
     assert.ok(report.steps < report.baseline.steps && report.tests < report.baseline.tests);
     assert.equal(report.checks, report.transitions, 'one named check per transition');
+  });
+
+  it('keeps every walk near the default length bound, so one failing step hides at most that many of the ones after it', () => {
+    const { walks, graph } = generated(generateTests(DEFAULT_POLICY, { baseline: 'breadth-first' }));
+    const longestPath = Math.max(...graph.depth);
+    assert.ok(walks.length > 1);
+    for (const [w, walk] of walks.entries()) assert.ok(walk.steps.length <= DEFAULT_WALK_LENGTH + longestPath + 1, `walk ${w + 1} has ${walk.steps.length} steps`);
   });
 
   it('is deterministic: the same policy and options give the same suite bytes and report, and the same files in a same-depth directory', () => {
