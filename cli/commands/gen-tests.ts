@@ -3,14 +3,18 @@
  * [--json] [--run] [--target NAME]`: a mocha suite generated from the statechart alone that exercises
  * every reachable transition (or state, or bounded path) against an implementation, with a coverage
  * report. Exit 0: generated (and, with --run, passed); 1: a target left uncovered or --run failed;
- * 2: bad input.
+ * 2: bad input. `--json` prints exactly the issue's summary
+ * `{states, transitions, covered, tests, steps, baseline: {tests, steps}}`; the whole report, with
+ * every uncovered transition and its reason, is `coverage.json` in --out. Progress goes to stderr.
  */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Option } from 'commander';
-import { generateTests, DEFAULT_PATH_DEPTH, CRITERIA, type Criterion, type CoverageReport } from '../../testgen/index.ts';
-import { writeSuite, RUNNER_FILE } from '../../testgen/writeSuite.ts';
+import { generateTests, summaryJson, DEFAULT_PATH_DEPTH, CRITERIA, type Criterion, type CoverageReport } from '../../testgen/index.ts';
+import { writeSuite, REPORT_FILE, RUNNER_FILE, WORKBENCH_ROOT } from '../../testgen/writeSuite.ts';
 import { defaultTarget, loadSystemUnderTest } from '../../testgen/target.ts';
 import { runSuite, type SuiteOutcome } from '../../testgen/runSuite.ts';
+import type { SystemUnderTest } from '../../testgen/systemUnderTest.ts';
 import { adminIds } from '../../spec/policy.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
@@ -48,8 +52,28 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
   if (opts.admins !== 'representative' && opts.admins !== 'every') throw new BadInput(`--admins takes representative or every, got ${JSON.stringify(opts.admins)}`);
   const depth = integerOption('--depth', opts.depth, 1, 1000) ?? null;
   if (opts.out.trim() === '') throw new BadInput('--out needs a directory');
+  if (opts.target !== undefined && !opts.run) {
+    throw new BadInput('--target names the implementation --run runs against, so it goes only with --run; to point the written suite at one, set GUILLOTINE_SUT when running it with mocha');
+  }
   const policy = policyFrom(opts.policy);
-  const result = generateTests(policy, { criterion, depth, admins: opts.admins });
+  // Refuse an unusable --out or --target before the seconds of generation, not after.
+  try {
+    mkdirSync(opts.out, { recursive: true });
+  } catch (error) {
+    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const target = opts.target ?? defaultTarget();
+  let sut: SystemUnderTest | null = null;
+  if (opts.run) {
+    try {
+      sut = await loadSystemUnderTest(target);
+    } catch (error) {
+      throw new BadInput(`--target ${target}: ${(error as Error).message}`);
+    }
+  }
+  const started = performance.now();
+  const stage = (text: string) => io.err(`Generating. ${text}, ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  const result = generateTests(policy, { criterion, depth, admins: opts.admins, onProgress: stage });
   if (result.kind === 'limit') throw new BadInput(result.message);
   const { suite, report } = result;
   let files: readonly string[];
@@ -59,19 +83,23 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
     throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   let outcome: SuiteOutcome | null = null;
-  const target = opts.target ?? defaultTarget();
-  if (opts.run) {
-    let sut;
-    try {
-      sut = await loadSystemUnderTest(target);
-    } catch (error) {
-      throw new BadInput(`--target ${target}: ${(error as Error).message}`);
-    }
-    outcome = await runSuite(suite, sut);
+  if (sut !== null) {
+    stage(`running ${suite.walks.length} walks against ${target}`);
+    let shown = performance.now();
+    outcome = await runSuite(suite, sut, {
+      onWalk: (done, total) => {
+        if (performance.now() - shown < 1000) return;
+        shown = performance.now();
+        stage(`ran ${done} of ${total} walks against ${target}`);
+      },
+    });
   }
   const complete = report.criterion !== 'transition' || report.covered === report.transitions;
-  if (opts.json) printJson(io, outcome === null ? report : { ...report, run: { target, ...outcome } });
-  else printReport(io, report, opts, files, outcome, target, adminIds(policy));
+  if (opts.json) {
+    printJson(io, summaryJson(report));
+    // The JSON shape is fixed, so what --run found goes to stderr (and the exit code).
+    if (outcome !== null) printOutcome((text) => io.err(text), outcome, target);
+  } else printReport(io, report, opts, files, outcome, target, adminIds(policy));
   return complete && (outcome === null || outcome.kind === 'passed') ? 0 : 1;
 }
 
@@ -114,15 +142,23 @@ function printReport(io: Output, r: CoverageReport, opts: Options, files: readon
   for (const group of r.uncovered) {
     io.out(`${group.count > 0 ? `Uncovered: ${count(group.count)} transition(s): ` : 'Note: '}${group.reason}\n`);
     for (const example of group.examples) io.out(`  e.g. ${example}\n`);
+    if (group.count > group.examples.length) io.out(`  (all ${count(group.count)} are listed in ${REPORT_FILE})\n`);
   }
   io.out(`\nWrote ${files.join(', ')}\n`);
-  io.out(`Run it: npx mocha --no-config --import=tsx ${resolve(opts.out, RUNNER_FILE)}\n  (against ${defaultTarget()}; GUILLOTINE_SUT=simulator|reference|<module>#<export> chooses)\n`);
-  if (outcome !== null) {
-    if (outcome.kind === 'passed') io.out(`\nRan against ${target}: ${count(outcome.tests)} tests, ${count(outcome.steps)} steps, all passed\n`);
-    else {
-      io.out(`\nRan against ${target}: ${outcome.failures.length} failed, ${count(outcome.passed)} passed, ${count(outcome.skipped)} skipped (rest of a failed walk)\n`);
-      for (const f of outcome.failures.slice(0, 10)) io.out(`\n✗ ${f.walk}: ${f.message}\n`);
-      if (outcome.failures.length > 10) io.out(`\n… and ${outcome.failures.length - 10} more\n`);
-    }
+  // The runner imports the workbench by relative path and needs tsx, so mocha runs from the workbench.
+  const runner = relative(WORKBENCH_ROOT, resolve(opts.out, RUNNER_FILE));
+  io.out(
+    `Run it from ${WORKBENCH_ROOT.replace(/[\\/]$/, '')}: npx mocha --no-config --import=tsx ${runner.startsWith('..') ? resolve(opts.out, RUNNER_FILE) : runner}\n` +
+      `  (against ${defaultTarget()}; GUILLOTINE_SUT=simulator|reference|<module>#<export> chooses; see docs/system-under-test.md)\n`,
+  );
+  if (outcome !== null) printOutcome((text) => io.out(text), outcome, target);
+}
+
+function printOutcome(write: (text: string) => void, outcome: SuiteOutcome, target: string) {
+  if (outcome.kind === 'passed') write(`\nRan against ${target}: ${count(outcome.tests)} tests, ${count(outcome.steps)} steps, all passed\n`);
+  else {
+    write(`\nRan against ${target}: ${outcome.failures.length} failed, ${count(outcome.passed)} passed, ${count(outcome.skipped)} skipped (rest of a failed walk)\n`);
+    for (const f of outcome.failures.slice(0, 10)) write(`\n✗ ${f.walk}: ${f.message}\n`);
+    if (outcome.failures.length > 10) write(`\n… and ${outcome.failures.length - 10} more\n`);
   }
 }
