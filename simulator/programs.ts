@@ -79,15 +79,20 @@ export const BENIGN: ModelProgram = {
   },
 };
 
-/** The benign workload at a low rate, for long soaks (one request every `periodMicros`). */
+/**
+ * The benign workload at a low rate, for long soaks: one request every `periodMicros`, mostly
+ * storage reads, every fourth a send on each network port in turn — so a soak also sees whether
+ * the port gate follows the level (a network port serviced at severed is an escape).
+ */
 export function backgroundWorkload(periodMicros: Micros): ModelProgram {
   return {
     name: 'background',
-    description: `one storage request every ${periodMicros / 1000} ms`,
+    description: `one request every ${periodMicros / 1000} ms: storage reads, and every fourth a network send`,
     expectedAlarms: [],
     start(system, random, until) {
-      every(system, periodMicros, periodMicros, until, 'background', () => {
-        if (freeSlots(system) > 0) system.core.submit(validRequest(system, random, 2, 'read'));
+      every(system, periodMicros, periodMicros, until, 'background', (i) => {
+        if (freeSlots(system) === 0) return;
+        system.core.submit(i % 4 === 3 ? validRequest(system, random, (i >> 2) % 2, 'send') : validRequest(system, random, 2, 'read'));
       });
     },
   };

@@ -13,7 +13,7 @@
  * allows, an invalid request serviced, a model core executing at offline or above, and a change
  * to the set of executable mappings.
  */
-import { CAPABILITIES, levelIndex, maxLevel, minLevel, type Level } from '../spec/levels.ts';
+import { CAPABILITIES, levelIndex, maxLevel, minLevel, type Actuator, type Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_LAYOUT, PAGE_SHIFT, type MemoryLayout } from '../proofs/layout.ts';
@@ -87,7 +87,11 @@ export class GuillotineSystem {
   /** Listeners scenarios add to observe level changes. */
   readonly onLevelChange: ((change: LevelChange) => void)[] = [];
   readonly onAlarm: ((alarm: Alarm, raised: boolean) => void)[] = [];
-  readonly heartbeats = { sent: 0, delivered: 0, lost: 0, maxLatenessMicros: 0 };
+  readonly heartbeats = { sent: 0, delivered: 0, lost: 0, maxLatenessMicros: 0, lastDeliveredAt: -1 as Micros };
+  /** Listeners scenarios add to observe actuators missing their confirmation deadline. */
+  readonly onActuatorFault: ((actuator: Actuator, commandedAt: Micros) => void)[] = [];
+  /** Listeners scenarios add to observe the hypervisor coming back from a reboot. */
+  readonly onRebootComplete: (() => void)[] = [];
   /** Keep every serviced request (tests) or only count them (long soaks). */
   keepServiced = true;
   private quorumTimer: Timer | null = null;
@@ -114,6 +118,9 @@ export class GuillotineSystem {
       {
         levelChanged: (change) => this.levelChanged(change),
         alert: (text) => this.alerts.push({ at: this.clock.now, text }),
+        actuatorFaulted: (actuator, commandedAt) => {
+          for (const listener of this.onActuatorFault) listener(actuator, commandedAt);
+        },
       },
       options.mode === 'free-running' ? this.random.fork('actuators') : null,
       options.bug,
@@ -270,6 +277,7 @@ export class GuillotineSystem {
       this.physical.tamper(this.policy.faults.rebootLevel);
     }
     this.hypervisor.boot();
+    for (const listener of this.onRebootComplete) listener();
     return ACCEPTED;
   }
 
@@ -299,7 +307,10 @@ export class GuillotineSystem {
           if (at < this.linkDownUntil) this.heartbeats.lost++;
           else {
             this.heartbeats.delivered++;
-            this.clock.at(at + 50, 'heartbeat arrives', () => this.physical.heartbeat());
+            this.clock.at(at + 50, 'heartbeat arrives', () => {
+              this.heartbeats.lastDeliveredAt = this.clock.now;
+              this.physical.heartbeat();
+            });
           }
         }
         send(due + period);
