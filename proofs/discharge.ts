@@ -37,11 +37,13 @@ export interface DischargeOptions {
 type Verdict = { readonly verdict: 'sat'; readonly values: Assignment } | { readonly verdict: 'unsat' } | { readonly verdict: 'unknown'; readonly reason: string };
 
 /**
- * Checks `formula`. On `sat` with `simplify`, zeroes the variables one at a time, in declaration
- * order, wherever the formula stays satisfiable: a counterexample with `oldPte = 0` and `offset = 0`
- * says what matters, where the solver's first model is noise. Then each variable of `minimise` is
- * made as small as the formula allows, by binary search on an unsigned upper bound. The emitted
- * query is the one before either step.
+ * Checks `formula`. On `sat` with `simplify`, replaces the solver's first model — noise, and not
+ * even the same from run to run, since Z3's choice depends on its internal state — by the smallest
+ * one: variables are taken in turn (those named in `minimise` first, then the rest in declaration
+ * order), Booleans made false and bit-vectors as small (unsigned) as the formula allows, by binary
+ * search, each then pinned. The result depends only on which queries are satisfiable, so the same
+ * obligation always gets the same counterexample, and it reads well: `oldPte = 0`, an access of
+ * 2 bytes rather than 2^56. The emitted query is the one before this step.
  */
 async function solve(
   z: Z3Session,
@@ -66,41 +68,44 @@ async function solve(
     }
     let model = solver.model();
     if (simplify) {
-      for (const term of Object.values(terms)) {
+      for (const key of minimise) if (!(key in terms)) throw new Error(`${name}: cannot minimise ${key}, which is not a variable`);
+      const order = [...minimise, ...Object.keys(terms).filter((k) => !minimise.includes(k))];
+      /** Whether the formula, with what is pinned so far and `extra`, is satisfiable; on sat the model is kept. */
+      const satisfiableWith = async (extra: Z3Bool): Promise<'sat' | 'unsat' | 'unknown'> => {
         solver.push();
-        solver.add(z.ctx.isBitVec(term) ? term.eq(z.ctx.BitVec.val(0n, term.size())) : z.ctx.Not(term as Z3Bool));
-        const smaller = await solver.check();
-        if (smaller === 'sat') model = solver.model();
-        else solver.pop();
-        if (smaller === 'unknown') break;
-      }
-      for (const key of minimise) {
-        const term = terms[key];
-        if (term === undefined || !z.ctx.isBitVec(term)) throw new Error(`${name}: cannot minimise ${key}, which is not a bit-vector variable`);
-        const value = (m: typeof model) => {
+        solver.add(extra);
+        const answer = await solver.check();
+        if (answer === 'sat') model = solver.model();
+        solver.pop();
+        return answer;
+      };
+      smallest: for (const key of order) {
+        const term = terms[key]!;
+        if (!z.ctx.isBitVec(term)) {
+          const b = term as Z3Bool;
+          const answer = await satisfiableWith(z.ctx.Not(b));
+          if (answer === 'unknown') break smallest;
+          solver.add(answer === 'sat' ? z.ctx.Not(b) : b);
+          continue;
+        }
+        const valueIn = (m: typeof model) => {
           const v = m.eval(term, true);
           return z.ctx.isBitVecVal(v) ? v.value() : undefined;
         };
-        let best = value(model);
+        let best = valueIn(model);
         if (best === undefined) break;
-        // Invariant: the formula is satisfiable with `term = best`, and unsatisfiable with `term < low`.
+        // Invariant: satisfiable with `term = best` (the current model), unsatisfiable with `term < low`.
+        // The first probe is 0, the common answer.
         let low = 0n;
+        let probe = 0n;
         while (low < best) {
-          const mid = (low + best) / 2n;
-          solver.push();
-          solver.add(term.ule(z.ctx.BitVec.val(mid, term.size())));
-          const smaller = await solver.check();
-          if (smaller === 'sat') {
-            model = solver.model();
-            best = value(model) ?? best;
-          } else if (smaller === 'unsat') low = mid + 1n;
-          solver.pop();
-          if (smaller === 'unknown') break;
+          const answer = await satisfiableWith(term.ule(z.ctx.BitVec.val(probe, term.size())));
+          if (answer === 'unknown') break smallest;
+          if (answer === 'sat') best = valueIn(model) ?? best;
+          else low = probe + 1n;
+          probe = (low + best) / 2n;
         }
-        // Pin it, so that minimising the next variable keeps this one's value (and the model stays a model).
         solver.add(term.eq(z.ctx.BitVec.val(best, term.size())));
-        if ((await solver.check()) === 'sat') model = solver.model();
-        else break;
       }
       await letProcessExit();
     }

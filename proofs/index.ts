@@ -15,7 +15,7 @@ import { execPagesImmutableTheorem } from './theorems/execPagesImmutable.ts';
 import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHypervisor.ts';
 import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
 import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
-import { shutdownZ3, z3Session } from './z3.ts';
+import { freshZ3Session, shutdownZ3, z3Started } from './z3.ts';
 
 export type { TheoremId, Theorem } from './theorem.ts';
 export { DEFAULT_LAYOUT } from './layout.ts';
@@ -131,7 +131,9 @@ class Smt2Sink {
 }
 
 async function runObligations(obligations: readonly Obligation[], timeoutMs: number, onQuery: ((q: EmittedQuery) => void) | undefined, stopAtRefutation: boolean) {
-  const z = await z3Session();
+  // A fresh context per theorem and per control: its verdicts and counterexamples do not depend on
+  // which theorems ran before it (`--only` shows the same counterexample as a full run).
+  const z = await freshZ3Session();
   const results: ObligationReport[] = [];
   for (const o of obligations) {
     const outcome = await discharge(z, o, onQuery === undefined ? { timeoutMs } : { timeoutMs, onQuery });
@@ -187,6 +189,14 @@ export async function proveAll(policy: Policy, options: ProveOptions = {}): Prom
   }
   sink?.finish();
   return { theorems, controls };
+}
+
+/**
+ * Whether the solver is running in this process (started by an earlier proof and not shut down).
+ * A caller that finds it running did not start it, and leaves shutting it down to whoever did.
+ */
+export function proverRunning(): boolean {
+  return z3Started();
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Control {
 
 export interface Theorem {
   readonly id: TheoremId;
+  /** One line, for `--help` and tables. */
+  readonly summary: string;
   /** One paragraph, plain words. */
   readonly statement: string;
   /** What the proof takes for granted (each obligation's assumptions are also checked satisfiable). */

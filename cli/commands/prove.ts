@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Option } from 'commander';
-import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, reportHolds, shutdownProver, THEOREM_IDS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
+import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { table } from '../table.ts';
 
@@ -27,19 +27,29 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
     .addOption(policyOption())
     .addOption(
       new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')}`)
-        .argParser((value: string, previous: readonly string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')])
-        .default([]),
+        // An empty id (`--only ''`, `--only a,,b`) is kept, so that it is refused rather than read as "all theorems".
+        .argParser((value: string, previous: readonly string[]) => [...previous, ...value.split(',').map((s) => s.trim())])
+        .default([], 'every theorem'),
     )
     .addOption(new Option('--controls', 'also run the negative controls (weakened checks that must be refuted), so no proof is vacuous'))
     .addOption(jsonOption())
     .addOption(new Option('--emit-smt2 <dir>', 'write every solver query as SMT-LIB 2 (with manifest.json of the verdicts) to re-run with a native solver'))
     .addOption(new Option('--timeout-ms <n>', `per-query solver timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS}); a timeout is reported as unknown`))
+    .addHelpText(
+      'after',
+      `\nTheorems (GUILLOTINE.md §5):\n${THEOREMS.map((t) => `  ${t.id.padEnd(30)} ${t.summary}`).join('\n')}\n\n` +
+        'Exit status: 0 every theorem proved (and, with --controls, every control refuted); 1 a theorem refuted or unknown\n' +
+        '(or a control not refuted); 2 bad input (bad --policy file, --only id, --timeout-ms or --emit-smt2 directory).\n',
+    )
     .action(
       action(exit, async (flags: ProveFlags) => {
         const policy = policyFrom(flags.policy);
         const only = theoremIds(flags.only);
         const timeoutMs = integerOption('--timeout-ms', flags.timeoutMs, 1, 3_600_000) ?? DEFAULT_TIMEOUT_MS;
         if (flags.emitSmt2 !== undefined) ensureDirectory(flags.emitSmt2);
+        // Whoever starts the solver stops it: a process running `prove` once shuts it down so Node can
+        // exit; an embedding that already runs it (the test suite, a long-lived caller) keeps it.
+        const ownsSolver = !proverRunning();
         let report: ProveReport;
         try {
           report = await proveAll(policy, {
@@ -50,7 +60,7 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
             progress: (line) => io.err(line + '\n'),
           });
         } finally {
-          await shutdownProver();
+          if (ownsSolver) await shutdownProver();
         }
         if (flags.json === true) printJson(io, report);
         else printReport(io, report, flags.policy ?? '(embedded default)', timeoutMs);
@@ -61,6 +71,7 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
 
 function theoremIds(raw: readonly string[]): TheoremId[] | undefined {
   if (raw.length === 0) return undefined;
+  if (raw.some((id) => id === '')) throw new BadInput(`--only: an empty theorem id; give one or more of: ${THEOREM_IDS.join(', ')}`);
   const bad = raw.filter((id) => !isTheoremId(id));
   if (bad.length > 0) throw new BadInput(`--only: no theorem has id ${bad.map((b) => JSON.stringify(b)).join(', ')}; ids: ${THEOREM_IDS.join(', ')}`);
   return raw.filter(isTheoremId);

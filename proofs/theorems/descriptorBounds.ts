@@ -76,6 +76,7 @@ function obligations(check: Check, layout: MemoryLayout): Obligation[] {
 
 export const descriptorBoundsTheorem: Theorem = {
   id: 'descriptor-bounds',
+  summary: 'the descriptor check accepts exactly [offset, offset+length) inside the payload area, no wrap-around',
   statement:
     'The hypervisor copies each port descriptor into its own memory and then accepts it only if the byte range [offset, offset + length) lies inside the payload area. For every 64-bit offset, length and payload size, the check accepts exactly the descriptors whose range lies inside, computed as integers with no wrap-around; and every byte of an accepted descriptor in the machine\'s payload area lies in shared I/O DRAM.',
   assumptions: [

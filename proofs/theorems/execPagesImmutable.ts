@@ -168,6 +168,7 @@ const CONTROLS: readonly { id: string; omit: PteRule; description: string }[] = 
 
 export const execPagesImmutableTheorem: Theorem = {
   id: 'exec-pages-immutable',
+  summary: 'accepted Sv39 page-table writes keep executable mappings unchanged and code frames unwritable',
   statement:
     'The hypervisor validates every page-table write of a model core. Over real RISC-V Sv39 entries (all 2^64 values of the old and new entry, every table level), the per-entry invariant — leaves map only frames of model DRAM or shared I/O DRAM, executable leaves only code frames and never writably, writable leaves no code frame, pointers only page-table frames — holds for the boot-time tables and is preserved by every accepted write; every accepted write leaves the executable mappings unchanged, maps no frame of the executable region writable, maps nothing outside model DRAM and shared I/O DRAM, and never makes shared I/O DRAM executable.',
   assumptions: [

@@ -111,6 +111,7 @@ const firstByteOnly: AccessCheck = (ops, layout, address) => modelMayAccess(ops,
 
 export const modelCannotReachHypervisorTheorem: Theorem = {
   id: 'model-cannot-reach-hypervisor',
+  summary: 'no address a model core can form reaches hypervisor DRAM, the control bus or page tables',
   statement:
     'A model core reaches memory in two ways: physical accesses its bus port lets through, and the translations of its page-table entries. For every 64-bit address and access size, every byte of an allowed access lands in model DRAM or shared I/O DRAM, as the interconnect decodes it (it ignores address bits 63:56, so high bits must not alias); and every page-table leaf satisfying the MMU invariant translates only to bytes the port allows. So no address a model core can form reaches hypervisor DRAM, the control bus or page-table memory.',
   assumptions: [

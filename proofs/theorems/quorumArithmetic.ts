@@ -75,6 +75,7 @@ function obligations(q: Quorums): Obligation[] {
 
 export const quorumArithmeticTheorem: Theorem = {
   id: 'quorum-arithmetic',
+  summary: 'the policy quorums intersect, de-escalation needs a strict majority, each quorum is reachable',
   statement:
     'For the policy under review: every group of admins large enough to escalate and every group large enough to de-escalate have an admin in common, so no de-escalation can undo an escalation without someone who voted for it; every two groups large enough to de-escalate have an admin in common, so de-escalation needs a strict majority; and each quorum can actually be gathered from the admins the policy lists.',
   assumptions: [

@@ -128,6 +128,7 @@ const forgetsWraparound: RingArithmetic = {
 
 export const ringIndexBoundsTheorem: Theorem = {
   id: 'ring-index-bounds',
+  summary: 'ring head/tail arithmetic stays in bounds at 32 and 64 bits, wrap-around included',
   statement:
     'Each port ring has a power-of-two number of slots and free-running head and tail counters that wrap around; the model writes the tail, so the hypervisor validates it against its own head before reading. For all head, tail and size values at 32 and at 64 bits, wrap-around included: slot indices stay below the ring size, an accepted tail never makes more than size slots readable, the readable slots are distinct, consuming and producing keep the indices valid, and every legitimate state is accepted.',
   assumptions: [
