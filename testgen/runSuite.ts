@@ -15,12 +15,19 @@ import { SUITE_FORMAT, type GeneratedSuite, type SuiteState, type SuiteTest, typ
 import { observationDiff } from './prescribedState.ts';
 import type { ObservedState, SystemUnderTest } from './systemUnderTest.ts';
 
-/** One failing test: where, what diverged, and the path that reproduces it from a reset. */
+/** One failing test: where, what diverged, and the paths that reproduce it from a reset. */
 export interface TestFailure {
   readonly walk: string;
   readonly test: string;
   readonly message: string;
+  /** Every event sent since the walk's reset, the failing one last: reproduces the failure exactly. */
   readonly replay: string;
+  /**
+   * Only the events that change the statechart's state, then the failing one: the same statechart
+   * state in far fewer events (a walk tries many rejected events on its way), but it can miss a
+   * bug that needs one of the events the statechart ignores.
+   */
+  readonly shortReplay: string;
 }
 
 export type SuiteOutcome =
@@ -61,8 +68,15 @@ function index(suite: GeneratedSuite): Indexed {
   return { suite, states, transitions };
 }
 
-/** The events sent since the last reset: the replay handle of a failure. */
-type Trail = GuillotineEvent[];
+/** The events sent since the last reset, and whether each changes the statechart's state: the replay handles of a failure. */
+type Trail = { readonly event: GuillotineEvent; readonly moves: boolean }[];
+
+function replayPaths(trail: Trail): { replay: string; shortReplay: string } {
+  return {
+    replay: encodePath(trail.map((s) => s.event)),
+    shortReplay: encodePath(trail.filter((s, i) => s.moves || i === trail.length - 1).map((s) => s.event)),
+  };
+}
 
 function describeObservation(o: ObservedState): string {
   const proposal = o.proposal === null ? 'no proposal' : `proposal ${o.proposal.from}→${o.proposal.to} by ${o.proposal.approvals.join('+')}`;
@@ -85,7 +99,7 @@ async function runTest(ix: Indexed, sut: SystemUnderTest, test: SuiteTest, trail
     const from = t && ix.states.get(t.from);
     const to = t && ix.states.get(t.to);
     if (t === undefined || from === undefined || to === undefined) return `the suite refers to a missing transition or state (T${id}); regenerate it`;
-    trail.push(t.decoded);
+    trail.push({ event: t.decoded, moves: t.from !== t.to });
     const where = `step ${i + 1} of ${test.steps.length} (T${t.id}): sent ${t.event} in ${from.label}`;
     const result = await sut.send(t.decoded);
     if (result.accepted !== t.accepted) {
@@ -100,7 +114,9 @@ async function runTest(ix: Indexed, sut: SystemUnderTest, test: SuiteTest, trail
 }
 
 function failureMessage(test: string, why: string, trail: Trail): string {
-  return `${test}\n  ${why}\n  replay from reset: ${encodePath(trail)}`;
+  const { replay, shortReplay } = replayPaths(trail);
+  if (replay === shortReplay) return `${test}\n  ${why}\n  replay from reset: ${replay}`;
+  return `${test}\n  ${why}\n  replay from reset: ${shortReplay}\n  (the events that change the statechart's state; all ${trail.length} events sent since the reset, should the bug need the others: ${replay})`;
 }
 
 export interface RunOptions {
@@ -131,7 +147,7 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
     } catch (error) {
       broken = `reset threw: ${(error as Error).message}`;
     }
-    if (broken !== null && broken !== 'stopped') failures.push({ walk: walk.name, test: 'reset', message: broken, replay: '' });
+    if (broken !== null && broken !== 'stopped') failures.push({ walk: walk.name, test: 'reset', message: broken, replay: '', shortReplay: '' });
     for (const test of walk.tests) {
       tests++;
       if (broken !== null || failures.length >= maxFailures) {
@@ -148,7 +164,7 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
       if (why === null) passed++;
       else {
         broken = test.name;
-        failures.push({ walk: walk.name, test: test.name, message: failureMessage(test.name, why, trail), replay: encodePath(trail) });
+        failures.push({ walk: walk.name, test: test.name, message: failureMessage(test.name, why, trail), ...replayPaths(trail) });
       }
     }
     options.onWalk?.(++walksRun, suite.walks.length);

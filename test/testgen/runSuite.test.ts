@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY, quorumFor, type Policy } from '../../spec/policy.ts';
 import { levelIndex, type Level } from '../../spec/levels.ts';
+import { decodePath, encodeEvent } from '../../spec/events.ts';
+import { compiledEngine } from '../../machines/engine.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
-import { generateTests, referenceSut, runSuite, type GeneratedSuite, type SuiteOutcome, type SuiteState, type SuiteTransition } from '../../testgen/index.ts';
+import { generateTests, referenceSut, runSuite, stateLabel, type GeneratedSuite, type SuiteOutcome, type SuiteState, type SuiteTransition } from '../../testgen/index.ts';
 import { createSimulatorSut } from '../../simulator/sut.ts';
 import { BUGS, type Bug } from '../../simulator/bugs.ts';
 
@@ -52,7 +54,17 @@ describe('testgen/runSuite: the generated suite against implementations', functi
     assert.ok(isDeescalation(from.expect.proposal) && from.expect.proposal!.approvals.length === DEFAULT_POLICY.quorum.deescalate - 2, from.label);
     if (outcome.kind === 'failed') {
       assert.match(outcome.failures[0]!.message, /level: expected \w+, observed \w+/);
-      assert.ok(outcome.failures[0]!.replay.endsWith(t.event), 'the replay path ends with the failing event');
+      const failure = outcome.failures[0]!;
+      assert.ok(failure.replay.endsWith(t.event), 'the replay path ends with the failing event');
+      // The short replay drops the events that leave the statechart's state as it was, and still reaches the failing transition.
+      const short = decodePath(failure.shortReplay);
+      const full = decodePath(failure.replay);
+      assert.ok(short.ok && full.ok);
+      assert.ok(short.events.length < full.events.length, `${failure.shortReplay} is no shorter than ${failure.replay}`);
+      const engine = compiledEngine(DEFAULT_POLICY);
+      const before = short.events.slice(0, -1).reduce((state, event) => engine.step(state, event).state, engine.initial());
+      assert.equal(stateLabel(before), from.label);
+      assert.equal(encodeEvent(short.events[short.events.length - 1]!), t.event);
     }
   });
 
