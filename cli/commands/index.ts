@@ -7,5 +7,6 @@ import { registerReview } from './review.ts';
 import { registerViz } from './viz.ts';
 import { registerReport } from './report.ts';
 import { registerGenTests } from './gen-tests.ts';
+import { registerSimulate } from './simulate.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests];
+export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate];

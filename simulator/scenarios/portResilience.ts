@@ -32,6 +32,8 @@ export interface PortResilienceOptions {
   readonly policy?: Policy;
   /** Virtual time each program runs, in ms (default 2000). */
   readonly durationMs?: number;
+  /** Called after each run of a program (the CLI's progress line): runs done, runs in all, the program. */
+  readonly onProgress?: (done: number, total: number, program: string) => void;
 }
 
 export interface ProgramRun {
@@ -77,8 +79,10 @@ function emptyRefusals(): Record<Refusal, number> {
   return Object.fromEntries(REFUSALS.map((r) => [r, 0])) as Record<Refusal, number>;
 }
 
-function runProgram(program: ModelProgram, seed: number, policy: Policy, durationUs: number, variant?: HypervisorVariant, hypervisorSecret = 0n): { run: ProgramRun; system: GuillotineSystem } {
+/** Runs one program on a fresh machine. The model's observation log is kept only when `record` (the timing comparison needs it; a flood's would be large). */
+export function runProgram(program: ModelProgram, seed: number, policy: Policy, durationUs: number, variant?: HypervisorVariant, hypervisorSecret = 0n, record = false): { run: ProgramRun; system: GuillotineSystem } {
   const system = new GuillotineSystem({ policy, seed, mode: 'free-running', hypervisorSecret, ...(variant ? { variant } : {}) });
+  system.core.record = record;
   const alarms: { rule: string; asked: Level; atMs: number; levelAfter: Level }[] = [];
   system.onAlarm.push((alarm) => alarms.push({ rule: alarm.rule, asked: alarm.level, atMs: alarm.at / MICROS_PER_MS, levelAfter: system.level }));
   program.start(system, new Prng(seed).fork(`program:${program.name}`), durationUs);
@@ -146,18 +150,25 @@ export function runPortResilience(options: PortResilienceOptions): PortResilienc
   const policy = options.policy ?? DEFAULT_POLICY;
   const durationMs = options.durationMs ?? 2_000;
   const durationUs = durationMs * MICROS_PER_MS;
-  const runs = [BENIGN, ...ADVERSARIAL].map((p) => runProgram(p, options.seed, policy, durationUs));
+  // Programs, two controls, two timing runs and the four-level sweep.
+  const total = ADVERSARIAL.length + 1 + 2 + 2 + 1;
+  let done = 0;
+  const progress = <T>(what: string, value: T): T => {
+    options.onProgress?.(++done, total, what);
+    return value;
+  };
+  const runs = [BENIGN, ...ADVERSARIAL].map((p) => progress(p.name, runProgram(p, options.seed, policy, durationUs)));
   const programs = runs.map((r) => r.run);
   const byName = (name: string) => ADVERSARIAL.find((p) => p.name === name)!;
   const controls = [
-    { program: 'double-fetch', variant: 'refetch', invalidServiced: runProgram(byName('double-fetch'), options.seed, policy, durationUs, { fetch: 'refetch', bounds: 'exact' }).run.invalidServiced },
-    { program: 'offset-overflow', variant: 'naive-bounds', invalidServiced: runProgram(byName('offset-overflow'), options.seed, policy, durationUs, { fetch: 'copy-once', bounds: 'naive-bounds' }).run.invalidServiced },
+    { program: 'double-fetch', variant: 'refetch', invalidServiced: progress('control: refetch', runProgram(byName('double-fetch'), options.seed, policy, durationUs, { fetch: 'refetch', bounds: 'exact' }).run.invalidServiced) },
+    { program: 'offset-overflow', variant: 'naive-bounds', invalidServiced: progress('control: naive bounds', runProgram(byName('offset-overflow'), options.seed, policy, durationUs, { fetch: 'copy-once', bounds: 'naive-bounds' }).run.invalidServiced) },
   ];
   const timing = byName('timing-probe');
-  const secretA = runProgram(timing, options.seed, policy, durationUs, undefined, 0x0123_4567_89ab_cdefn).system.core.observations;
-  const secretB = runProgram(timing, options.seed, policy, durationUs, undefined, 0xfedc_ba98_7654_3210n).system.core.observations;
+  const secretA = progress('timing, secret A', runProgram(timing, options.seed, policy, durationUs, undefined, 0x0123_4567_89ab_cdefn, true).system.core.observations);
+  const secretB = progress('timing, secret B', runProgram(timing, options.seed, policy, durationUs, undefined, 0xfedc_ba98_7654_3210n, true).system.core.observations);
   const timingIndependent = secretA.length > 0 && JSON.stringify(secretA) === JSON.stringify(secretB);
-  const sweep = levelSweep(options.seed, policy, durationUs);
+  const sweep = progress('level sweep', levelSweep(options.seed, policy, durationUs));
 
   const refused = emptyRefusals();
   for (const p of programs) for (const r of REFUSALS) refused[r] += p.refused[r];

@@ -1,0 +1,146 @@
+/**
+ * `guillotine simulate --scenario side-channel|port-resilience|soak [--seed N] [--hours H] [--policy FILE] [--json]`:
+ * runs one experiment of the reference simulator and prints its figures and claims. `--json`
+ * prints exactly the object `runScenario` returns (no wall-clock time in it: the same seed gives
+ * the same bytes). Exit 0 when every claim holds, 1 when one does not, 2 for bad input.
+ */
+import { Option } from 'commander';
+import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, SCENARIO_NAMES, SCENARIOS, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
+import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
+import { count, table } from '../table.ts';
+
+interface SimulateFlags {
+  readonly scenario: ScenarioName;
+  readonly seed?: string;
+  readonly hours?: string;
+  readonly policy?: string;
+  readonly json?: boolean;
+}
+
+/** The longest soak the CLI accepts: a simulated year (about 10 s of wall time per 72 h). */
+const MAX_HOURS = 8_760;
+
+export const registerSimulate: RegisterCommand = (program, io, exit) => {
+  program
+    .command('simulate')
+    .description("run one of the reference simulator's experiments (side-channel, port-resilience, soak) and judge its claims")
+    .addOption(new Option('--scenario <name>', 'the experiment to run').choices([...SCENARIO_NAMES]).makeOptionMandatory())
+    .addOption(new Option('--seed <n>', `seed of the run, a whole number from 0 to 4294967295 (default ${DEFAULT_SEED})`))
+    .addOption(new Option('--hours <h>', `soak only: simulated hours, a positive number up to ${MAX_HOURS} (default ${DEFAULT_SOAK_HOURS})`))
+    .addOption(policyOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.description}`).join('\n')}\n\n` +
+        'Exit status: 0 every claim of the experiment holds; 1 a claim does not hold; 2 bad input\n' +
+        '(unknown scenario, bad --seed, --hours or --policy). The same seed gives the same output.\n',
+    )
+    .action(
+      action(exit, (flags: SimulateFlags) => {
+        const seed = integerOption('--seed', flags.seed, 0, 2 ** 32 - 1) ?? DEFAULT_SEED;
+        const hours = hoursOption(flags.hours, flags.scenario);
+        const policy = policyFrom(flags.policy);
+        const progress = simulationProgress(io, flags.scenario);
+        const started = performance.now();
+        const result = runScenario(flags.scenario, { seed, policy, ...(hours === undefined ? {} : { hours }), onProgress: progress.report });
+        progress.done();
+        const wallSeconds = (performance.now() - started) / 1000;
+        if (flags.json) printJson(io, result);
+        else printResult(io, result, { source: flags.policy, hours, wallSeconds });
+        return result.holds ? 0 : 1;
+      }),
+    );
+};
+
+function hoursOption(raw: string | undefined, scenario: ScenarioName): number | undefined {
+  if (raw === undefined) return undefined;
+  if (scenario !== 'soak') throw new BadInput(`--hours applies only to --scenario soak (got --scenario ${scenario})`);
+  const hours = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(hours > 0 && hours <= MAX_HOURS)) throw new BadInput(`--hours takes a positive number of hours up to ${MAX_HOURS}, got ${JSON.stringify(raw)}`);
+  return hours;
+}
+
+/** Progress on stderr once a run has taken a second: redrawn in place on a terminal, else at most one line a second. */
+function simulationProgress(io: Output, scenario: ScenarioName) {
+  const start = performance.now();
+  let lastLine = start;
+  let drew = false;
+  return {
+    report(done: number, total: number, what: string) {
+      const now = performance.now();
+      if (now - start < 1_000 || (!io.interactive && now - lastLine < 1_000)) return;
+      lastLine = now;
+      const line = `Simulating ${scenario}. ${done}/${total}: ${what}, ${((now - start) / 1000).toFixed(1)}s`;
+      if (io.interactive) {
+        io.err(`\r${line}\x1b[K`);
+        drew = true;
+      } else io.err(line + '\n');
+    },
+    done() {
+      if (drew) io.err('\r\x1b[K');
+      drew = false;
+    },
+  };
+}
+
+const ms = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function printResult(io: Output, r: ScenarioResult, context: { source: string | undefined; hours: number | undefined; wallSeconds: number }) {
+  const p = r.policy;
+  const replay = `guillotine simulate --scenario ${r.scenario} --seed ${r.seed}${context.hours !== undefined ? ` --hours ${context.hours}` : ''}${context.source !== undefined ? ` --policy '${context.source}'` : ''}`;
+  io.out(`Scenario ${r.scenario}, seed ${r.seed}, policy ${context.source ?? '(embedded default)'}: ${p.admins} admins, escalate ${p.escalate}, de-escalate ${p.deescalate}, timeout ${p.timeoutSeconds}s (${p.onTimeout}), heartbeat ${p.heartbeatPeriodMs} ms × ${p.missLimit}\n\n`);
+  switch (r.scenario) {
+    case 'side-channel':
+      printSideChannel(io, r);
+      break;
+    case 'port-resilience':
+      printPortResilience(io, r);
+      break;
+    case 'soak':
+      printSoak(io, r);
+      break;
+  }
+  io.out('\nClaims:\n');
+  for (const c of r.claims) io.out(`  ${c.holds ? '✔' : '✘'} ${c.id}: ${c.statement}\n      ${c.evidence}\n`);
+  const failed = r.claims.filter((c) => !c.holds).length;
+  io.out(failed === 0 ? `\nEvery claim holds (${r.claims.length}/${r.claims.length}).\n` : `\n${failed} of ${r.claims.length} claim(s) FAIL.\n`);
+  io.out(`Reproduce: ${replay}\n`);
+  io.out(`Wall time: ${context.wallSeconds.toFixed(2)}s\n`);
+}
+
+function printSideChannel(io: Output, r: SideChannelResult) {
+  io.out(`${r.bits}-bit hypervisor key, ${r.trials} Prime+Probe passes per layout; chance band (99.9 %): [${r.chanceBand.low}, ${r.chanceBand.high}]\n`);
+  io.out(table(['cache layout', 'guesses', 'correct', 'accuracy', 'key bits by majority'], r.layouts.map((l) => [l.layout, count(l.guesses), count(l.correct), l.accuracy, `${l.keyBitsRecovered}/${r.bits}`])));
+}
+
+function printPortResilience(io: Output, r: PortResilienceResult) {
+  io.out(`Each program ran ${r.durationMs} ms of virtual time on a fresh machine.\n`);
+  const refusals = (refused: Readonly<Record<string, number>>) =>
+    Object.entries(refused).filter(([, n]) => n > 0).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${count(n)}`).join(', ') || '—';
+  io.out(table(
+    ['program', 'tried', 'serviced', 'held', 'refused (by reason)', 'alarms', 'level after', 'invalid', 'above level'],
+    r.programs.map((x) => [x.program, count(x.tried), count(x.serviced), count(x.heldForReview), refusals(x.refused), x.alarms.map((a) => a.rule).join(', ') || '—', x.levelAfter, x.invalidServiced, x.servicedAboveLevel]),
+  ));
+  io.out(`Totals: ${count(r.totals.tried)} tried, ${count(r.totals.serviced)} serviced, ${count(r.totals.invalidServiced)} invalid serviced, ${count(r.totals.servicedAboveLevel)} above the level\n`);
+  io.out('Level sweep (valid requests to every port at each level):\n');
+  const ports = Object.keys(r.levelSweep[0]?.servicedByPort ?? {});
+  io.out(table(['level', ...ports], r.levelSweep.map((row) => [row.level, ...ports.map((port) => count(row.servicedByPort[port] ?? 0))])));
+  io.out('Negative controls (broken hypervisors):\n');
+  io.out(table(['program', 'hypervisor variant', 'invalid requests serviced'], r.controls.map((c) => [c.program, c.variant, count(c.invalidServiced)])));
+}
+
+function printSoak(io: Output, r: SoakResult) {
+  io.out(`${r.hours} simulated hours at a ${r.heartbeatPeriodMs} ms heartbeat: ${count(r.simulatedEvents)} events\n`);
+  io.out('Time to the required level, per trigger (ms):\n');
+  io.out(table(
+    ['trigger', 'fired', 'timed', 'already there', 'cancelled', 'p50', 'p99', 'max', 'deadline', 'missed'],
+    r.triggers.map((t) => [t.trigger, t.fired, t.effective, t.absorbed, t.cancelled, ms(t.timeToLevelMs.p50), ms(t.timeToLevelMs.p99), ms(t.timeToLevelMs.max), ms(t.deadlineMs), t.missedDeadline]),
+  ));
+  const causes = Object.entries(r.levelChanges.byCause);
+  io.out(`Level changes: ${r.levelChanges.total} (${causes.filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ')})\n`);
+  io.out(`Escapes: ${r.escapes.total} (${Object.entries(r.escapes.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})\n`);
+  io.out(`Time at each level: ${Object.entries(r.timeAtLevel).map(([l, f]) => `${l} ${pct(f)}`).join(', ')}\n`);
+  io.out(`Heartbeats: ${count(r.heartbeats.sent)} sent, ${count(r.heartbeats.lost)} lost in ${r.outages.short} short and ${r.outages.long} long outages (${r.outages.falseTrips} false trips)\n`);
+  io.out(`Votes: ${count(r.votes.counted)} counted; ${r.votes.attacks} attack votes, ${r.votes.attacksCounted} counted; de-escalations ${r.recoveries.deescalations} (${r.recoveries.expired} left to expire); actuator jams ${r.actuatorJams}; alerts ${r.alerts}\n`);
+}
