@@ -18,6 +18,7 @@ import { layoutStatechart } from '../viz/layout.ts';
 import { statechartSvg } from '../viz/svg.ts';
 import { startVizServer } from '../viz/server.ts';
 import { buildReport } from '../viz/report.ts';
+import { feedOf } from '../viz/sectionFeed.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -43,7 +44,7 @@ async function layoutRow(name: string, policy: Policy, warmRuns: number): Promis
 
 async function pageRenderMs(runs: number): Promise<number[] | null> {
   if (!existsSync(CHROMIUM)) return null;
-  const server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: async () => [] });
+  const server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => feedOf([]) });
   const profile = mkdtempSync(join(tmpdir(), 'guillotine-bench-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'], viewport: { width: 1600, height: 1000 } });
   try {

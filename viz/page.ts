@@ -65,9 +65,11 @@ export function reviewPage(data: PageData): string {
 <div class="toolbar">
 <span id="level-strip" aria-label="levels">${LEVELS.map((l, i) => `<button type="button" data-level="${l}"${policy.irreversible.includes(l) ? ' class="irreversible"' : ''}>${i} ${l}</button>`).join('')}</span>
 <span style="flex:1"></span>
+<label id="coverage-toggle" title="colour each transition by whether the generated tests exercise it (the coverage section below)"><input type="checkbox" id="coverage" disabled> coverage <span id="coverage-status" class="muted">(not computed yet)</span></label>
 <button type="button" id="zoom-out" aria-label="zoom out">−</button><span id="zoom-level">100%</span><button type="button" id="zoom-in" aria-label="zoom in">+</button>
 <button type="button" id="zoom-fit">fit</button><button type="button" id="zoom-one">100%</button>
 </div>
+<div id="coverage-legend" hidden><span class="swatch cov-covered"></span>exercised by a generated test <span class="count" data-status="covered"></span><span class="swatch cov-uncovered"></span>reachable, not exercised <span class="count" data-status="uncovered"></span><span class="swatch cov-unreachable"></span>taken by no reachable state under this policy <span class="count" data-status="unreachable"></span></div>
 <div id="canvas">${data.model.svg}</div>
 </div>
 <aside>

@@ -3,6 +3,21 @@
  * plots): server-rendered HTML plus the traces it links to, so a report can embed their replays.
  */
 
+/** Every section, in the order the page shows them. */
+export const SECTION_IDS = ['check', 'proofs', 'coverage', 'experiments'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
+  check: 'Check results (GUILLOTINE.md §4)',
+  proofs: 'Proofs (GUILLOTINE.md §5)',
+  coverage: 'Transition coverage of the generated tests',
+  experiments: 'Simulator experiments',
+};
+
+export function isSectionId(value: string): value is SectionId {
+  return (SECTION_IDS as readonly string[]).includes(value);
+}
+
 /** A link to a replay: the URL hash `#path=…&cycle=…&step=…` the page routes on. */
 export interface TraceLink {
   readonly path: string;

@@ -1,33 +1,73 @@
 /**
  * The sections of the review below the statechart, in reading order: the check results, the
- * proofs' verdicts, the transition coverage of the generated tests, and the simulator's soak.
- * Each one reads a library entry point of the workbench; one that is not in this build is shown
- * as such, never filled with made-up data.
+ * proofs' verdicts, the transition coverage of the generated tests, and the simulator's
+ * experiments. Each one reads a library entry point of the workbench; one that is not in this
+ * build, or that fails, is shown as such, never filled with made-up data.
  */
+import { shutdownProver } from '../proofs/index.ts';
 import type { Policy } from '../spec/policy.ts';
 import { checkSection } from './checkSection.ts';
-import type { Section } from './section.ts';
+import { coverageSection } from './coverageSection.ts';
+import { experimentsSection } from './experimentsSection.ts';
+import { proofSection } from './proofSection.ts';
+import { SECTION_IDS, SECTION_TITLES, type Section, type SectionId } from './section.ts';
 
+/** The seed of the simulator experiments when none is given (the same default as `guillotine review`). */
+export const DEFAULT_SEED = 1;
+
+/** Plain data only: the options cross to the sections' child process over IPC. */
 export interface SectionOptions {
   /** Stop the checker after this many states (default: explore everything). */
   readonly maxStates?: number;
+  /** Which sections to build, in page order (default: all of {@link SECTION_IDS}). */
+  readonly only?: readonly SectionId[];
+  /** Seed of the simulator experiments (default {@link DEFAULT_SEED}). */
+  readonly seed?: number;
+  /** Virtual hours of the simulator's soak (default: the simulator's own). */
+  readonly hours?: number;
 }
 
 /** A section whose producer threw: the review still renders, and says what failed. */
-function failed(id: string, title: string, error: unknown): Section {
-  return { id, title, status: 'unavailable', reason: `${title} failed: ${(error as Error).message}` };
+function failed(id: SectionId, error: unknown): Section {
+  return { id, title: SECTION_TITLES[id], status: 'unavailable', reason: `${SECTION_TITLES[id]} failed: ${(error as Error).message}` };
 }
 
-/** Builds every section for a policy. Never rejects: a failing producer becomes an unavailable section. */
-export async function reviewSections(policy: Policy, options: SectionOptions = {}): Promise<Section[]> {
-  const sections: Section[] = [];
+/**
+ * Builds one section. Never rejects: a failing producer becomes an unavailable section. The
+ * proofs stop Z3's worker threads when done, so a command that builds them can still exit.
+ */
+export async function buildSection(id: SectionId, policy: Policy, options: SectionOptions = {}): Promise<Section> {
   try {
-    sections.push(checkSection(policy, { maxStates: options.maxStates }));
+    switch (id) {
+      case 'check':
+        return checkSection(policy, options.maxStates === undefined ? {} : { maxStates: options.maxStates });
+      case 'proofs':
+        try {
+          return await proofSection(policy);
+        } finally {
+          await shutdownProver();
+        }
+      case 'coverage':
+        return coverageSection(policy);
+      case 'experiments':
+        return await experimentsSection(policy, { seed: options.seed ?? DEFAULT_SEED, ...(options.hours === undefined ? {} : { hours: options.hours }) });
+    }
   } catch (error) {
-    sections.push(failed('check', 'Check results', error));
+    return failed(id, error);
   }
-  sections.push({ id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)', status: 'unavailable', reason: 'the proofs entry point (proofs/index.ts, proveAll) is not part of this build yet' });
-  sections.push({ id: 'coverage', title: 'Transition coverage of the generated tests', status: 'unavailable', reason: 'the test generator entry point (testgen/index.ts) is not part of this build yet' });
-  sections.push({ id: 'soak', title: 'Simulator soak', status: 'unavailable', reason: 'the simulator entry point (simulator/index.ts, runScenario) is not part of this build yet' });
+}
+
+/**
+ * Builds the selected sections one after the other, in page order, calling `onSection` as each is
+ * ready (the viz server forwards them to the page as they come). Never rejects.
+ */
+export async function reviewSections(policy: Policy, options: SectionOptions = {}, onSection?: (section: Section) => void): Promise<Section[]> {
+  const sections: Section[] = [];
+  for (const id of SECTION_IDS) {
+    if (options.only !== undefined && !options.only.includes(id)) continue;
+    const section = await buildSection(id, policy, options);
+    onSection?.(section);
+    sections.push(section);
+  }
   return sections;
 }

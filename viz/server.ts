@@ -6,14 +6,17 @@
  * - `GET /` — the page, statechart drawn;
  * - `GET /api/model` — the statechart model (SVG, level rows, layout time);
  * - `GET /api/trace?path=…&cycle=…` — a replay (`TraceView`), or `{ok: false, message}` with 400;
- * - `GET /api/sections` — the check results and the other sections (computed once, on first ask).
+ * - `GET /api/sections` — the ids and titles of the sections below the statechart (the first ask
+ *   starts computing them, once);
+ * - `GET /api/section?id=…` — one section, answered as soon as it is ready.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Policy } from '../spec/policy.ts';
 import { reviewPage } from './page.ts';
 import { statechartModel, traceViewOfPath, type StatechartModel } from './reviewModel.ts';
-import type { Section } from './section.ts';
+import type { SectionFeed } from './sectionFeed.ts';
+import { isSectionId, SECTION_TITLES } from './section.ts';
 
 export interface VizServerOptions {
   readonly policy: Policy;
@@ -22,8 +25,8 @@ export interface VizServerOptions {
   readonly port: number;
   /** The hash the page opens at (a `--trace` file's path). */
   readonly initialHash?: string | null;
-  /** Builds the sections below the statechart; called once, the first time the page asks. */
-  readonly sections: () => Promise<readonly Section[]>;
+  /** Starts building the sections below the statechart; called once, the first time the page asks. */
+  readonly sections: () => SectionFeed;
 }
 
 export interface VizServer {
@@ -47,7 +50,7 @@ const json = (res: ServerResponse, status: number, value: unknown) => send(res, 
 export async function startVizServer(options: VizServerOptions): Promise<VizServer> {
   const model = await statechartModel(options.policy);
   const page = reviewPage({ mode: 'server', policySource: options.policySource, model, traces: {}, sections: [], initialHash: options.initialHash ?? null, generated: null });
-  let sections: Promise<readonly Section[]> | null = null;
+  let feed: SectionFeed | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -65,8 +68,14 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
         return json(res, view.ok ? 200 : 400, view);
       }
       case '/api/sections':
-        sections ??= options.sections();
-        return json(res, 200, await sections);
+        feed ??= options.sections();
+        return json(res, 200, { sections: feed.ids.map((id) => ({ id, title: SECTION_TITLES[id] })) });
+      case '/api/section': {
+        const id = url.searchParams.get('id') ?? '';
+        feed ??= options.sections();
+        if (!isSectionId(id) || !feed.ids.includes(id)) return json(res, 404, { ok: false, message: `no section ${JSON.stringify(id)}; the sections are ${feed.ids.join(', ')}` });
+        return json(res, 200, await feed.section(id));
+      }
       default:
         return json(res, 404, { ok: false, message: `no such page ${url.pathname}; the page is at /` });
     }

@@ -91,7 +91,8 @@ export function statechartSvg(layout: StatechartLayout, title: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="statechart" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${xml(title)}">` +
     `<title>${xml(title)}</title>` +
-    `<defs>${marker('arrow', 'arrow-head')}${marker('arrow-raise', 'arrow-head raise')}${marker('arrow-lower', 'arrow-head lower')}</defs>` +
+    `<defs>${marker('arrow', 'arrow-head')}${marker('arrow-raise', 'arrow-head raise')}${marker('arrow-lower', 'arrow-head lower')}` +
+    `${COVERAGE.map((c) => marker(`arrow-cov-${c}`, `arrow-head cov-${c}`)).join('')}</defs>` +
     `<style>${SVG_STYLE}</style>` +
     layout.regions.map(region).join('') +
     layout.regions.flatMap((r) => r.states.map(state)).join('') +
@@ -100,6 +101,29 @@ export function statechartSvg(layout: StatechartLayout, title: string): string {
     `</svg>`
   );
 }
+
+/** The coverage overlay's classes (`cov-…`), which the page puts on a transition's elements. */
+const COVERAGE = ['covered', 'uncovered', 'unreachable'] as const;
+
+/**
+ * The coverage overlay, on when the page puts `coverage` on the picture: exercised transitions
+ * blue, reachable but unexercised ones thick vermillion (Okabe–Ito colours, distinct for
+ * colour-blind readers, and told apart by width and dashes too), and the ones no reachable state
+ * takes thin dotted grey. Transitions listed inside a state box get the same colours as text.
+ */
+const COVERAGE_STYLE = [
+  `svg.coverage path.edge{stroke:#9aa5b1}`,
+  `svg.coverage path.edge.cov-covered{stroke:#0072b2;stroke-width:2.2;stroke-dasharray:none;marker-end:url(#arrow-cov-covered)}`,
+  `svg.coverage path.edge.cov-uncovered{stroke:#d55e00;stroke-width:3.4;stroke-dasharray:none;marker-end:url(#arrow-cov-uncovered)}`,
+  `svg.coverage path.edge.cov-unreachable{stroke:#a3acb5;stroke-width:1.3;stroke-dasharray:2 3;marker-end:url(#arrow-cov-unreachable)}`,
+  `.arrow-head.cov-covered{fill:#0072b2}`, `.arrow-head.cov-uncovered{fill:#d55e00}`, `.arrow-head.cov-unreachable{fill:#a3acb5}`,
+  `svg.coverage .edge-label.cov-covered .label-box{stroke:#0072b2;stroke-width:1.4}`,
+  `svg.coverage .edge-label.cov-uncovered .label-box{stroke:#d55e00;stroke-width:2.4;fill:#fff4ec;fill-opacity:1}`,
+  `svg.coverage .edge-label.cov-unreachable text{fill:#8a94a0 !important}`,
+  `svg.coverage text.cov-covered{fill:#005a8c !important}`,
+  `svg.coverage text.cov-uncovered{fill:#c24e00 !important;font-weight:bold}`,
+  `svg.coverage text.cov-unreachable{fill:#a3acb5 !important;text-decoration:line-through}`,
+].join('');
 
 /** Default look of the picture; the classes also serve the page's highlighting. */
 export const SVG_STYLE = [
@@ -130,4 +154,4 @@ export const SVG_STYLE = [
   `path.edge.taken{stroke:#c77700;stroke-width:3}`,
   `.edge-label.taken .label-box{stroke:#c77700;stroke-width:2}`,
   `text.fired{fill:#c77700 !important;font-weight:bold}`,
-].join('');
+].join('') + COVERAGE_STYLE;

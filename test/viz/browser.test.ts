@@ -6,8 +6,11 @@ import type { Page } from 'playwright-core';
 import { LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
+import { THEOREM_IDS } from '../../proofs/index.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
+import { allSections, type SectionFeed } from '../../viz/sectionFeed.ts';
+import { checkSection } from '../../viz/checkSection.ts';
 import { buildReport } from '../../viz/report.ts';
 import { launchChromium, SHOTS, type Browser } from './chromium.ts';
 
@@ -21,14 +24,25 @@ async function stepCounter(page: Page): Promise<string> {
   return (await page.locator('#step-counter').textContent()) ?? '';
 }
 
+/** Waits for a section of the live page to arrive (Z3 and the simulator take tens of seconds). */
+async function sectionReady(page: Page, id: string): Promise<void> {
+  await page.waitForSelector(`#section-${id}[data-status="ready"], #section-${id}[data-status="unavailable"]`, { timeout: 110_000 });
+  const status = await page.locator(`#section-${id}`).getAttribute('data-status');
+  assert.equal(status, 'ready', `section ${id}: ${await page.locator(`#section-${id}`).textContent()}`);
+}
+
 describe('viz in Chromium', function () {
   this.timeout(120_000);
   let browser: Browser;
   let server: VizServer;
+  // Every section of the default policy, built once in a child process (the checker, Z3 and the
+  // simulator run there) and shared by the live page and the report tests.
+  let feed: SectionFeed;
   before(async function () {
     browser = await launchChromium(this);
     mkdirSync(SHOTS, { recursive: true });
-    server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => sectionsInChildProcess(DEFAULT_POLICY) });
+    feed = sectionsInChildProcess(DEFAULT_POLICY);
+    server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => feed });
   });
   after(async () => {
     await server?.close();
@@ -118,7 +132,7 @@ describe('viz in Chromium', function () {
 
   it('loads_a_counterexample_from_the_check_results_and_steps_to_its_violating_state', async () => {
     const unsafe = unsafePolicy();
-    const bad = await startVizServer({ policy: unsafe, policySource: 'unsafe.json', port: 0, sections: () => sectionsInChildProcess(unsafe) });
+    const bad = await startVizServer({ policy: unsafe, policySource: 'unsafe.json', port: 0, sections: () => sectionsInChildProcess(unsafe, { only: ['check'] }) });
     try {
       const page = await browser.context.newPage();
       await page.goto(bad.url);
@@ -144,10 +158,68 @@ describe('viz in Chromium', function () {
     }
   });
 
+  it('shows_the_proofs_table_with_every_theorem_proved_and_every_negative_control_caught', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await sectionReady(page, 'proofs');
+    const rows = page.locator('#section-proofs table.proofs tbody tr');
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-theorem'))), [...THEOREM_IDS]);
+    assert.deepEqual(await rows.locator('td.verdict').allTextContents(), THEOREM_IDS.map(() => 'PROVED'));
+    const controls = await page.locator('#section-proofs table.controls td.verdict').allTextContents();
+    assert.ok(controls.length >= THEOREM_IDS.length && controls.every((c) => c === 'caught'), `controls: ${controls.join(', ')}`);
+    assert.match((await page.locator('#section-proofs p.summary.ok').textContent()) ?? '', new RegExp(`^${THEOREM_IDS.length} of ${THEOREM_IDS.length} theorems proved`));
+    await page.locator('#section-proofs').screenshot({ path: join(SHOTS, 'proofs.png') });
+    await page.close();
+  });
+
+  it('colours_the_statechart_transitions_by_coverage_when_the_toggle_is_on_with_a_legend', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await sectionReady(page, 'coverage');
+    const coverage = (await feed.section('coverage')) as { overlay?: Record<string, string> };
+    const overlay = coverage.overlay ?? {};
+    assert.ok(Object.keys(overlay).length > 0);
+    await page.waitForSelector('#coverage:not([disabled])');
+    assert.equal(await page.locator('svg.statechart [data-transition][class*="cov-"]').count(), 0, 'no colours before the toggle');
+    assert.ok(await page.locator('#coverage-legend').isHidden());
+    await page.check('#coverage');
+    // Every transition of the picture carries the status the coverage section gives it.
+    const painted = await page.locator('svg.statechart [data-transition]').evaluateAll((nodes) =>
+      nodes.map((n) => [n.getAttribute('data-transition'), ['covered', 'uncovered', 'unreachable'].find((c) => n.classList.contains(`cov-${c}`)) ?? null]),
+    );
+    for (const [id, status] of painted) assert.equal(status, overlay[id!] ?? null, `transition ${id}`);
+    // Drawn in the legend's colours: exercised edges blue, unreachable ones dotted grey.
+    const edge = page.locator('svg.statechart path.edge.cov-covered').first();
+    assert.equal(await edge.count(), 1, 'some edge is exercised');
+    assert.equal(await edge.evaluate((p) => p.ownerDocument.defaultView!.getComputedStyle(p).stroke), 'rgb(0, 114, 178)');
+    const dead = page.locator('svg.statechart path.edge.cov-unreachable').first();
+    if ((await dead.count()) > 0) assert.equal(await dead.evaluate((p) => p.ownerDocument.defaultView!.getComputedStyle(p).strokeDasharray), '2px, 3px');
+    assert.ok(await page.locator('#coverage-legend').isVisible());
+    const counts = Object.values(overlay);
+    assert.equal(await page.locator('#coverage-legend .count[data-status="covered"]').textContent(), `(${counts.filter((c) => c === 'covered').length})`);
+    assert.equal(await page.locator('#coverage-legend .count[data-status="unreachable"]').textContent(), `(${counts.filter((c) => c === 'unreachable').length})`);
+    await page.screenshot({ path: join(SHOTS, 'coverage-overlay.png') });
+    await page.uncheck('#coverage');
+    assert.equal(await page.locator('svg.statechart [data-transition][class*="cov-"]').count(), 0, 'the toggle takes the colours off again');
+    await page.close();
+  });
+
+  it('shows_the_side_channel_accuracy_against_chance_and_the_port_resilience_table', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await sectionReady(page, 'experiments');
+    const section = page.locator('#section-experiments');
+    assert.equal(await section.locator('table.side-channel tr[data-layout]').count(), 3);
+    assert.match((await section.locator('table.side-channel tr[data-layout="chance"]').textContent()) ?? '', /0\.5000/);
+    assert.ok((await section.locator('table.port-resilience tbody tr').count()) >= 5);
+    await section.screenshot({ path: join(SHOTS, 'experiments.png') });
+    await page.close();
+  });
+
   it('opens_the_report_file_with_no_network_request_and_replays_its_counterexamples_offline', async () => {
     const unsafe = unsafePolicy();
     const file = resolve(SHOTS, 'report-unsafe.html');
-    writeFileSync(file, await buildReport(unsafe, { policySource: 'unsafe.json' }));
+    writeFileSync(file, await buildReport(unsafe, { policySource: 'unsafe.json', sections: [checkSection(unsafe)] }));
     const page = await browser.context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -161,7 +233,25 @@ describe('viz in Chromium', function () {
     await page.waitForSelector('#frame[data-step="0"]');
     await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
     assert.deepEqual(requests, [url], `the report requested ${requests.join(', ')}`);
-    assert.equal(await page.locator('#section-proofs').getAttribute('data-status'), 'unavailable');
+    await page.close();
+  });
+
+  it('opens_the_full_report_with_proofs_coverage_and_experiments_and_still_makes_no_network_request', async () => {
+    const file = resolve(SHOTS, 'report-default.html');
+    writeFileSync(file, await buildReport(DEFAULT_POLICY, { policySource: '(embedded default)', sections: await allSections(feed) }));
+    const page = await browser.context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+    const url = pathToFileURL(file).href;
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    for (const id of ['check', 'proofs', 'coverage', 'experiments']) assert.equal(await page.locator(`#section-${id}`).getAttribute('data-status'), 'ready', `section ${id}`);
+    assert.equal(await page.locator('#section-proofs td.verdict', { hasText: 'PROVED' }).count(), THEOREM_IDS.length);
+    await page.check('#coverage');
+    assert.ok((await page.locator('svg.statechart path.edge.cov-covered').count()) > 0, 'the coverage toggle works offline');
+    await page.screenshot({ path: join(SHOTS, 'report-default.png'), fullPage: true });
+    assert.deepEqual(requests, [url], `the report requested ${requests.join(', ')}`);
     await page.close();
   });
 });

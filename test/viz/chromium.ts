@@ -36,5 +36,5 @@ export async function launchChromium(test: Mocha.Context, viewport = { width: 16
   };
 }
 
-/** Where screenshots go: `reports/` is ignored by git; look at them, the picture must be legible. */
-export const SHOTS = 'reports/viz';
+/** Where screenshots go (outside the repository); look at them, the picture must be legible. */
+export const SHOTS = process.env.GUILLOTINE_SHOTS ?? join(tmpdir(), 'guillotine-viz-shots');

@@ -65,10 +65,30 @@ describe('viz/report', () => {
   it('is_written_by_guillotine_report_which_exits_1_when_a_property_fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guillotine-report-'));
     const out = join(dir, 'unsafe.html');
-    const run = await runCli(['report', '--policy', 'test/fixtures/policies/unsafe.json', '--out', out]);
+    const run = await runCli(['report', '--policy', 'test/fixtures/policies/unsafe.json', '--sections', 'check', '--out', out]);
     assert.equal(run.code, 1, run.err);
-    assert.match(run.out, /^wrote .*unsafe\.html \(\d+ KB, [\d.]+ s\): statechart, check/);
+    assert.match(run.out, /^wrote .*unsafe\.html \(\d+ KB, [\d.]+ s\): statechart, check DOES NOT HOLD\n$/);
+    // Progress on stderr: the sections take seconds to tens of seconds each.
+    assert.match(run.err, /^report: check…\nreport: check DOES NOT HOLD \([\d.]+ s\)\n$/);
+    const data = embedded(readFileSync(out, 'utf8'));
+    assert.deepEqual(data.sections.map((s) => s.id), ['check']);
     assert.match(readFileSync(out, 'utf8'), /irreversible-levels/);
+  });
+
+  it('exits_0_when_every_section_it_builds_holds', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'guillotine-report-')), 'default.html');
+    const run = await runCli(['report', '--sections', 'check', '--out', out]);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /: statechart, check holds\n$/);
+  });
+
+  it('rejects_an_unknown_section_naming_the_sections_there_are', async () => {
+    const run = await runCli(['report', '--sections', 'check,plots', '--out', join(tmpdir(), 'never.html')]);
+    assert.equal(run.code, 2);
+    assert.equal(run.err, 'guillotine: --sections takes a comma-separated list of check, proofs, coverage, experiments; got "check,plots"\n');
+    const seed = await runCli(['report', '--seed', 'x', '--out', join(tmpdir(), 'never.html')]);
+    assert.equal(seed.code, 2);
+    assert.match(seed.err, /--seed takes a whole number/);
   });
 
   it('rejects_a_missing_out_option_and_a_bad_trace_with_exit_2', async () => {

@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import type { Section } from '../../viz/section.ts';
+import { feedOf } from '../../viz/sectionFeed.ts';
 
 describe('viz/server', () => {
   let server: VizServer;
   let sectionCalls = 0;
-  const sections: Section[] = [{ id: 'check', title: 'Check', status: 'ready', html: '<p>ok</p>', traces: [], holds: true }];
+  const sections: Section[] = [
+    { id: 'check', title: 'Check results (GUILLOTINE.md §4)', status: 'ready', html: '<p>ok</p>', traces: [], holds: true },
+    { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)', status: 'unavailable', reason: 'Z3 is not here' },
+  ];
   before(async () => {
-    server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: async () => (sectionCalls++, sections) });
+    server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => (sectionCalls++, feedOf(sections)) });
   });
   after(async () => {
     await server.close();
@@ -46,11 +50,25 @@ describe('viz/server', () => {
     assert.equal((await fetch(`${server.url}api/trace`)).status, 400);
   });
 
-  it('computes_the_sections_once_however_often_the_page_asks', async () => {
-    const [a, b] = await Promise.all([fetch(`${server.url}api/sections`), fetch(`${server.url}api/sections`)]);
-    assert.deepEqual(await a.json(), sections);
-    assert.deepEqual(await b.json(), sections);
+  it('lists_the_sections_then_serves_each_one_and_computes_them_once_however_often_the_page_asks', async () => {
+    const list = (await (await fetch(`${server.url}api/sections`)).json()) as { sections: { id: string; title: string }[] };
+    assert.deepEqual(list.sections, [
+      { id: 'check', title: 'Check results (GUILLOTINE.md §4)' },
+      { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)' },
+    ]);
+    const [a, b, c] = await Promise.all([fetch(`${server.url}api/section?id=check`), fetch(`${server.url}api/section?id=check`), fetch(`${server.url}api/section?id=proofs`)]);
+    assert.deepEqual(await a.json(), sections[0]);
+    assert.deepEqual(await b.json(), sections[0]);
+    assert.deepEqual(await c.json(), sections[1]);
     assert.equal(sectionCalls, 1);
+  });
+
+  it('answers_an_unknown_section_with_404_naming_the_sections_it_has', async () => {
+    for (const id of ['nope', 'coverage']) {
+      const res = await fetch(`${server.url}api/section?id=${id}`);
+      assert.equal(res.status, 404);
+      assert.match(((await res.json()) as { message: string }).message, new RegExp(`no section "${id}"; the sections are check, proofs`));
+    }
   });
 
   it('answers_unknown_paths_with_404_and_other_methods_with_405', async () => {

@@ -219,21 +219,61 @@
   });
   window.addEventListener('hashchange', () => { route(); });
 
+  // ------------------------------------------------------------------ coverage overlay
+  // The coverage section carries, per transition id of the picture, covered / uncovered /
+  // unreachable; the toggle puts those as classes on every element of that transition.
+  let overlay = null;
+  const coverageBox = $('#coverage');
+  function paintCoverage() {
+    const on = Boolean(overlay) && coverageBox.checked;
+    svg.classList.toggle('coverage', on);
+    $('#coverage-legend').hidden = !on;
+    $$('[data-transition]', svg).forEach((n) => {
+      n.classList.remove('cov-covered', 'cov-uncovered', 'cov-unreachable');
+      const status = on ? overlay[n.getAttribute('data-transition')] : undefined;
+      if (status) n.classList.add(`cov-${status}`);
+    });
+  }
+  function useOverlay(o) {
+    overlay = o;
+    const counts = { covered: 0, uncovered: 0, unreachable: 0 };
+    Object.values(o).forEach((v) => { counts[v] = (counts[v] ?? 0) + 1; });
+    $$('#coverage-legend .count').forEach((n) => { n.textContent = `(${counts[n.dataset.status]})`; });
+    coverageBox.disabled = false;
+    $('#coverage-status').textContent = '';
+  }
+  coverageBox.addEventListener('change', paintCoverage);
+
   // ------------------------------------------------------------------ sections
-  function renderSections(sections) {
-    $('#sections').replaceChildren(...sections.map((s) => {
-      const box = el('section', { class: `report-section ${s.status}`, id: `section-${s.id}`, 'data-status': s.status }, el('h2', {}, s.title));
-      if (s.status === 'ready') { const body = el('div', { class: 'section-body' }); body.innerHTML = s.html; box.append(body); }
-      else box.append(el('p', { class: 'unavailable' }, `Not available in this build: ${s.reason}`));
-      return box;
-    }));
+  function sectionBox(s) {
+    const box = el('section', { class: `report-section ${s.status}`, id: `section-${s.id}`, 'data-status': s.status }, el('h2', {}, s.title));
+    if (s.status === 'ready') { const body = el('div', { class: 'section-body' }); body.innerHTML = s.html; box.append(body); }
+    else if (s.status === 'unavailable') box.append(el('p', { class: 'unavailable' }, `Not available: ${s.reason}`));
+    else box.append(el('p', { class: 'muted pending' }, 'Computing… (the check, Z3 and the simulator run in a separate process; each section appears as soon as it is ready)'));
+    return box;
+  }
+  function showSection(s) {
+    const box = sectionBox(s);
+    const old = document.getElementById(`section-${s.id}`);
+    if (old) old.replaceWith(box); else $('#sections').append(box);
+    if (s.id === 'coverage') {
+      if (s.status === 'ready' && s.overlay) useOverlay(s.overlay);
+      else $('#coverage-status').textContent = '(not available)';
+    }
   }
   if (live) {
-    $('#sections').replaceChildren(el('p', { class: 'muted', id: 'sections-loading' }, 'Checking the policy and running the experiments…'));
-    fetch('/api/sections').then((r) => r.json()).then(renderSections, (err) => {
-      $('#sections').replaceChildren(el('p', { class: 'error' }, `could not load the sections: ${err}`));
+    $('#sections').replaceChildren(el('p', { class: 'muted', id: 'sections-loading' }, 'Checking the policy, proving and running the experiments…'));
+    $('#coverage-status').textContent = '(computing…)';
+    fetch('/api/sections').then((r) => r.json()).then(({ sections }) => {
+      $('#sections').replaceChildren(...sections.map((s) => sectionBox({ ...s, status: 'pending' })));
+      return Promise.all(sections.map((s) => fetch(`/api/section?id=${encodeURIComponent(s.id)}`).then((r) => r.json()).then(showSection)));
+    }).catch((err) => {
+      $('#sections').append(el('p', { class: 'error' }, `could not load the sections: ${err}`));
     });
-  } else renderSections(data.sections);
+  } else {
+    data.sections.forEach(showSection);
+    if (!data.sections.some((s) => s.id === 'coverage')) $('#coverage-status').textContent = '(not in this report)';
+  }
 
   if (!location.hash && data.initialHash) history.replaceState(null, '', data.initialHash);
   route();
