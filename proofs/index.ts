@@ -15,7 +15,7 @@ import { execPagesImmutableTheorem } from './theorems/execPagesImmutable.ts';
 import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHypervisor.ts';
 import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
 import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
-import { freshZ3Session, shutdownZ3, z3Started } from './z3.ts';
+import { shutdownZ3, z3Session, z3Started } from './z3.ts';
 
 export type { TheoremId, Theorem } from './theorem.ts';
 export { DEFAULT_LAYOUT } from './layout.ts';
@@ -131,9 +131,10 @@ class Smt2Sink {
 }
 
 async function runObligations(obligations: readonly Obligation[], timeoutMs: number, onQuery: ((q: EmittedQuery) => void) | undefined, stopAtRefutation: boolean) {
-  // A fresh context per theorem and per control: its verdicts and counterexamples do not depend on
-  // which theorems ran before it (`--only` shows the same counterexample as a full run).
-  const z = await freshZ3Session();
+  // One shared context (Z3.md: reuse it; a context per theorem kept ~130 MB per run alive until a
+  // garbage collection that WASM memory never triggers). Counterexamples do not depend on what the
+  // context saw before: discharge canonicalises them to the smallest satisfying values.
+  const z = await z3Session();
   const results: ObligationReport[] = [];
   for (const o of obligations) {
     const outcome = await discharge(z, o, onQuery === undefined ? { timeoutMs } : { timeoutMs, onQuery });

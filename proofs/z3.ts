@@ -29,19 +29,6 @@ export async function z3Session(): Promise<Z3Session> {
 }
 
 /**
- * A new context over the process's one Z3 instance (started on first use). Z3's answers — which
- * model a satisfiable query gets — depend on the terms a context has seen before, so a proof run
- * in a fresh context gives the same counterexample whatever ran before it, in this process or not.
- * A context is cheap (no new WASM instance) and is freed when no term of it is reachable.
- */
-export async function freshZ3Session(): Promise<Z3Session> {
-  await z3Session();
-  const { api } = await started!;
-  const ctx = api.Context('main');
-  return { ctx, ops: z3Ops(ctx) };
-}
-
-/**
  * Lets the process exit while Z3 sits idle: Emscripten's pthread workers are `worker_threads`
  * Workers, and an unreferenced Worker does not keep the event loop alive. Called after each use.
  */
