@@ -1,0 +1,80 @@
+/**
+ * The fail-safe soak: 72 simulated hours on the default policy hold every claim, with every trigger
+ * exercised; and the soak catches the test-only mutants it is meant to see (a drop without quorum,
+ * a late watchdog, a network port serviced at severed, an uncapped alarm, a counted duplicate
+ * vote) and an unsafe policy whose detector may destroy.
+ */
+import assert from 'node:assert/strict';
+import { parsePolicy } from '../../../spec/policy.ts';
+import { runSoak, SOAK_TRIGGERS, type SoakReport } from '../../../simulator/scenarios/soak.ts';
+import { DEFAULT_SEED } from '../../../simulator/index.ts';
+import type { Bug } from '../../../simulator/bugs.ts';
+
+const failing = (r: SoakReport) => r.claims.filter((c) => !c.holds).map((c) => c.id);
+
+describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
+  let report: SoakReport;
+  before(() => {
+    report = runSoak({ seed: DEFAULT_SEED, hours: 72 });
+  });
+
+  it('holds every claim over 72 simulated hours of the default policy', () => {
+    for (const c of report.claims) assert.ok(c.holds, `${c.id}: ${c.evidence}`);
+    assert.equal(report.escapes.total, 0);
+  });
+
+  it('times every trigger kind against its deadline and none misses it', () => {
+    assert.deepEqual(report.triggers.map((t) => t.trigger), [...SOAK_TRIGGERS]);
+    for (const t of report.triggers) {
+      assert.ok(t.effective > 0, `${t.trigger} never raised the level`);
+      assert.equal(t.timeToLevelMs.count, t.effective);
+      assert.ok(t.timeToLevelMs.max! <= t.deadlineMs, `${t.trigger}: max ${t.timeToLevelMs.max} ms > deadline ${t.deadlineMs} ms`);
+      assert.equal(t.missedDeadline, 0);
+    }
+  });
+
+  it('gives a plot its series: level changes only, in time order, matching the counts', () => {
+    const { levels, triggers } = report.series;
+    assert.equal(levels.length, report.levelChanges.total + 1);
+    assert.deepEqual(levels[0], { atS: 0, level: 'standard', cause: 'start' });
+    for (let i = 1; i < levels.length; i++) {
+      assert.ok(levels[i]!.atS >= levels[i - 1]!.atS);
+      assert.notEqual(levels[i]!.level, levels[i - 1]!.level, 'a point of the series is a change of level');
+    }
+    for (let i = 1; i < triggers.length; i++) assert.ok(triggers[i]!.atS >= triggers[i - 1]!.atS);
+    for (const t of triggers) {
+      if (t.outcome === 'met' || t.outcome === 'late') assert.ok(t.ms !== null && t.ms >= 0, `a timed trigger has its time: ${JSON.stringify(t)}`);
+      if (t.outcome === 'absorbed' || t.outcome === 'cancelled') assert.equal(t.ms, null);
+    }
+    assert.equal(triggers.filter((t) => t.outcome === 'met').length, report.triggers.reduce((s, t) => s + t.effective, 0));
+    assert.ok(Math.abs(Object.values(report.timeAtLevel).reduce((a, b) => a + b, 0) - 1) < 0.01);
+  });
+
+  const mutants: readonly (readonly [Bug, string])[] = [
+    ['deescalate-one-short', 'no-escapes'],
+    ['timeout-applies-deescalation', 'no-escapes'],
+    ['severed-services-network', 'no-escapes'],
+    ['watchdog-off-by-one', 'deadlines-met'],
+    ['alarm-uncapped', 'failsafes-never-destroy'],
+    ['duplicate-approval-counts', 'attack-votes-refused'],
+  ];
+  for (const [bug, claimId] of mutants) {
+    it(`catches the test-only mutant ${bug} (claim ${claimId} fails)`, () => {
+      const r = runSoak({ seed: DEFAULT_SEED, hours: 72, bug });
+      assert.ok(!r.holds);
+      assert.ok(failing(r).includes(claimId), `failing claims: ${failing(r).join(', ') || 'none'}`);
+    });
+  }
+
+  it('fails on an unsafe policy whose detector may ask for destruction', () => {
+    const parsed = parsePolicy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })), detector: { maxLevel: 'immolation' } });
+    assert.ok(parsed.ok);
+    const r = runSoak({ seed: DEFAULT_SEED, hours: 72, policy: parsed.policy });
+    assert.ok(failing(r).includes('failsafes-never-destroy'), `failing claims: ${failing(r).join(', ') || 'none'}`);
+  });
+
+  it('reports too short a soak as not exercising every trigger rather than passing vacuously', () => {
+    const r = runSoak({ seed: DEFAULT_SEED, hours: 0.05 });
+    assert.ok(failing(r).includes('every-trigger-exercised'));
+  });
+});
