@@ -7,6 +7,7 @@
  */
 import { allHold, checkPolicy, type CheckOptions, type CheckReport } from '../checker/index.ts';
 import { proveAll, reportHolds, shutdownProver, type ProveReport } from '../proofs/index.ts';
+import { runScenario, SCENARIOS, type ScenarioResult } from '../simulator/index.ts';
 import { createSimulatorSut } from '../simulator/sut.ts';
 import type { Policy } from '../spec/policy.ts';
 import { generateTests, runSuite, type SuiteOutcome } from '../testgen/index.ts';
@@ -38,6 +39,8 @@ export interface ReviewReport {
   readonly seed: number;
   readonly check: CheckReport;
   readonly prove: ProveReport;
+  /** The simulator's experiments, in the order of `SCENARIOS`, exactly as `guillotine simulate --json` prints each. */
+  readonly simulate: readonly ScenarioResult[];
   readonly coverage: CoverageStage;
   readonly summary: readonly SummaryRow[];
   readonly holds: boolean;
@@ -80,6 +83,32 @@ function proveRows(prove: ProveReport): SummaryRow[] {
     seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
   });
   return rows;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** The figure of an experiment a reviewer looks at first, in a few words. */
+function headline(r: ScenarioResult): string {
+  switch (r.scenario) {
+    case 'side-channel':
+      return r.layouts.map((l) => `${l.layout} ${percent(l.accuracy)}`).join(', ') + ` (chance ${percent(r.chanceBand.low)}–${percent(r.chanceBand.high)})`;
+    case 'port-resilience':
+      return `${r.totals.tried.toLocaleString('en-US')} requests, ${r.totals.invalidServiced} invalid and ${r.totals.servicedAboveLevel} above level serviced`;
+    case 'soak':
+      return `${r.hours} h, ${r.levelChanges.total} level changes, ${r.escapes.total} escapes`;
+  }
+}
+
+function simulateRow(r: ScenarioResult, seconds: number): SummaryRow {
+  const held = r.claims.filter((c) => c.holds).length;
+  const failed = r.claims.filter((c) => !c.holds).map((c) => c.id);
+  return {
+    stage: 'simulate',
+    subject: `${r.scenario}: ${headline(r)}`,
+    result: `${held}/${r.claims.length} claims hold${failed.length ? ` (fails: ${failed.join(', ')})` : ''}`,
+    holds: r.holds,
+    seconds,
+  };
 }
 
 /** Generates the transition-coverage suite from the statechart and runs it against the simulator. */
@@ -129,9 +158,19 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions): Prom
     await shutdownProver();
   }
 
+  const simulate: ScenarioResult[] = [];
+  const simulateRows: SummaryRow[] = [];
+  for (const { name } of SCENARIOS) {
+    progress(`simulate: ${name} (seed ${options.seed})…`);
+    const start = performance.now();
+    const result = runScenario(name, { seed: options.seed, policy });
+    simulate.push(result);
+    simulateRows.push(simulateRow(result, secondsSince(start)));
+  }
+
   progress('gen-tests: generating the transition tests and running them against the simulator…');
   const coverage = await coverageStage(policy);
 
-  const summary = [...checkRows(check), ...proveRows(prove), coverage.row];
-  return { seed: options.seed, check, prove, coverage: coverage.stage, summary, holds: summary.every((r) => r.holds) && reportHolds(prove) };
+  const summary = [...checkRows(check), ...proveRows(prove), ...simulateRows, coverage.row];
+  return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.holds) && reportHolds(prove) };
 }

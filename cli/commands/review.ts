@@ -5,6 +5,7 @@
 import { Option } from 'commander';
 import { findingNotes } from '../../checker/findings.ts';
 import { reviewPolicy, type ReviewReport } from '../../review/index.ts';
+import { DEFAULT_SEED } from '../../simulator/index.ts';
 import { action, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
 import { table } from '../table.ts';
@@ -15,11 +16,11 @@ export const registerReview: RegisterCommand = (program, io, exit) => {
     .description('the whole review of a policy (what `npm start` runs): check, prove, simulate, test coverage, then one summary table')
     .addOption(policyOption())
     .addOption(jsonOption())
-    .addOption(new Option('--seed <n>', 'seed of the simulator experiments').default('1'))
+    .addOption(new Option('--seed <n>', `seed of the simulator's experiments, a whole number from 0 to 4294967295 (default ${DEFAULT_SEED})`))
     .action(
-      action(exit, async (opts: { policy?: string; json?: boolean; seed: string }) => {
+      action(exit, async (opts: { policy?: string; json?: boolean; seed?: string }) => {
         const policy = policyFrom(opts.policy);
-        const seed = integerOption('--seed', opts.seed, 0, 2 ** 31 - 1)!;
+        const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1) ?? DEFAULT_SEED;
         const progress = checkingProgress(io);
         const report = await reviewPolicy(policy, { seed, progress: (line) => io.err(line + '\n'), onCheckProgress: progress.report });
         progress.done();
