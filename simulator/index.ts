@@ -112,6 +112,10 @@ export interface RunScenarioOptions {
  * Runs one experiment and returns its result. Throws a `RangeError` for an unknown scenario name,
  * for `hours` given to a scenario other than the soak, and for hours that are not a positive number.
  */
+export function runScenario(name: 'side-channel', options?: RunScenarioOptions): SideChannelResult;
+export function runScenario(name: 'port-resilience', options?: RunScenarioOptions): PortResilienceResult;
+export function runScenario(name: 'soak', options?: RunScenarioOptions): SoakResult;
+export function runScenario(name: ScenarioName, options?: RunScenarioOptions): ScenarioResult;
 export function runScenario(name: ScenarioName, options: RunScenarioOptions = {}): ScenarioResult {
   if (!isScenarioName(name)) throw new RangeError(`unknown scenario ${JSON.stringify(name)}; allowed: ${SCENARIO_NAMES.join(', ')}`);
   const seed = options.seed ?? DEFAULT_SEED;
