@@ -1,0 +1,147 @@
+/**
+ * Prover benchmark (issue 3): seconds per theorem with the WASM Z3 (median of 3 runs, every theorem
+ * and every negative control of the default policy), the same SMT-LIB queries through a native `z3`
+ * binary as a ratio (when one is on the PATH), Z3's start-up time and the peak RSS of the process.
+ * Usage: node --import tsx bench/prove.ts [--json]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { table } from '../cli/table.ts';
+import { proveAll, reportHolds, shutdownProver, THEOREM_IDS, type ProveReport, type TheoremId } from '../proofs/index.ts';
+import { z3Session } from '../proofs/z3.ts';
+import { DEFAULT_POLICY } from '../spec/policy.ts';
+
+const RUNS = 3;
+
+interface TheoremRow {
+  readonly id: TheoremId;
+  readonly obligations: number;
+  readonly queries: number;
+  /** Median over the runs of the theorem's time with the WASM solver. */
+  readonly wasmSeconds: number;
+  /** The same queries, each through a fresh native `z3` process (median of 3 per query), summed. */
+  readonly nativeSeconds?: number;
+  /** `nativeSeconds` less one process start-up per query: the solver's own time. */
+  readonly nativeSolverSeconds?: number;
+  /** wasmSeconds / nativeSolverSeconds. */
+  readonly ratio?: number;
+}
+
+export interface ProveBench {
+  readonly runs: number;
+  readonly z3StartSeconds: number;
+  readonly theorems: readonly TheoremRow[];
+  /** Median time of all theorems together (the `guillotine prove` workload, solver started). */
+  readonly theoremsSeconds: number;
+  /** Median time of all negative controls together (`--controls` adds this). */
+  readonly controlsSeconds: number;
+  readonly controls: number;
+  readonly allHold: boolean;
+  readonly nativeZ3?: string;
+  /** Start-up of one native `z3` process on a trivial query, subtracted per query above. */
+  readonly nativeStartSeconds?: number;
+  readonly peakRssMiB: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Wall-clock seconds of `z3 file` (median of `RUNS`), and its verdict. */
+function runNative(file: string): { seconds: number; verdict: string } {
+  const times: number[] = [];
+  let verdict = '';
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const r = spawnSync('z3', ['-T:300', file], { encoding: 'utf8' });
+    times.push((performance.now() - start) / 1000);
+    verdict = r.stdout.split('\n')[0]?.trim() ?? '';
+  }
+  return { seconds: median(times), verdict };
+}
+
+function nativeVersion(): string | undefined {
+  const r = spawnSync('z3', ['--version'], { encoding: 'utf8' });
+  return r.error === undefined && r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export async function benchProve(log: (line: string) => void): Promise<ProveBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'guillotine-bench-prove-'));
+  try {
+    const started = performance.now();
+    await z3Session();
+    const z3StartSeconds = (performance.now() - started) / 1000;
+
+    const reports: ProveReport[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      log(`bench prove: run ${i + 1} of ${RUNS} (every theorem and control)…`);
+      // The first run also writes the queries out, for the native solver.
+      reports.push(await proveAll(DEFAULT_POLICY, { controls: true, ...(i === 0 ? { emitSmt2: dir } : {}) }));
+    }
+
+    const version = nativeVersion();
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { queries: { file: string; verdict: string }[] };
+    let nativeStartSeconds: number | undefined;
+    const native = new Map<string, { seconds: number; queries: number }>();
+    if (version !== undefined) {
+      const trivial = join(dir, 'trivial.smt2');
+      writeFileSync(trivial, '(check-sat)\n');
+      nativeStartSeconds = runNative(trivial).seconds;
+      for (const q of manifest.queries) {
+        const theorem = q.file.split('/')[0]!;
+        if (theorem === 'controls') continue;
+        log(`bench prove: native z3 on ${q.file}`);
+        const r = runNative(join(dir, q.file));
+        if (r.verdict !== q.verdict) throw new Error(`native z3 answered ${r.verdict} on ${q.file}, the WASM build ${q.verdict}`);
+        const sum = native.get(theorem) ?? { seconds: 0, queries: 0 };
+        native.set(theorem, { seconds: sum.seconds + r.seconds, queries: sum.queries + 1 });
+      }
+    }
+
+    const theorems = THEOREM_IDS.map((id): TheoremRow => {
+      const wasmSeconds = round(median(reports.map((r) => r.theorems.find((t) => t.id === id)!.seconds)));
+      const n = native.get(id);
+      const queries = manifest.queries.filter((q) => q.file.startsWith(`${id}/`)).length;
+      const base = { id, obligations: reports[0]!.theorems.find((t) => t.id === id)!.obligations.length, queries, wasmSeconds };
+      if (n === undefined || nativeStartSeconds === undefined) return base;
+      const solver = Math.max(n.seconds - n.queries * nativeStartSeconds, 0.001);
+      return { ...base, nativeSeconds: round(n.seconds), nativeSolverSeconds: round(solver), ratio: Math.round((wasmSeconds / solver) * 10) / 10 };
+    });
+
+    return {
+      runs: RUNS,
+      z3StartSeconds: round(z3StartSeconds),
+      theorems,
+      theoremsSeconds: round(median(reports.map((r) => r.theorems.reduce((s, t) => s + t.seconds, 0)))),
+      controlsSeconds: round(median(reports.map((r) => r.controls.reduce((s, c) => s + c.seconds, 0)))),
+      controls: reports[0]!.controls.length,
+      allHold: reports.every(reportHolds),
+      ...(version === undefined ? {} : { nativeZ3: version, nativeStartSeconds: round(nativeStartSeconds!) }),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await shutdownProver();
+  }
+}
+
+export function formatProve(b: ProveBench): string {
+  const rows = b.theorems.map((t) => [t.id, t.obligations, t.queries, t.wasmSeconds.toFixed(3), t.nativeSeconds?.toFixed(3) ?? '-', t.nativeSolverSeconds?.toFixed(3) ?? '-', t.ratio === undefined ? '-' : `${t.ratio}×`]);
+  return (
+    table(['theorem', 'obligations', 'queries', 'WASM s (median)', 'native z3 s', 'native less start-up s', 'WASM / native'], rows) +
+    `all theorems: ${b.theoremsSeconds.toFixed(3)} s; all ${b.controls} negative controls: ${b.controlsSeconds.toFixed(3)} s (medians of ${b.runs} runs); ` +
+    `Z3 WASM start: ${b.z3StartSeconds.toFixed(3)} s; peak RSS ${b.peakRssMiB} MiB; ${b.allHold ? 'all proved, all controls refuted' : 'NOT all proved/refuted'}\n` +
+    (b.nativeZ3 === undefined ? 'native z3: not installed, no ratio\n' : `native: ${b.nativeZ3}, ${b.nativeStartSeconds?.toFixed(3)} s per process start-up\n`)
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await benchProve((l) => process.stderr.write(l + '\n'));
+  process.stdout.write(process.argv.includes('--json') ? JSON.stringify(result, null, 2) + '\n' : formatProve(result));
+}
