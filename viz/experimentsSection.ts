@@ -6,40 +6,31 @@
  * Every figure comes from the simulator's own result objects; nothing is recomputed here.
  */
 import type { Policy } from '../spec/policy.ts';
-import type { Claim } from '../simulator/scenarios/report.ts';
-import { runPortResilience, type PortResilienceReport } from '../simulator/scenarios/portResilience.ts';
-import { runSideChannel, type SideChannelReport } from '../simulator/scenarios/sideChannel.ts';
-import { histogram, levelPlot, type LevelPoint, type TriggerLane } from './plot.ts';
+import { runScenario, SOAK_TRIGGERS, type Claim, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../simulator/index.ts';
+import { histogram, levelPlot, type MarkKind, type TriggerLane } from './plot.ts';
 import { xml } from './svg.ts';
 import { SECTION_TITLES, type Section } from './section.ts';
 
-/** The soak as the plots need it (read from the simulator's soak result by {@link soakPlotData}). */
-export interface SoakPlotData {
-  readonly hours: number;
-  /** The level from t = 0 and after each change, hours since the start. */
-  readonly levels: readonly LevelPoint[];
-  readonly lanes: readonly TriggerLane[];
-  /** Per trigger, the time each occurrence took to bring the level to what the policy requires. */
-  readonly timeToIsolation: readonly {
-    readonly trigger: string;
-    readonly required: string;
-    readonly valuesMs: readonly number[];
-    readonly deadlineMs: number | null;
-    readonly p50: number | null;
-    readonly p99: number | null;
-    readonly max: number | null;
-  }[];
-  readonly changesByCause: Readonly<Record<string, number>>;
-  readonly escapes: Readonly<Record<string, number>>;
+/** An experiment that threw: shown as missing, with its message. */
+export interface Failed {
+  readonly error: string;
 }
 
-/** What the section renders: each experiment's result, or why it is missing. */
+/** What the section renders: each experiment's result (what `guillotine simulate --json` prints), or why it is missing. */
 export interface ExperimentResults {
   readonly seed: number;
-  readonly soak: SoakPlotData | { readonly error: string };
-  readonly soakClaims: readonly Claim[];
-  readonly sideChannel: SideChannelReport | { readonly error: string };
-  readonly portResilience: PortResilienceReport | { readonly error: string };
+  readonly soak: SoakResult | Failed;
+  readonly sideChannel: SideChannelResult | Failed;
+  readonly portResilience: PortResilienceResult | Failed;
+}
+
+const MARK: Readonly<Record<SoakResult['series']['triggers'][number]['outcome'], MarkKind>> = { met: 'raised', absorbed: 'quiet', cancelled: 'quiet', late: 'late', unmet: 'late' };
+
+/** The soak's series as the level plot's step line and trigger lanes (hours on the time axis). */
+export function soakLanes(soak: SoakResult): { levels: { t: number; level: SoakResult['series']['levels'][number]['level'] }[]; lanes: TriggerLane[] } {
+  const levels = soak.series.levels.map((p) => ({ t: p.atS / 3600, level: p.level }));
+  const lanes = SOAK_TRIGGERS.map((trigger) => ({ trigger, marks: soak.series.triggers.filter((p) => p.trigger === trigger).map((p) => ({ t: p.atS / 3600, kind: MARK[p.outcome] })) }));
+  return { levels, lanes };
 }
 
 const num = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
@@ -55,35 +46,59 @@ function missing(what: string, error: string): string {
   return `<p class="unavailable">${xml(what)} is not available: ${xml(error)}</p>`;
 }
 
-function soakHtml(soak: SoakPlotData | { readonly error: string }, claims: readonly Claim[]): string {
+const pct = (f: number) => `${(f * 100).toFixed(f > 0 && f < 0.001 ? 3 : 1)} %`;
+
+function soakHtml(soak: SoakResult | Failed): string {
   if ('error' in soak) return `<h3>Soak</h3>${missing('The soak', soak.error)}`;
-  const plots = soak.timeToIsolation.map((t) =>
-    histogram({
-      values: t.valuesMs,
-      deadline: t.deadlineMs,
-      title: `${t.trigger} → ${t.required}: ${t.valuesMs.length.toLocaleString('en-US')} runs, p50 ${num(t.p50)} ms, p99 ${num(t.p99)} ms`,
-      xTitle: 'time to isolation (ms)',
-    }),
-  );
-  const rows = soak.timeToIsolation
+  const { levels, lanes } = soakLanes(soak);
+  const histograms = soak.triggers.map((t) => {
+    const ms = soak.series.triggers.filter((p) => p.trigger === t.trigger && p.ms !== null).map((p) => p.ms!);
+    // Minutes-long deadlines (the quorum timeout) read better in seconds than as six-digit milliseconds.
+    const inSeconds = Math.max(t.deadlineMs, ...ms) >= 10_000;
+    const k = inSeconds ? 1 / 1000 : 1;
+    const unit = inSeconds ? 's' : 'ms';
+    return histogram({
+      values: ms.map((v) => v * k),
+      deadline: t.deadlineMs * k,
+      unit,
+      title: `${t.trigger} (${ms.length} timed)`,
+      xTitle: `time to isolation (${unit})`,
+    });
+  });
+  const rows = soak.triggers
     .map((t) => {
-      const late = t.deadlineMs === null ? null : t.valuesMs.filter((v) => v > t.deadlineMs!).length;
-      return `<tr class="${late ? 'status-fail' : 'status-pass'}" data-trigger="${xml(t.trigger)}"><td>${xml(t.trigger)}</td><td>${xml(t.required)}</td><td>${t.valuesMs.length.toLocaleString('en-US')}</td><td>${num(t.p50)}</td><td>${num(t.p99)}</td><td>${num(t.max)}</td><td>${num(t.deadlineMs)}</td><td class="verdict">${late === null ? '—' : late === 0 ? 'all in time' : `${late} late`}</td></tr>`;
+      const p = t.timeToLevelMs;
+      return (
+        `<tr class="${t.missedDeadline ? 'status-fail' : 'status-pass'}" data-trigger="${xml(t.trigger)}"><td><code>${xml(t.trigger)}</code></td><td>${xml(t.requires)}</td>` +
+        `<td>${num(t.fired)}</td><td>${num(t.effective)}</td><td>${num(t.absorbed)}</td><td>${num(t.cancelled)}</td>` +
+        `<td>${num(p.p50)}</td><td>${num(p.p99)}</td><td>${num(p.max)}</td><td>${t.deadlineMs === 0 ? '0 (at once)' : num(t.deadlineMs)}</td>` +
+        `<td class="verdict">${t.missedDeadline === 0 ? 'all in time' : `${t.missedDeadline} late`}</td></tr>`
+      );
     })
     .join('');
-  const causes = Object.entries(soak.changesByCause).map(([cause, count]) => `${xml(cause)} ${count.toLocaleString('en-US')}`).join(', ');
-  const escapes = Object.entries(soak.escapes).map(([kind, count]) => `<span class="${count === 0 ? '' : 'warning'}">${xml(kind)} ${count}</span>`).join(', ');
+  const causes = Object.entries(soak.levelChanges.byCause).filter(([, n]) => n > 0).map(([cause, count]) => `${xml(cause)} ${num(count)}`).join(', ');
+  const escapes = Object.entries(soak.escapes.byKind).map(([kind, count]) => `<span class="${count === 0 ? '' : 'warning'}">${xml(kind)} ${count}</span>`).join(', ');
+  const timeAt = Object.entries(soak.timeAtLevel).filter(([, f]) => f > 0).map(([level, f]) => `${level} ${pct(f)}`).join(', ');
   return (
-    `<h3>Soak: ${soak.hours} virtual hours</h3>` +
-    `<div class="plots">${levelPlot({ hours: soak.hours, levels: soak.levels, lanes: soak.lanes, title: 'Isolation level over time, with the triggers below' })}</div>` +
-    `<div class="plots">${plots.join('')}</div>` +
-    `<table class="grid soak"><thead><tr><th>trigger</th><th>required level</th><th>runs</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>deadline ms</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>` +
-    `<p>Level changes by cause: ${causes || 'none'}. Escapes: ${escapes || 'none counted'}.</p>` +
-    claimsList(claims)
+    `<h3>Soak: ${soak.hours} virtual hours, ${num(soak.simulatedEvents)} simulated events</h3>` +
+    `<div class="plots">${levelPlot({ hours: soak.hours, levels, lanes, title: 'Isolation level over time, with each trigger below' })}</div>` +
+    `<p class="muted plot-caption">Each mark below the line is one occurrence of a trigger: a full tick where it raised the level in time, a short faint tick where the level was already high enough (or the proposal was cancelled), a tall red tick where it was late or never got there.</p>` +
+    `<h4>Time from each trigger to the level the policy requires, against the policy's deadline (dashed)</h4>` +
+    `<div class="plots">${histograms.join('')}</div>` +
+    `<table class="grid soak"><thead><tr><th>trigger</th><th>the policy requires</th><th>fired</th><th>raised the level</th><th>already there</th><th>cancelled</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>deadline ms</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>` +
+    `<table class="kv soak-figures"><tbody>` +
+    `<tr><th>level changes</th><td>${num(soak.levelChanges.total)}: ${causes || 'none'}</td></tr>` +
+    `<tr><th>escapes</th><td>${num(soak.escapes.total)}: ${escapes}</td></tr>` +
+    `<tr><th>time at each level</th><td>${timeAt}</td></tr>` +
+    `<tr><th>heartbeats</th><td>${num(soak.heartbeats.sent)} sent, ${num(soak.heartbeats.lost)} lost; outages ${soak.outages.short} short, ${soak.outages.long} long, ${soak.outages.falseTrips} false watchdog trips</td></tr>` +
+    `<tr><th>votes</th><td>${num(soak.votes.counted)} counted; ${num(soak.votes.attacks)} attack votes, ${soak.votes.attacksCounted} counted</td></tr>` +
+    `<tr><th>recoveries</th><td>${soak.recoveries.deescalations} de-escalations proposed, ${soak.recoveries.expired} left to expire; ${num(soak.actuatorJams)} actuator jams; ${num(soak.alerts)} alerts</td></tr>` +
+    `</tbody></table>` +
+    claimsList(soak.claims)
   );
 }
 
-function sideChannelHtml(r: SideChannelReport | { readonly error: string }): string {
+function sideChannelHtml(r: SideChannelResult | Failed): string {
   if ('error' in r) return `<h3>Side channel</h3>${missing('The side-channel experiment', r.error)}`;
   const rows = r.layouts
     .map((l) => {
@@ -99,7 +114,7 @@ function sideChannelHtml(r: SideChannelReport | { readonly error: string }): str
   );
 }
 
-function portResilienceHtml(r: PortResilienceReport | { readonly error: string }): string {
+function portResilienceHtml(r: PortResilienceResult | Failed): string {
   if ('error' in r) return `<h3>Port resilience</h3>${missing('The port-resilience experiment', r.error)}`;
   const refusedText = (refused: Readonly<Record<string, number>>) =>
     Object.entries(refused)
@@ -125,28 +140,17 @@ function portResilienceHtml(r: PortResilienceReport | { readonly error: string }
 
 /** Renders the experiments; pure, so tests can feed it any results. */
 export function experimentsSectionOf(results: ExperimentResults): Section {
-  const claims = [
-    ...results.soakClaims,
-    ...('error' in results.sideChannel ? [] : results.sideChannel.claims),
-    ...('error' in results.portResilience ? [] : results.portResilience.claims),
-  ];
+  const runs = [results.soak, results.sideChannel, results.portResilience];
+  const claims = runs.flatMap((r) => ('error' in r ? [] : r.claims));
   const failedClaims = claims.filter((c) => !c.holds).length;
-  const missingRuns = [results.soak, results.sideChannel, results.portResilience].filter((r) => 'error' in r).length;
+  const missingRuns = runs.filter((r) => 'error' in r).length;
   const holds = failedClaims === 0 && missingRuns === 0;
   const html =
-    `<p class="summary ${holds ? 'ok' : 'bad'}">${claims.length - failedClaims} of ${claims.length} claims hold${missingRuns ? `; ${missingRuns} of 3 experiments did not run` : ''} (seed ${results.seed}; the same seed gives the same figures).</p>` +
-    soakHtml(results.soak, results.soakClaims) +
+    `<p class="summary ${holds ? 'ok' : 'bad'}">${claims.length - failedClaims} of ${claims.length} claims hold${missingRuns ? `; ${missingRuns} of ${runs.length} experiments did not run` : ''} (seed ${results.seed}: <code>guillotine simulate --scenario NAME --seed ${results.seed}</code> gives the same figures).</p>` +
+    soakHtml(results.soak) +
     sideChannelHtml(results.sideChannel) +
     portResilienceHtml(results.portResilience);
   return { id: 'experiments', title: SECTION_TITLES.experiments, status: 'ready', html, traces: [], holds };
-}
-
-function attempt<T>(run: () => T): T | { readonly error: string } {
-  try {
-    return run();
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
 }
 
 export interface ExperimentOptions {
@@ -155,15 +159,21 @@ export interface ExperimentOptions {
   readonly hours?: number;
 }
 
-/** Runs the simulator's experiments on a policy and renders them; one that throws is shown as missing. */
-export async function experimentsSection(policy: Policy, options: ExperimentOptions): Promise<Section> {
-  const sideChannel = attempt(() => runSideChannel({ seed: options.seed, policy }));
-  const portResilience = attempt(() => runPortResilience({ seed: options.seed, policy }));
+/** Runs one experiment; one that throws comes back as its message. */
+function attempt<T extends ScenarioResult>(name: ScenarioName, options: Parameters<typeof runScenario>[1]): T | Failed {
+  try {
+    return runScenario(name, options) as T;
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** Runs the simulator's three experiments on a policy and renders them; one that throws is shown as missing. */
+export function experimentsSection(policy: Policy, options: ExperimentOptions): Section {
   return experimentsSectionOf({
     seed: options.seed,
-    soak: { error: 'the soak scenario (simulator/index.ts, runScenario("soak")) is not part of this build yet' },
-    soakClaims: [],
-    sideChannel,
-    portResilience,
+    soak: attempt<SoakResult>('soak', { seed: options.seed, policy, ...(options.hours === undefined ? {} : { hours: options.hours }) }),
+    sideChannel: attempt<SideChannelResult>('side-channel', { seed: options.seed, policy }),
+    portResilience: attempt<PortResilienceResult>('port-resilience', { seed: options.seed, policy }),
   });
 }

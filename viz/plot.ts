@@ -85,11 +85,14 @@ export interface LevelPoint {
   readonly level: Level;
 }
 
+/** How a trigger's mark is drawn: `raised` it required a higher level and got it in time; `quiet` the level was already there (or the trigger was cancelled); `late` it missed its deadline or never got there. */
+export type MarkKind = 'raised' | 'quiet' | 'late';
+
 export interface TriggerLane {
   /** The trigger's name, e.g. `heartbeat-loss`. */
   readonly trigger: string;
-  /** When it fired, in hours since the start. */
-  readonly times: readonly number[];
+  /** When it fired, in hours since the start, and how it went. */
+  readonly marks: readonly { readonly t: number; readonly kind: MarkKind }[];
 }
 
 export interface LevelPlotOptions {
@@ -105,11 +108,13 @@ export interface LevelPlotOptions {
 
 /**
  * The isolation level over time as a step line (the six levels on the y axis, named), with one
- * lane of tick marks per trigger below it on the same time axis. Markers closer than a pixel are
- * drawn once (the plot stays small however long the run); the lane label gives the true count.
+ * lane of tick marks per trigger below it on the same time axis: a full tick in the trigger's
+ * colour where it raised the level in time, a short faint one where the level was already high
+ * enough, a tall red one where it was late. Marks closer than a pixel are drawn once (the plot
+ * stays small however long the run); the lane label gives the true count.
  */
 export function levelPlot(options: LevelPlotOptions): string {
-  const width = options.width ?? 900;
+  const width = options.width ?? 1200;
   const left = 150;
   const right = width - 20;
   const top = 30;
@@ -141,12 +146,23 @@ export function levelPlot(options: LevelPlotOptions): string {
     .map((lane, i) => {
       const cy = lanesTop + laneHeight * i + laneHeight / 2;
       const colour = PALETTE[i % PALETTE.length]!;
-      const columns = [...new Set(lane.times.map((t) => Math.round(x(Math.min(options.hours, Math.max(0, t))))))].sort((a, b) => a - b);
-      const marks = columns.map((c) => `M${c},${n(cy - 6)}v12`).join('');
+      // One path per kind; a pixel column already marked by a more telling kind is not drawn again.
+      const drawn = new Set<number>();
+      const paths = (['late', 'raised', 'quiet'] as const)
+        .map((kind) => {
+          const columns = [...new Set(lane.marks.filter((m) => m.kind === kind).map((m) => Math.round(x(Math.min(options.hours, Math.max(0, m.t))))))].filter((c) => !drawn.has(c)).sort((a, b) => a - b);
+          columns.forEach((c) => drawn.add(c));
+          if (columns.length === 0) return '';
+          const half = kind === 'late' ? 8 : kind === 'raised' ? 6 : 3;
+          const stroke = kind === 'late' ? '#b42318' : colour;
+          const extra = kind === 'quiet' ? ' stroke-opacity="0.55"' : '';
+          return `<path class="mark ${kind}" d="${columns.map((c) => `M${c},${n(cy - half)}v${half * 2}`).join('')}" stroke="${stroke}" stroke-width="${kind === 'late' ? 2 : 1.4}"${extra}/>`;
+        })
+        .join('');
       return (
-        `<g class="lane" data-trigger="${xml(lane.trigger)}" data-count="${lane.times.length}">` +
-        `<text class="lane-label" x="${n(left - 8)}" y="${n(cy + 4)}" text-anchor="end">${xml(lane.trigger)} (${lane.times.length.toLocaleString('en-US')})</text>` +
-        (marks ? `<path d="${marks}" stroke="${colour}" stroke-width="1.4"/>` : '') +
+        `<g class="lane" data-trigger="${xml(lane.trigger)}" data-count="${lane.marks.length}">` +
+        `<text class="lane-label" x="${n(left - 8)}" y="${n(cy + 4)}" text-anchor="end">${xml(lane.trigger)} (${lane.marks.length.toLocaleString('en-US')})</text>` +
+        paths +
         `</g>`
       );
     })
@@ -173,16 +189,22 @@ export interface HistogramOptions {
   readonly title: string;
   /** The x axis title, with its unit, e.g. `time to isolation (ms)`. */
   readonly xTitle: string;
+  /** The values' unit, for the deadline's label (e.g. `ms`). */
+  readonly unit?: string;
   readonly bins?: number;
   readonly width?: number;
   readonly height?: number;
 }
 
-/** Equal-width bins over [0, top]: the counts and the bin width. */
+/**
+ * Equal-width bins over [0, top], closed on the right — [0, w], (w, 2w], … — so a value exactly at a
+ * deadline counts in the bar that ends at the deadline, not in the one after it. Returns the counts
+ * and the bin width.
+ */
 export function binCounts(values: readonly number[], top: number, bins: number): { counts: number[]; width: number } {
   const width = top / bins;
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))]!++;
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.ceil(v / width - 1e-9) - 1))]!++;
   return { counts, width };
 }
 
@@ -209,14 +231,16 @@ export function histogram(options: HistogramOptions): string {
   const y = scale(0, yTop, bottom, top);
   const grid = `<g class="grid">${yt.map((t) => `<line x1="${n(left)}" y1="${n(y(t))}" x2="${n(right)}" y2="${n(y(t))}"/>`).join('')}</g>`;
   const bars = counts
-    .map((c, i) => (c === 0 ? '' : `<rect class="bar" x="${n(x(i * binWidth))}" y="${n(y(c))}" width="${n(Math.max(1, x(binWidth) - x(0)))}" height="${n(bottom - y(c))}"><title>${xml(`${tickLabel(i * binWidth)}–${tickLabel((i + 1) * binWidth)}: ${c}`)}</title></rect>`))
+    .map((c, i) => (c === 0 ? '' : `<rect class="bar" x="${n(x(i * binWidth))}" y="${n(y(c))}" width="${n(Math.max(1, x(binWidth) - x(0)))}" height="${n(bottom - y(c))}"><title>${xml(`${i === 0 ? '[' : '('}${tickLabel(i * binWidth)}, ${tickLabel((i + 1) * binWidth)}]: ${c}`)}</title></rect>`))
     .join('');
   const empty = options.values.length === 0 ? `<text class="empty" x="${n((left + right) / 2)}" y="${n((top + bottom) / 2)}" text-anchor="middle">no occurrence in this run</text>` : '';
   let deadline = '';
   if (options.deadline !== null) {
     const dx = x(options.deadline);
-    const anchor = dx > right - 90 ? 'end' : 'start';
-    deadline = `<line class="deadline" x1="${n(dx)}" y1="${n(top - 8)}" x2="${n(dx)}" y2="${n(bottom)}"/><text class="deadline-label" x="${n(anchor === 'end' ? dx - 4 : dx + 4)}" y="${n(top - 1)}" text-anchor="${anchor}">deadline ${xml(tickLabel(options.deadline))}</text>`;
+    const label = `deadline ${tickLabel(options.deadline)}${options.unit ? ` ${options.unit}` : ''}${options.deadline === 0 ? ' (at once)' : ''}`;
+    // Beside the line, on whichever side the label fits (about 7 px per character at 12 px).
+    const anchor = dx + 4 + label.length * 7 > width - 4 ? 'end' : 'start';
+    deadline = `<line class="deadline" x1="${n(dx)}" y1="${n(top - 8)}" x2="${n(dx)}" y2="${n(bottom)}"/><text class="deadline-label" x="${n(anchor === 'end' ? dx - 4 : dx + 4)}" y="${n(top - 1)}" text-anchor="${anchor}">${xml(label)}</text>`;
   }
   return (
     svgOpen(width, height, options.title, 'histogram') +

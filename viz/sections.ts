@@ -12,8 +12,9 @@ import { experimentsSection } from './experimentsSection.ts';
 import { proofSection } from './proofSection.ts';
 import { SECTION_IDS, SECTION_TITLES, type Section, type SectionId } from './section.ts';
 
-/** The seed of the simulator experiments when none is given (the same default as `guillotine review`). */
-export const DEFAULT_SEED = 1;
+/** The seed of the simulator experiments when none is given: `guillotine simulate`'s, so the figures match it. */
+export { DEFAULT_SEED } from '../simulator/index.ts';
+import { DEFAULT_SEED } from '../simulator/index.ts';
 
 /** Plain data only: the options cross to the sections' child process over IPC. */
 export interface SectionOptions {
@@ -50,7 +51,7 @@ export async function buildSection(id: SectionId, policy: Policy, options: Secti
       case 'coverage':
         return coverageSection(policy);
       case 'experiments':
-        return await experimentsSection(policy, { seed: options.seed ?? DEFAULT_SEED, ...(options.hours === undefined ? {} : { hours: options.hours }) });
+        return experimentsSection(policy, { seed: options.seed ?? DEFAULT_SEED, ...(options.hours === undefined ? {} : { hours: options.hours }) });
     }
   } catch (error) {
     return failed(id, error);

@@ -44,7 +44,7 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
       action(exit, async (opts: { policy?: string; trace?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
         const input = reviewInput(opts);
         const only = sectionsOption(opts.sections);
-        const seed = integerOption('--seed', opts.seed, 0, 2 ** 31 - 1)!;
+        const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
         const started = performance.now();
         const sections: Section[] = [];

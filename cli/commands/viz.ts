@@ -53,7 +53,7 @@ export const registerViz: RegisterCommand = (program, io, exit) => {
     .action(
       action(exit, async (opts: { policy?: string; trace?: string; port: string; seed: string }): Promise<ExitCode> => {
         const port = integerOption('--port', opts.port, 0, 65535)!;
-        const seed = integerOption('--seed', opts.seed, 0, 2 ** 31 - 1)!;
+        const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
         const input = reviewInput(opts);
         // The sections take tens of seconds (checker, Z3, simulator): say on stderr when each is ready.
         const sections = (): SectionFeed => {

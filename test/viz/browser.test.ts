@@ -7,6 +7,7 @@ import { LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { THEOREM_IDS } from '../../proofs/index.ts';
+import { SOAK_TRIGGERS } from '../../simulator/index.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
 import { allSections, type SectionFeed } from '../../viz/sectionFeed.ts';
@@ -204,15 +205,42 @@ describe('viz in Chromium', function () {
     await page.close();
   });
 
-  it('shows_the_side_channel_accuracy_against_chance_and_the_port_resilience_table', async () => {
+  it('draws_the_soak_plots_as_svg_with_axes_labels_trigger_lanes_and_deadlines_and_the_side_channel_and_port_tables', async () => {
     const page = await browser.context.newPage();
     await page.goto(server.url);
     await sectionReady(page, 'experiments');
     const section = page.locator('#section-experiments');
+    const levelPlot = section.locator('svg.plot.level-plot');
+    assert.equal(await levelPlot.count(), 1, 'the level-over-time plot is drawn');
+    assert.equal(await levelPlot.locator('.x-axis').count(), 1);
+    assert.equal(await levelPlot.locator('.y-axis').count(), 1);
+    assert.equal(await levelPlot.locator('text.x-title').textContent(), 'virtual time (hours)');
+    const levelLabels = await levelPlot.locator('text.tick-label').allTextContents();
+    for (const [i, level] of LEVELS.entries()) assert.ok(levelLabels.includes(`${i} ${level}`), `the y axis names ${level}`);
+    assert.ok(levelLabels.includes('72'), 'the time axis runs to the 72 hours of the soak');
+    const lanes = await levelPlot.locator('g.lane').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-trigger')));
+    assert.deepEqual(lanes, [...SOAK_TRIGGERS], 'a lane of markers per trigger');
+    assert.ok((await levelPlot.locator('path.level-line').getAttribute('d'))!.split('V').length > 10, 'the level changes many times');
+    const box = await levelPlot.boundingBox();
+    assert.ok(box && box.width >= 900 && box.height >= 250, `the plot is drawn at a legible size: ${JSON.stringify(box)}`);
+    const histograms = section.locator('svg.plot.histogram');
+    assert.equal(await histograms.count(), SOAK_TRIGGERS.length, 'a time-to-isolation histogram per trigger');
+    for (const h of await histograms.all()) {
+      assert.match((await h.locator('text.x-title').textContent()) ?? '', /^time to isolation \((ms|s)\)$/);
+      assert.equal(await h.locator('text.y-title').textContent(), 'runs');
+      assert.equal(await h.locator('line.deadline').count(), 1, 'the policy deadline is drawn');
+      assert.match((await h.locator('text.deadline-label').textContent()) ?? '', /^deadline [\d,.]+ m?s/);
+    }
+    // Every bar of the heartbeat-loss histogram sits left of its deadline line (all met in time).
+    const heartbeat = histograms.first();
+    const deadlineX = Number(await heartbeat.locator('line.deadline').getAttribute('x1'));
+    for (const bar of await heartbeat.locator('rect.bar').all()) assert.ok(Number(await bar.getAttribute('x')) + Number(await bar.getAttribute('width')) <= deadlineX + 0.5);
     assert.equal(await section.locator('table.side-channel tr[data-layout]').count(), 3);
     assert.match((await section.locator('table.side-channel tr[data-layout="chance"]').textContent()) ?? '', /0\.5000/);
     assert.ok((await section.locator('table.port-resilience tbody tr').count()) >= 5);
     await section.screenshot({ path: join(SHOTS, 'experiments.png') });
+    await levelPlot.screenshot({ path: join(SHOTS, 'level-plot.png') });
+    await section.locator('.plots').nth(1).screenshot({ path: join(SHOTS, 'histograms.png') });
     await page.close();
   });
 
@@ -236,7 +264,7 @@ describe('viz in Chromium', function () {
     await page.close();
   });
 
-  it('opens_the_full_report_with_proofs_coverage_and_experiments_and_still_makes_no_network_request', async () => {
+  it('opens_the_full_report_with_proofs_coverage_and_plots_and_still_makes_no_network_request', async () => {
     const file = resolve(SHOTS, 'report-default.html');
     writeFileSync(file, await buildReport(DEFAULT_POLICY, { policySource: '(embedded default)', sections: await allSections(feed) }));
     const page = await browser.context.newPage();
@@ -248,6 +276,8 @@ describe('viz in Chromium', function () {
     await page.waitForSelector('body[data-ready="true"]');
     for (const id of ['check', 'proofs', 'coverage', 'experiments']) assert.equal(await page.locator(`#section-${id}`).getAttribute('data-status'), 'ready', `section ${id}`);
     assert.equal(await page.locator('#section-proofs td.verdict', { hasText: 'PROVED' }).count(), THEOREM_IDS.length);
+    assert.equal(await page.locator('#section-experiments svg.plot.level-plot .x-axis').count(), 1);
+    assert.equal(await page.locator('#section-experiments svg.plot.histogram').count(), SOAK_TRIGGERS.length);
     await page.check('#coverage');
     assert.ok((await page.locator('svg.statechart path.edge.cov-covered').count()) > 0, 'the coverage toggle works offline');
     await page.screenshot({ path: join(SHOTS, 'report-default.png'), fullPage: true });

@@ -32,19 +32,23 @@ describe(`viz/plot (fast-check seed ${SEED})`, () => {
     );
   });
 
-  it('puts_every_value_in_exactly_one_bin', () => {
+  it('puts_every_value_in_exactly_one_bin_closed_on_the_right', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (values, bins) => {
-        const top = Math.max(1, ...values);
+      fc.property(fc.array(fc.nat(5000), { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 300 }), (values, bins, binWidth) => {
+        const top = bins * binWidth;
         const { counts, width } = binCounts(values, top, bins);
+        assert.equal(width, binWidth);
         assert.equal(counts.reduce((a, b) => a + b, 0), values.length);
-        values.forEach((v) => {
-          const i = Math.min(bins - 1, Math.floor(v / width));
-          assert.ok(counts[i]! > 0);
+        counts.forEach((count, i) => {
+          // Bin i is (i·w, (i+1)·w]; the first also takes 0, the last everything above the top.
+          const inBin = values.filter((v) => (i === 0 ? v >= 0 : v > i * width) && (i === bins - 1 || v <= (i + 1) * width));
+          assert.equal(count, inBin.length, `bin ${i}`);
         });
       }),
       { seed: SEED, numRuns: 200 },
     );
+    // A value exactly on a bin edge (a deadline, say) belongs to the bin that ends there.
+    assert.deepEqual(binCounts([0, 10, 20], 40, 4).counts, [2, 1, 0, 0]);
   });
 
   it('draws_the_level_over_time_as_a_step_line_with_named_levels_axes_and_a_lane_per_trigger', () => {
@@ -57,8 +61,8 @@ describe(`viz/plot (fast-check seed ${SEED})`, () => {
         { t: 30, level: 'severed' },
       ],
       lanes: [
-        { trigger: 'heartbeat-loss', times: [10, 10.0001, 50] },
-        { trigger: 'mce', times: [] },
+        { trigger: 'heartbeat-loss', marks: [{ t: 10, kind: 'raised' }, { t: 10.0001, kind: 'raised' }, { t: 50, kind: 'quiet' }, { t: 60, kind: 'late' }] },
+        { trigger: 'mce', marks: [] },
       ],
     });
     assert.match(svg, /^<svg [^>]*class="plot level-plot"[^>]*role="img" aria-label="Isolation level over time"/);
@@ -80,9 +84,12 @@ describe(`viz/plot (fast-check seed ${SEED})`, () => {
     const xEnd = cmds[5]![1][0]!;
     assert.ok(Math.abs((x10 - x0) / (xEnd - x0) - 10 / 72) < 0.01 && Math.abs((x30 - x0) / (xEnd - x0) - 30 / 72) < 0.01, 'times are to scale');
     // Lanes: the true count in the label; two markers less than a pixel apart are drawn once.
-    assert.match(svg, /data-trigger="heartbeat-loss" data-count="3"><text[^>]*>heartbeat-loss \(3\)</);
-    const marks = /data-trigger="heartbeat-loss"[^]*?<path d="([^"]+)"/.exec(svg)![1]!;
-    assert.equal(pathCommands(marks).filter((c) => c[0] === 'M').length, 2);
+    assert.match(svg, /data-trigger="heartbeat-loss" data-count="4"><text[^>]*>heartbeat-loss \(4\)</);
+    const marks = (kind: string) => pathCommands(new RegExp(`data-trigger="heartbeat-loss"[^]*?<path class="mark ${kind}" d="([^"]+)"`).exec(svg)![1]!).filter((c) => c[0] === 'M');
+    assert.equal(marks('raised').length, 1, 'two marks less than a pixel apart are drawn once');
+    assert.equal(marks('quiet').length, 1);
+    assert.equal(marks('late').length, 1);
+    assert.match(svg, /class="mark late" d="[^"]+" stroke="#b42318"/);
     assert.match(svg, /data-trigger="mce" data-count="0"><text[^>]*>mce \(0\)<\/text><\/g>/);
   });
 
