@@ -6,8 +6,20 @@ import { DEFAULT_LAYOUT } from '../../../proofs/layout.ts';
 import { descriptorInBounds, naiveDescriptorInBounds } from '../../../proofs/checks/descriptorBounds.ts';
 import { decodeRegion, modelMayAccess } from '../../../proofs/checks/addressMap.ts';
 import { isRingSize, producerIndexValid, readableCount, slotIndex } from '../../../proofs/checks/ringIndex.ts';
-import { pteInvariant, validatePteWrite, PTE_RULES, type PteRule } from '../../../proofs/checks/validatePteWrite.ts';
-import { BYTE_POINTS, SEED, bits, pte } from './arbitraries.ts';
+import {
+  executableLeaf,
+  framesAtLevel,
+  isExecutableLeaf,
+  isLeaf,
+  isPointer,
+  leafMapsFrame,
+  pointerEntry,
+  pteInvariant,
+  validatePteWrite,
+  PTE_RULES,
+  type PteRule,
+} from '../../../proofs/checks/validatePteWrite.ts';
+import { BYTE_POINTS, FRAME_POINTS, SEED, bits, pte } from './arbitraries.ts';
 
 /**
  * One definition, two interpretations: every check evaluated on concrete `bigint`s and on Z3 terms
@@ -79,6 +91,18 @@ describe(`proofs/checks: concrete and Z3 interpretations agree (fast-check seed 
       await agree([width, width, width], arb, (ops, [, , s]) => isRingSize(ops, width, s!));
     });
   }
+
+  it('Sv39 entry kinds, the boot-time entry constructors and the frames a leaf maps', async () => {
+    const level = fc.constantFrom(0n, 1n, 2n, 3n);
+    const arb = fc.tuple(level, pte, bits(64, FRAME_POINTS));
+    const widths = [2, 64, 64];
+    await agree(widths, arb, (ops, [l, p, f]) => leafMapsFrame(ops, l!, p!, f!));
+    await agree(widths, arb, (ops, [l]) => framesAtLevel(ops, l!));
+    await agree(widths, arb, (ops, [, p]) => ops.and(isLeaf(ops, p!), ops.not(isPointer(ops, p!)), isExecutableLeaf(ops, p!)));
+    await agree(widths, arb, (ops, [, p]) => ops.or(isPointer(ops, p!), isLeaf(ops, p!)));
+    await agree(widths, arb, (ops, [, , f]) => executableLeaf(ops, f!));
+    await agree(widths, arb, (ops, [, , f]) => pointerEntry(ops, f!));
+  });
 
   it('validatePteWrite (with and without each rule) and pteInvariant', async () => {
     const level = fc.constantFrom(0n, 1n, 2n, 3n);
