@@ -7,6 +7,8 @@ import { coverageSectionOf } from '../../viz/coverageSection.ts';
 import { proofSectionOf } from '../../viz/proofSection.ts';
 import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
 import { allSections, PendingSections } from '../../viz/sectionFeed.ts';
+import { experimentsSectionOf, soakLanes } from '../../viz/experimentsSection.ts';
+import { runScenario, SOAK_TRIGGERS, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
 
 function proveReport(refute: boolean): ProveReport {
   const theorem = (id: string, status: 'proved' | 'refuted') => ({
@@ -54,6 +56,27 @@ describe('viz/sections', () => {
     // The default policy's quorums are above 1: the proposer-alone branch is dead, and said so.
     assert.equal(section.overlay?.['proposal.idle:propose#0'], 'unreachable');
     assert.equal(statuses.filter((s) => s === 'covered').length, result.report.statechart.filter((e) => e.covered).length);
+  });
+
+  it('plots_the_soak_series_as_the_simulator_returns_them_and_shows_a_failed_experiment_as_missing', () => {
+    const soak = runScenario('soak', { seed: 7, hours: 6 }) as SoakResult;
+    const sideChannel = runScenario('side-channel', { seed: 7 }) as SideChannelResult;
+    const { levels, lanes } = soakLanes(soak);
+    assert.deepEqual(levels.map((l) => l.level), soak.series.levels.map((l) => l.level));
+    assert.deepEqual(levels.map((l) => l.t * 3600), soak.series.levels.map((l) => l.atS));
+    assert.deepEqual(lanes.map((l) => l.trigger), [...SOAK_TRIGGERS]);
+    assert.equal(lanes.reduce((n, l) => n + l.marks.length, 0), soak.series.triggers.length, 'every trigger of the series is marked');
+    const section = experimentsSectionOf({ seed: 7, soak, sideChannel, portResilience: { error: 'port-resilience crashed: boom' } });
+    assert.equal(section.status, 'ready');
+    if (section.status !== 'ready') return;
+    assert.equal(section.holds, false, 'an experiment that did not run is not a pass');
+    assert.match(section.html, /1 of 3 experiments did not run/);
+    assert.match(section.html, /The port-resilience experiment is not available: port-resilience crashed: boom/);
+    assert.equal(section.html.match(/<svg [^>]*class="plot histogram"/g)?.length, SOAK_TRIGGERS.length);
+    assert.match(section.html, /<h3>Soak: 6 virtual hours/);
+    for (const c of [...soak.claims, ...sideChannel.claims]) assert.match(section.html, new RegExp(`data-claim="${c.id}"><span class="mark">${c.holds ? '✔' : '✘'}`));
+    const again = experimentsSectionOf({ seed: 7, soak, sideChannel, portResilience: { error: 'port-resilience crashed: boom' } });
+    assert.ok(again.status === 'ready' && again.html === section.html, 'the same results give the same bytes');
   });
 
   it('delivers_each_section_from_the_child_process_as_soon_as_it_is_built', async function () {
