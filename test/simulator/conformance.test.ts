@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compiledEngine, levelOf, type Engine, type SystemState } from '../../machines/engine.ts';
+import { compiledEngine, levelOf, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
 import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
@@ -92,9 +92,9 @@ class EventCommand implements fc.Command<Model, SimulatorSut> {
 
 const commandsArb = fc.commands([eventArb.map((e) => new EventCommand(e))], { maxCommands: 40 });
 
-function conformance(bug?: Bug) {
+function conformance(bug?: Bug, makeEngine: (policy: Policy) => Engine = compiledEngine) {
   return fc.property(fc.constantFrom(...POLICIES), commandsArb, ([, p], commands) => {
-    const engine = compiledEngine(p);
+    const engine = makeEngine(p);
     const sut = createSimulatorSut(bug ? { bug, seed: 7 } : { seed: 7 });
     sut.reset(p);
     const model: Model = { engine, state: engine.initial() };
@@ -107,6 +107,10 @@ function conformance(bug?: Bug) {
 describe(`simulator conforms to the statechart (fast-check seed ${SEED})`, () => {
   it(`agrees with the machine after every step of random event sequences on ${POLICIES.length} policies (seed ${SEED})`, () => {
     fc.assert(conformance(), { seed: SEED, numRuns: 250 });
+  });
+
+  it(`agrees with XState itself (the reference interpreter, not only the compiled one) on random event sequences (seed ${SEED})`, () => {
+    fc.assert(conformance(undefined, (p) => xstateEngine(p)), { seed: SEED, numRuns: 60 });
   });
 
   it('agrees on hand-picked paths that cross every fail-safe (seed-free)', () => {
