@@ -126,7 +126,11 @@ class Smt2Sink {
 
   finish(): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileSync(join(this.dir, 'manifest.json'), JSON.stringify({ queries: this.files }, null, 2) + '\n');
+    const rerun =
+      'Each file is one query, ending in (check-sat); run `z3 FILE` and compare with its verdict. ' +
+      'For a theorem, NAME.assumptions.smt2 must be sat (the assumptions are not contradictory) and NAME.smt2 unsat (no counterexample); ' +
+      'a satisfiable (reachability) obligation has only NAME.smt2, which must be sat; under controls/, a refuted control ends in a sat query.';
+    writeFileSync(join(this.dir, 'manifest.json'), JSON.stringify({ rerun, queries: this.files }, null, 2) + '\n');
   }
 }
 
