@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { ReviewReport } from '../../review/index.ts';
+import { looksLikeCrash, runCli } from '../cli/runCli.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+describe('review: the whole review of a policy, what npm start prints', function () {
+  this.timeout(300_000);
+
+  it('holds for the default policy, with a row per stage and a verdict a reviewer reads at a glance', async () => {
+    const human = await runCli(['review']);
+    assert.equal(human.code, 0, human.err);
+    assert.ok(!looksLikeCrash(human.err), human.err);
+    assert.match(human.out, /Guillotine review of the embedded default policy/);
+    for (const stage of ['check', 'prove', 'simulate', 'gen-tests']) assert.match(human.out, new RegExp(`│ ${stage} +│`), `a ${stage} row`);
+    assert.doesNotMatch(human.out, /FAILS/);
+    assert.match(human.out, /1 admin\(s\) can take the system to immolation/, 'the findings say what onTimeout "restrictive" implies');
+    assert.match(human.out, /Every claim holds\.\n$/);
+  });
+
+  it('exits 1 for an unsafe policy, runs every stage, and gives each failing property a row of its own (--json)', async () => {
+    const run = await runCli(['review', '--json', '--seed', '7', '--policy', fixture('policies/unsafe-small.json')]);
+    assert.equal(run.code, 1, run.err);
+    const r = JSON.parse(run.out) as ReviewReport;
+    assert.equal(r.holds, false);
+    assert.equal(r.seed, 7);
+    assert.deepEqual([...new Set(r.summary.map((row) => row.stage))], ['check', 'prove', 'simulate', 'gen-tests'], 'every stage runs even when an earlier one fails');
+    const failing = r.check.properties.filter((p) => p.status === 'fail').map((p) => p.id);
+    assert.ok(failing.includes('irreversible-levels'));
+    for (const id of failing) assert.ok(r.summary.some((row) => row.stage === 'check' && row.subject === id && !row.holds), `a row for ${id}`);
+    assert.ok(r.summary.some((row) => row.stage === 'prove' && row.subject === 'quorum-arithmetic' && !row.holds), 'a de-escalation quorum of 1 of 3 is no strict majority');
+  });
+
+  it('refuses a bad seed with exit 2 and a message naming the option', async () => {
+    const run = await runCli(['review', '--seed', 'x']);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /--seed/);
+    assert.ok(!looksLikeCrash(run.err), run.err);
+  });
+});
