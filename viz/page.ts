@@ -59,7 +59,7 @@ export function reviewPage(data: PageData): string {
 <style>${asset('review.css')}</style>
 </head>
 <body data-mode="${data.mode}">
-<header><h1>Guillotine review</h1><span class="policy">policy ${xml(data.policySource)}: ${xml(summary)}</span></header>
+<header><h1>Guillotine review</h1><span class="policy">policy ${xml(data.policySource)}: ${xml(summary)}</span><nav id="section-nav" aria-label="sections below the statechart"></nav></header>
 <main>
 <div id="canvas-wrap">
 <div class="toolbar">

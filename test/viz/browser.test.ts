@@ -202,6 +202,10 @@ describe('viz in Chromium', function () {
     await page.screenshot({ path: join(SHOTS, 'coverage-overlay.png') });
     await page.uncheck('#coverage');
     assert.equal(await page.locator('svg.statechart [data-transition][class*="cov-"]').count(), 0, 'the toggle takes the colours off again');
+    // The coverage section's own button ticks the box too.
+    await page.click('#section-coverage button.show-coverage');
+    assert.ok(await page.locator('#coverage').isChecked());
+    assert.ok((await page.locator('svg.statechart path.edge.cov-covered').count()) > 0);
     await page.close();
   });
 
@@ -275,6 +279,8 @@ describe('viz in Chromium', function () {
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
     for (const id of ['check', 'proofs', 'coverage', 'experiments']) assert.equal(await page.locator(`#section-${id}`).getAttribute('data-status'), 'ready', `section ${id}`);
+    // The header sums the verdicts up: every judged section holds; coverage judges nothing.
+    assert.deepEqual(await page.locator('#section-nav button').allTextContents(), ['check ✔', 'proofs ✔', 'coverage', 'experiments ✔']);
     assert.equal(await page.locator('#section-proofs td.verdict', { hasText: 'PROVED' }).count(), THEOREM_IDS.length);
     assert.equal(await page.locator('#section-experiments svg.plot.level-plot .x-axis').count(), 1);
     assert.equal(await page.locator('#section-experiments svg.plot.histogram').count(), SOAK_TRIGGERS.length);

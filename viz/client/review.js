@@ -243,6 +243,13 @@
     $('#coverage-status').textContent = '';
   }
   coverageBox.addEventListener('change', paintCoverage);
+  // The coverage section's own button: tick the box and bring the picture into view.
+  document.addEventListener('click', (e) => {
+    if (!(e.target instanceof Element) || !e.target.closest('.show-coverage') || !overlay) return;
+    coverageBox.checked = true;
+    paintCoverage();
+    $('#canvas-wrap').scrollIntoView({ block: 'start' });
+  });
 
   // ------------------------------------------------------------------ sections
   function sectionBox(s) {
@@ -252,7 +259,21 @@
     else box.append(el('p', { class: 'muted pending' }, 'Computing… (the check, Z3 and the simulator run in a separate process; each section appears as soon as it is ready)'));
     return box;
   }
+  // The header lists the sections with their verdicts (✔ holds, ✘ does not, … still computing);
+  // a click scrolls to the section (a button, not a #link: the URL hash is the trace's).
+  function navEntry(s) {
+    const state = s.status === 'pending' ? 'pending' : s.status === 'unavailable' ? 'unavailable' : s.holds === true ? 'holds' : s.holds === false ? 'fails' : 'ready';
+    const mark = { pending: ' …', unavailable: ' —', holds: ' ✔', fails: ' ✘', ready: '' }[state];
+    const title = { pending: 'still computing', unavailable: 'not available', holds: 'everything holds', fails: 'something does not hold', ready: 'ready' }[state];
+    return el('button', { type: 'button', class: `nav-${state}`, 'data-section': s.id, title: `${s.title}: ${title}`, onclick: () => document.getElementById(`section-${s.id}`)?.scrollIntoView({ block: 'start' }) }, s.id, mark);
+  }
+  function showNav(s) {
+    const entry = navEntry(s);
+    const old = $(`#section-nav [data-section="${CSS.escape(s.id)}"]`);
+    if (old) old.replaceWith(entry); else $('#section-nav').append(entry);
+  }
   function showSection(s) {
+    showNav(s);
     const box = sectionBox(s);
     const old = document.getElementById(`section-${s.id}`);
     if (old) old.replaceWith(box); else $('#sections').append(box);
@@ -266,6 +287,7 @@
     $('#coverage-status').textContent = '(computing…)';
     fetch('/api/sections').then((r) => r.json()).then(({ sections }) => {
       $('#sections').replaceChildren(...sections.map((s) => sectionBox({ ...s, status: 'pending' })));
+      sections.forEach((s) => showNav({ ...s, status: 'pending' }));
       return Promise.all(sections.map((s) => fetch(`/api/section?id=${encodeURIComponent(s.id)}`).then((r) => r.json()).then(showSection)));
     }).catch((err) => {
       $('#sections').append(el('p', { class: 'error' }, `could not load the sections: ${err}`));
