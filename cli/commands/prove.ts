@@ -108,7 +108,9 @@ function printReport(io: Output, r: ProveReport, source: string, timeoutMs: numb
     if (t.status === 'unknown') io.out(`\n${t.id} UNKNOWN: ${t.reason ?? ''}\n`);
     if (t.status !== 'refuted' || t.counterexample === undefined) continue;
     const failed = t.obligations.find((o) => o.status === 'refuted');
-    io.out(`\n${t.id} REFUTED: ${failed?.statement ?? ''}\n  counterexample (confirmed on concrete values):\n${lines(t.counterexample, '    ')}`);
+    // A reachability claim with no witness has nothing to confirm; a counterexample was re-checked on bigints.
+    const heading = t.counterexample['confirmedConcretely'] === true ? 'counterexample (confirmed on concrete values)' : 'finding';
+    io.out(`\n${t.id} REFUTED: ${failed?.statement ?? ''}\n  ${heading}:\n${lines(t.counterexample, '    ')}`);
   }
   if (r.controls.length > 0) {
     io.out('\nNegative controls (weakened checks; each must be refuted):\n');
