@@ -289,11 +289,16 @@ export function runSoak(options: SoakOptions): SoakReport {
   /** The open proposal, if it is still the one with this nonce. */
   const stillOpen = (nonce: number) => (system.console.proposal?.nonce === nonce ? system.console.proposal : null);
 
-  /** Approvals by `voters` (after the proposer), each a little later than the last. Returns the time of the last. */
+  /**
+   * Approvals by `voters` (after the proposer), each a little later than the last, all within the
+   * quorum timeout (admins answer on the policy's time scale, so a short timeout is not by itself
+   * a reason for every proposal to expire).
+   */
   function approveLater(random: Prng, nonce: number, voters: readonly string[], onLast?: () => void): void {
+    const timeout = policy.quorum.timeoutSeconds * MICROS_PER_SECOND;
     let at = clock.now;
     voters.forEach((admin, i) => {
-      at += Math.round((10 + random.float() * 80) * MICROS_PER_SECOND);
+      at += Math.max(1, Math.round((timeout * (0.1 + 0.8 * random.float())) / (voters.length + 1)));
       clock.at(Math.min(at, end), 'approval', () => {
         const open = stillOpen(nonce);
         if (open === null) return;
@@ -313,6 +318,11 @@ export function runSoak(options: SoakOptions): SoakReport {
     if (level !== 'standard' && !policy.irreversible.includes(level) && canPropose) {
       const target = levelAt(levelIndex(level) - 1);
       const proposer = recovery.pick(ids);
+      // Sometimes an actuator jams just before the move this de-escalation commands (long enough to miss its deadline).
+      const moves = ACTUATORS.filter((a) => actuatorPositions(level)[a] !== actuatorPositions(target)[a]);
+      const jamIt = moves.length > 0 && recovery.chance(0.15);
+      const jamBeforeMove = () => jam(recovery.pick(moves), policy.actuators.confirmDeadlineMs * MS * (1.2 + 8 * recovery.float()));
+      if (jamIt && policy.quorum.deescalate === 1) jamBeforeMove(); // the proposal itself is the quorum
       const opened = submit(signVote(keys.get(proposer)!, 'propose', system.console.challenge(), level, target));
       if (opened.kind === 'opened' || opened.kind === 'quorum') {
         deescalations++;
@@ -322,10 +332,7 @@ export function runSoak(options: SoakOptions): SoakReport {
           const needed = policy.quorum.deescalate - 1 - (short ? 1 : 0);
           if (short) deescalationsExpired++;
           const voters = shuffle(recovery, others).slice(0, Math.max(0, needed));
-          // Sometimes an actuator jams just before the move this de-escalation commands.
-          const moves = ACTUATORS.filter((a) => actuatorPositions(level)[a] !== actuatorPositions(target)[a]);
-          const jamIt = moves.length > 0 && recovery.chance(0.15);
-          approveLater(recovery, opened.proposal.nonce, voters, jamIt ? () => jam(recovery.pick(moves), 600 * MS + recovery.float() * 4 * MICROS_PER_SECOND) : undefined);
+          approveLater(recovery, opened.proposal.nonce, voters, jamIt ? jamBeforeMove : undefined);
         }
       }
     }
@@ -473,7 +480,14 @@ export function runSoak(options: SoakOptions): SoakReport {
   const escapesTotal = system.escapes.length;
   const totalMissed = triggers.reduce((s, t) => s + t.missedDeadline, 0);
   const destroyedByFailsafe = system.changes.filter((c) => c.cause !== 'quorum' && c.cause !== 'timeout' && levelIndex(c.to) > levelIndex('offline'));
-  const unexercised = SOAK_TRIGGERS.filter((t) => !(t === 'escalation-timeout' && policy.quorum.onTimeout === 'unchanged')).filter((t) => triggers.find((f) => f.trigger === t)!.effective === 0);
+  // Triggers the policy itself makes unable to raise the level are not asked to: an expiry under
+  // `unchanged` or with a quorum of one (every proposal is at quorum at once), a fault whose reboot level is standard.
+  const impossible = new Set<SoakTrigger>([
+    ...(policy.quorum.onTimeout === 'unchanged' || policy.quorum.escalate === 1 ? ['escalation-timeout' as const] : []),
+    ...(policy.faults.rebootLevel === 'standard' ? ['mce' as const, 'assertion-failure' as const] : []),
+    ...(policy.actuators.escalateOnFailureUpTo === 'standard' ? ['actuator-fault' as const] : []),
+  ]);
+  const unexercised = SOAK_TRIGGERS.filter((t) => !impossible.has(t) && triggers.find((f) => f.trigger === t)!.effective === 0);
 
   const claims: Claim[] = [
     claim('no-escapes', 'no drop without quorum, no port serviced above its level, no model core running at offline or above (nor any other escape)', escapesTotal === 0,
@@ -488,7 +502,7 @@ export function runSoak(options: SoakOptions): SoakReport {
       `${attacks} attack votes, ${attacksCounted} counted; refusals by code: ${Object.entries(refusedByCode).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`),
     claim('level-record-intact', "the physical hypervisor's hash-chained level record verifies end to end", system.physical.verifyChain(), `${system.physical.history.length} entries`),
     claim('every-trigger-exercised', 'each trigger kind occurred at least once while it could raise the level (the soak is not vacuous)', unexercised.length === 0,
-      unexercised.length === 0 ? triggers.map((t) => `${t.trigger} ${t.effective}`).join(', ') : `never effective: ${unexercised.join(', ')} (run longer: --hours)`),
+      unexercised.length === 0 ? triggers.map((t) => `${t.trigger} ${t.effective}`).join(', ') : `never effective: ${unexercised.join(', ')} — the level was always at or above what they require (time at offline or above: ${round((timeAt.offline + timeAt.decapitation + timeAt.immolation) * 100, 1)} %); run longer with --hours, or see why the level stays high`),
   ];
 
   return {
