@@ -58,17 +58,12 @@ export async function buildSection(id: SectionId, policy: Policy, options: Secti
   }
 }
 
-/**
- * Builds the selected sections one after the other, in page order, calling `onSection` as each is
- * ready (the viz server forwards them to the page as they come). Never rejects.
- */
-export async function reviewSections(policy: Policy, options: SectionOptions = {}, onSection?: (section: Section) => void): Promise<Section[]> {
+/** Builds the selected sections one after the other, in page order. Never rejects. */
+export async function reviewSections(policy: Policy, options: SectionOptions = {}): Promise<Section[]> {
   const sections: Section[] = [];
   for (const id of SECTION_IDS) {
     if (options.only !== undefined && !options.only.includes(id)) continue;
-    const section = await buildSection(id, policy, options);
-    onSection?.(section);
-    sections.push(section);
+    sections.push(await buildSection(id, policy, options));
   }
   return sections;
 }

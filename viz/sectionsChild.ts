@@ -4,20 +4,22 @@
  * server's event loop) and sends each back as soon as it is ready.
  */
 import type { Policy } from '../spec/policy.ts';
-import type { Section } from './section.ts';
-import { reviewSections, type SectionOptions } from './sections.ts';
+import { SECTION_IDS, type Section } from './section.ts';
+import { buildSection, type SectionOptions } from './sections.ts';
 
 /** What the child sends: each section as it is built, then `done`. */
-export type ChildMessage = { readonly kind: 'section'; readonly section: Section } | { readonly kind: 'done' } | { readonly kind: 'error'; readonly message: string };
+export type ChildMessage = { readonly kind: 'section'; readonly section: Section } | { readonly kind: 'done' };
 
+/** Resolves once the message has been handed to the pipe. */
 const send = (message: ChildMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
-process.once('message', (message: { policy: Policy; options: SectionOptions }) => {
-  let sent = Promise.resolve();
-  reviewSections(message.policy, message.options, (section) => {
-    sent = sent.then(() => send({ kind: 'section', section }));
-  }).then(
-    () => sent.then(() => send({ kind: 'done' })),
-    (error: unknown) => sent.then(() => send({ kind: 'error', message: (error as Error).message })),
-  ).finally(() => process.disconnect());
+process.once('message', async (message: { policy: Policy; options: SectionOptions }) => {
+  for (const id of SECTION_IDS) {
+    if (message.options.only !== undefined && !message.options.only.includes(id)) continue;
+    // buildSection never rejects. Waiting for each send before the next (synchronous, CPU-bound)
+    // section starts is what lets the page show a section while the next is still being built.
+    await send({ kind: 'section', section: await buildSection(id, message.policy, message.options) });
+  }
+  await send({ kind: 'done' });
+  process.disconnect();
 });

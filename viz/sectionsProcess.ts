@@ -23,7 +23,6 @@ export function sectionsInChildProcess(policy: Policy, options: SectionOptions =
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.on('message', (m: ChildMessage) => {
     if (m.kind === 'section') feed.deliver(m.section);
-    else if (m.kind === 'error') feed.fail(`the sections process failed: ${m.message}`);
   });
   child.on('error', (error) => feed.fail(`the sections process could not run: ${error.message}`));
   child.on('exit', (code) => {
