@@ -23,7 +23,7 @@ import type { EventQueue, Micros } from './clock.ts';
 import type { PhysicalMemory } from './memory.ts';
 import type { PageTables } from './mmu.ts';
 import {
-  DESCRIPTOR_WORDS, PORTS, RATE_LIMIT, RING_COUNTER_BITS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, portServiced, responseWord, slotWord,
+  PORTS, RATE_LIMIT, RING_COUNTER_BITS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, portServiced, responseWord, slotWord,
   type Descriptor, type PortSpec, type Refusal, type RingAddresses,
 } from './ports.ts';
 import type { Observation } from './detector.ts';
@@ -130,10 +130,11 @@ export class SoftwareHypervisor {
   private respond(tag: bigint, status: bigint, value: bigint, at: Micros): void {
     const { memory, rings } = this.wiring;
     const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.responseTail, RING_SLOTS);
-    memory.write64(responseWord(rings, slot, 0), tag);
-    memory.write64(responseWord(rings, slot, 1), status);
-    memory.write64(responseWord(rings, slot, 2), value);
-    memory.write64(responseWord(rings, slot, 3), BigInt(at));
+    const base = responseWord(rings, slot, 0); // tag, status, value, time: consecutive words
+    memory.write64(base, tag);
+    memory.write64(base + 8n, status);
+    memory.write64(base + 16n, value);
+    memory.write64(base + 24n, BigInt(at));
     this.responseTail = (this.responseTail + 1n) & ((1n << 64n) - 1n);
     memory.write64(rings.responseTail, this.responseTail);
     this.unsignalled.push({ at: at + IRQ_US, tag, status, value });
@@ -227,8 +228,8 @@ export class SoftwareHypervisor {
 
   private fetch(slot: bigint): Descriptor {
     const { memory, rings } = this.wiring;
-    const words = DESCRIPTOR_WORDS.map((_, i) => memory.read64(slotWord(rings, slot, i)));
-    return { port: words[0]!, opcode: words[1]!, offset: words[2]!, length: words[3]!, seq: words[4]!, tag: words[5]! };
+    const base = slotWord(rings, slot, 0); // the slot's words are consecutive, in DESCRIPTOR_WORDS order
+    return { port: memory.read64(base), opcode: memory.read64(base + 8n), offset: memory.read64(base + 16n), length: memory.read64(base + 24n), seq: memory.read64(base + 32n), tag: memory.read64(base + 40n) };
   }
 
   private validate(d: Descriptor, at: Micros): { kind: 'refused'; refusal: Refusal } | { kind: 'ok'; port: PortSpec } {

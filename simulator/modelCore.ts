@@ -100,7 +100,14 @@ export class ModelCore {
     this.seq = seq + 1n;
     const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.tail, RING_SLOTS);
     const descriptor: Descriptor = { ...fields, seq };
-    DESCRIPTOR_WORDS.forEach((word, i) => this.bus.store(slotWord(this.rings, slot, i), descriptor[word]));
+    // Word by word, each store through the address map (the slot's words are consecutive).
+    const base = slotWord(this.rings, slot, 0);
+    this.bus.store(base, descriptor.port);
+    this.bus.store(base + 8n, descriptor.opcode);
+    this.bus.store(base + 16n, descriptor.offset);
+    this.bus.store(base + 24n, descriptor.length);
+    this.bus.store(base + 32n, descriptor.seq);
+    this.bus.store(base + 40n, descriptor.tag);
     this.tail = (this.tail + 1n) & ((1n << 64n) - 1n);
     this.bus.store(this.rings.requestTail, this.tail);
     this.doorbellLine();
