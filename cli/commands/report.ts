@@ -40,6 +40,14 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--sections <ids>', `only these sections, comma-separated, of: ${SECTION_IDS.join(', ')} (default: all)`))
     .addOption(seedOption())
     .addOption(new Option('--max-states <n>', 'stop the checker after this many states (properties not yet refuted become "unknown")'))
+    .addHelpText(
+      'after',
+      '\nThe file opens in any browser with no network: replays of the counterexamples, the coverage\n' +
+        'toggle and the plots are all inside it. Progress goes to stderr, one line per section.\n\n' +
+        'Exit status: 0 every section was built and everything it judges holds; 1 a property, theorem\n' +
+        'or claim does not hold, or a section could not be built (the file is written either way);\n' +
+        '2 bad input (--policy, --trace, --sections, --seed, --max-states, or an --out that cannot be written).\n',
+    )
     .action(
       action(exit, async (opts: { policy?: string; trace?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
         const input = reviewInput(opts);
