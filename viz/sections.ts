@@ -1,10 +1,11 @@
 /**
  * The sections of the review below the statechart, in reading order: the check results, the
  * proofs' verdicts, the transition coverage of the generated tests, and the simulator's
- * experiments. Each one reads a library entry point of the workbench; one that is not in this
- * build, or that fails, is shown as such, never filled with made-up data.
+ * experiments. Each one reads a library entry point of the workbench (checkPolicy, proveAll,
+ * generateTests, runScenario); one that fails is shown as such, never filled with made-up data.
  */
 import { shutdownProver } from '../proofs/index.ts';
+import { DEFAULT_SEED } from '../simulator/index.ts';
 import type { Policy } from '../spec/policy.ts';
 import { checkSection } from './checkSection.ts';
 import { coverageSection } from './coverageSection.ts';
@@ -13,8 +14,7 @@ import { proofSection } from './proofSection.ts';
 import { SECTION_IDS, SECTION_TITLES, type Section, type SectionId } from './section.ts';
 
 /** The seed of the simulator experiments when none is given: `guillotine simulate`'s, so the figures match it. */
-export { DEFAULT_SEED } from '../simulator/index.ts';
-import { DEFAULT_SEED } from '../simulator/index.ts';
+export { DEFAULT_SEED };
 
 /** Plain data only: the options cross to the sections' child process over IPC. */
 export interface SectionOptions {
