@@ -123,6 +123,8 @@ const COVERAGE_STYLE = [
   `svg.coverage text.cov-covered{fill:#005a8c !important}`,
   `svg.coverage text.cov-uncovered{fill:#c24e00 !important;font-weight:bold}`,
   `svg.coverage text.cov-unreachable{fill:#a3acb5 !important;text-decoration:line-through}`,
+  // A trace's step stays visible over the coverage colours.
+  `svg.coverage path.edge.taken{stroke:#c77700;stroke-width:4;stroke-dasharray:none;marker-end:url(#arrow)}`,
 ].join('');
 
 /** Default look of the picture; the classes also serve the page's highlighting. */
