@@ -252,6 +252,8 @@ export function runSoak(options: SoakOptions): SoakReport {
     const start = clock.now;
     system.fault(kind);
     downtimes.push({ start, end: Number.POSITIVE_INFINITY });
+    // A fault cancels the open proposal even when the level does not change (a reboot level of standard).
+    for (const p of pending) if (!p.done && p.nonce !== undefined && system.console.proposal?.nonce !== p.nonce) resolve(p, 'cancelled');
   };
   poisson('mce', rates.mce, () => fault('mce'));
   poisson('assertion-failure', rates.assertionFailure, () => fault('assertion-failure'));

@@ -5,11 +5,13 @@
  * vote) and an unsafe policy whose detector may destroy.
  */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parsePolicy } from '../../../spec/policy.ts';
 import { runSoak, SOAK_TRIGGERS, type SoakReport } from '../../../simulator/scenarios/soak.ts';
 import { DEFAULT_SEED } from '../../../simulator/index.ts';
 import type { Bug } from '../../../simulator/bugs.ts';
 
+const SEED = Number(process.env.FC_SEED ?? 20261123);
 const failing = (r: SoakReport) => r.claims.filter((c) => !c.holds).map((c) => c.id);
 
 describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
@@ -71,6 +73,49 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
     assert.ok(parsed.ok);
     const r = runSoak({ seed: DEFAULT_SEED, hours: 72, policy: parsed.policy });
     assert.ok(failing(r).includes('failsafes-never-destroy'), `failing claims: ${failing(r).join(', ') || 'none'}`);
+  });
+
+  it(`holds its safety claims for random policies that keep fail-safes at or below offline (fast-check seed ${SEED}, 12 h each)`, () => {
+    const levels = ['probation', 'severed', 'offline'] as const;
+    const policyArb = fc
+      .record({
+        n: fc.integer({ min: 1, max: 9 }),
+        e: fc.double({ min: 0, max: 1, noNaN: true }),
+        d: fc.double({ min: 0, max: 1, noNaN: true }),
+        timeoutSeconds: fc.constantFrom(0.5, 60, 600),
+        onTimeout: fc.constantFrom('restrictive' as const, 'unchanged' as const),
+        maxStep: fc.integer({ min: 1, max: 3 }),
+        periodMs: fc.constantFrom(250, 1000),
+        missLimit: fc.integer({ min: 1, max: 4 }),
+        detector: fc.constantFrom(...levels),
+        reboot: fc.constantFrom('severed' as const, 'offline' as const),
+        deadline: fc.constantFrom(100, 500),
+        cap: fc.constantFrom(...levels),
+        seed: fc.nat(1_000_000),
+      })
+      .map((k) => {
+        const escalate = 1 + Math.floor(k.e * k.n);
+        const deescalate = Math.floor(k.n / 2) + 1 + Math.floor(k.d * (k.n - Math.floor(k.n / 2)));
+        const parsed = parsePolicy({
+          admins: Array.from({ length: k.n }, (_, i) => ({ id: `a${i + 1}` })),
+          quorum: { escalate: Math.min(escalate, k.n), deescalate: Math.min(deescalate, k.n), timeoutSeconds: k.timeoutSeconds, onTimeout: k.onTimeout },
+          deescalation: { maxStep: k.maxStep },
+          heartbeat: { periodMs: k.periodMs, missLimit: k.missLimit },
+          detector: { maxLevel: k.detector },
+          faults: { rebootLevel: k.reboot },
+          actuators: { confirmDeadlineMs: k.deadline, escalateOnFailureUpTo: k.cap },
+        });
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+        return { policy: parsed.policy, seed: k.seed };
+      });
+    const safety = ['no-escapes', 'deadlines-met', 'no-false-watchdog-trip', 'failsafes-never-destroy', 'attack-votes-refused', 'level-record-intact'];
+    fc.assert(
+      fc.property(policyArb, ({ policy, seed }) => {
+        const r = runSoak({ seed, policy, hours: 12 });
+        for (const c of r.claims) if (safety.includes(c.id)) assert.ok(c.holds, `${c.id}: ${c.evidence}`);
+      }),
+      { seed: SEED, numRuns: 15 },
+    );
   });
 
   it('reports too short a soak as not exercising every trigger rather than passing vacuously', () => {
