@@ -54,15 +54,36 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
     }
   }
   const comp = components(graph, moves);
+  // The moves again as flat arrays (transition id and destination), for the breadth-first searches,
+  // which visit tens of millions of states on a large graph.
+  const moveStart = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) moveStart[s + 1] = moveStart[s]! + moves[s]!.length;
+  const moveId = new Int32Array(moveStart[n]!);
+  const moveTo = new Int32Array(moveStart[n]!);
+  for (let s = 0; s < n; s++) {
+    moves[s]!.forEach((t, i) => {
+      moveId[moveStart[s]! + i] = t;
+      moveTo[moveStart[s]! + i] = transitions[t]!.to;
+    });
+  }
   const coveredTransition = new Uint8Array(transitions.length);
   const visitedState = new Uint8Array(n);
   let remaining = goal === 'transitions' ? transitions.length : n - 1;
   visitedState[0] = 1;
-  // Uncovered transitions per state, and uncovered transitions that stay inside each component.
+  // Uncovered transitions per state, those of them that stay in the state's component, and uncovered
+  // transitions that stay inside each component. The second lets nextHere skip, without scanning, a
+  // state whose only work leaves its component while the component has work left: breadth-first
+  // searches pass such states again and again, which made the walks quadratic on large graphs.
   const pendingOut = new Int32Array(n);
+  const pendingInside = new Int32Array(n);
   const inComponentWork = new Int32Array(n);
   for (let s = 0; s < n; s++) pendingOut[s] = outStart[s + 1]! - outStart[s]!;
-  for (const tr of transitions) if (comp[tr.to] === comp[tr.from]) inComponentWork[comp[tr.from]!]!++;
+  for (const tr of transitions) {
+    if (comp[tr.to] === comp[tr.from]) {
+      inComponentWork[comp[tr.from]!]!++;
+      pendingInside[tr.from]!++;
+    }
+  }
 
   const walks: Walk[] = [];
   let steps: number[] = [];
@@ -76,7 +97,10 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
       if (!coveredTransition[t]) {
         coveredTransition[t] = 1;
         pendingOut[tr.from]!--;
-        if (comp[tr.to] === comp[tr.from]) inComponentWork[comp[tr.from]!]!--;
+        if (comp[tr.to] === comp[tr.from]) {
+          inComponentWork[comp[tr.from]!]!--;
+          pendingInside[tr.from]!--;
+        }
         remaining--;
         fresh = true;
       }
@@ -106,6 +130,7 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
       return -1;
     }
     if (pendingOut[s] === 0) return -1;
+    if (pendingInside[s] === 0 && inComponentWork[comp[s]!] !== 0) return -1;
     let inside = -1;
     let leaving = -1;
     for (let t = outStart[s]!; t < outStart[s + 1]!; t++) {
@@ -120,14 +145,18 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
     return inComponentWork[comp[s]!] === 0 ? leaving : -1;
   };
   /** Shortest path (transition ids) from `from` to the nearest state with work, or null; `within` keeps it in from's component. */
+  // Search state shared by every call: a state is seen in this search when its stamp is the search's.
+  const via = new Int32Array(n);
+  const seenIn = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let search = 0;
   const pathToWork = (from: number, within: boolean): number[] | null => {
-    const via = new Int32Array(n).fill(-1);
-    const seen = new Uint8Array(n);
-    const queue = new Int32Array(n);
+    search++;
+    const home = comp[from]!;
     let head = 0;
     let tail = 0;
     queue[tail++] = from;
-    seen[from] = 1;
+    seenIn[from] = search;
     while (head < tail) {
       const s = queue[head++]!;
       if (s !== from && nextHere(s) >= 0) {
@@ -135,11 +164,11 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
         for (let u = s; u !== from; u = transitions[via[u]!]!.from) path.push(via[u]!);
         return path.reverse();
       }
-      for (const t of moves[s]!) {
-        const to = transitions[t]!.to;
-        if (!seen[to] && (!within || comp[to] === comp[from])) {
-          seen[to] = 1;
-          via[to] = t;
+      for (let k = moveStart[s]!; k < moveStart[s + 1]!; k++) {
+        const to = moveTo[k]!;
+        if (seenIn[to] !== search && (!within || comp[to] === home)) {
+          seenIn[to] = search;
+          via[to] = moveId[k]!;
           queue[tail++] = to;
         }
       }

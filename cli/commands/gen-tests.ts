@@ -40,9 +40,9 @@ export const registerGenTests: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--coverage <criterion>', 'state | transition (every (state, event) pair, accepted or rejected) | path (every simple path up to --depth)').default('transition'))
     .addOption(new Option('--depth <k>', `path coverage: the longest path (default ${DEFAULT_PATH_DEPTH}); state/transition coverage: explore only this deep (default: everything)`))
     .addOption(new Option('--out <dir>', 'where to write suite.json, the mocha runner and coverage.json').default(DEFAULT_OUT))
-    .addOption(new Option('--admins <which>', 'representative: one admin per class the protocol cannot tell apart (complete, see testgen/alphabet.ts); every: all admins').default('representative'))
+    .addOption(new Option('--admins <which>', 'representative: one admin per class the protocol cannot tell apart (complete, see testgen/alphabet.ts); every: all admins (24 times the transitions on the default policy)').default('representative'))
     .addOption(new Option('--run', 'also run the generated suite now, in process, against --target'))
-    .addOption(new Option('--target <name>', 'implementation for --run: simulator | reference | <module>#<export> (default: simulator once it exists)'))
+    .addOption(new Option('--target <name>', 'implementation --run runs against: simulator | simulator:<bug> | reference | <module>#<export> (default: simulator; the written suite reads GUILLOTINE_SUT instead, see docs/system-under-test.md)'))
     .addOption(jsonOption())
     .action(action(exit, (opts: Options) => genTests(io, opts)));
 };

@@ -23,6 +23,14 @@ describe('testgen/generate: suite and coverage report from the statechart', () =
     assert.equal(report.checks, report.transitions, 'one named check per transition');
   });
 
+  it("takes the baseline from @xstate/graph over representative admins only, and from the exploration's breadth-first depths over every admin", () => {
+    const policy = scaledPolicy(3);
+    assert.equal(generated(generateTests(policy)).report.baseline.source, '@xstate/graph getShortestPaths');
+    const every = generated(generateTests(policy, { admins: 'every' })).report;
+    assert.equal(every.baseline.source, 'breadth-first shortest paths');
+    assert.equal(every.covered, every.transitions);
+  });
+
   it('keeps every walk near the default length bound, so one failing step hides at most that many of the ones after it', () => {
     const { walks, graph } = generated(generateTests(DEFAULT_POLICY, { baseline: 'breadth-first' }));
     const longestPath = Math.max(...graph.depth);
