@@ -6,7 +6,7 @@
  */
 import { concreteOps, type Z3BitVec, type Z3Bool } from './bitvector.ts';
 import type { Assignment, Bound, Obligation, Vars } from './obligation.ts';
-import { letProcessExit, type Z3Session } from './z3.ts';
+import { abandonZ3, letProcessExit, type Z3Session } from './z3.ts';
 
 /** One SMT-LIB 2 query as sent to Z3, with the verdict Z3 gave it. */
 export interface EmittedQuery {
@@ -25,13 +25,58 @@ export type Outcome =
       /** The raw values (absent when a `satisfiable` obligation has no witness at all). */
       readonly assignment?: Assignment;
     }
-  | { readonly status: 'unknown'; readonly seconds: number; readonly reason: string };
+  | {
+      readonly status: 'unknown';
+      readonly seconds: number;
+      readonly reason: string;
+      /** Z3 overran its timeout and was abandoned: no further query can run in this process. */
+      readonly abandoned?: true;
+    };
 
 export interface DischargeOptions {
   /** Per query, in milliseconds (Z3's cooperative timeout; reported as `unknown`, reason `timeout`). */
   readonly timeoutMs: number;
   /** Receives every query sent to Z3, when the caller wants them written out as `.smt2`. */
   readonly onQuery?: (query: EmittedQuery) => void;
+  /**
+   * Hard bound per query, in milliseconds (default `timeoutMs` + {@link ABANDON_GRACE_MS}). Z3's timeout
+   * is cooperative; a query still running at this bound is abandoned and reported `unknown`, so a
+   * solver that ignores its timeout costs a verdict, never a hang.
+   */
+  readonly abandonAfterMs?: number;
+}
+
+/** How long past its own timeout a query may run before it is abandoned. */
+export const ABANDON_GRACE_MS = 10_000;
+
+/**
+ * Z3 was abandoned mid-query. Its check runs on a worker thread holding z3-solver's module-wide
+ * lock, which is never released, so no later query in this process could run: the session is
+ * marked unusable and its threads terminated (see `abandonZ3`).
+ */
+export class SolverAbandoned extends Error {
+  override readonly name = 'SolverAbandoned';
+}
+
+type Solver = InstanceType<Z3Session['ctx']['Solver']>;
+
+/** `solver.check()`, raced against the hard bound; throws {@link SolverAbandoned} when the bound wins. */
+async function checkWithin(solver: Solver, options: DischargeOptions): Promise<'sat' | 'unsat' | 'unknown'> {
+  const limit = options.abandonAfterMs ?? options.timeoutMs + ABANDON_GRACE_MS;
+  const running = solver.check();
+  // If the bound wins, the check may still settle (or reject when its thread is terminated): ignore it.
+  running.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<'abandoned'>((resolve) => {
+    timer = setTimeout(() => resolve('abandoned'), limit);
+  });
+  try {
+    const answer = await Promise.race([running, bound]);
+    if (answer === 'abandoned') throw new SolverAbandoned(`Z3 was still running ${limit} ms into a query whose timeout is ${options.timeoutMs} ms; abandoned`);
+    return answer;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type Verdict = { readonly verdict: 'sat'; readonly values: Assignment } | { readonly verdict: 'unsat' } | { readonly verdict: 'unknown'; readonly reason: string };
@@ -55,10 +100,11 @@ async function solve(
   minimise: readonly string[] = [],
 ): Promise<Verdict> {
   const solver = new z.ctx.Solver();
+  let abandoned = false;
   try {
     solver.set('timeout', options.timeoutMs);
     solver.add(formula);
-    const verdict = await solver.check();
+    const verdict = await checkWithin(solver, options);
     await letProcessExit();
     options.onQuery?.({ name, smt2: solver.toSmtlib2(verdict), verdict });
     if (verdict === 'unsat') return { verdict };
@@ -74,7 +120,7 @@ async function solve(
       const satisfiableWith = async (extra: Z3Bool): Promise<'sat' | 'unsat' | 'unknown'> => {
         solver.push();
         solver.add(extra);
-        const answer = await solver.check();
+        const answer = await checkWithin(solver, options);
         if (answer === 'sat') model = solver.model();
         solver.pop();
         return answer;
@@ -118,8 +164,12 @@ async function solve(
       else throw new Error(`Z3's model gives no value to ${key}: ${String(value)}`);
     }
     return { verdict, values: values as Assignment };
+  } catch (error) {
+    abandoned = error instanceof SolverAbandoned;
+    throw error;
   } finally {
-    solver.release();
+    // An abandoned solver is still in use by its thread: releasing it from here would race with it.
+    if (!abandoned) solver.release();
   }
 }
 
@@ -142,6 +192,16 @@ function secondsSince(start: number): number {
  */
 export async function discharge(z: Z3Session, o: Obligation, options: DischargeOptions): Promise<Outcome> {
   const start = performance.now();
+  try {
+    return await dischargeOnce(z, o, options, start);
+  } catch (error) {
+    if (!(error instanceof SolverAbandoned)) throw error;
+    await abandonZ3();
+    return { status: 'unknown', seconds: secondsSince(start), reason: error.message, abandoned: true };
+  }
+}
+
+async function dischargeOnce(z: Z3Session, o: Obligation, options: DischargeOptions, start: number): Promise<Outcome> {
   const terms = declare(z, o.vars);
   const { assume, goal } = o.formula(z.ops, terms);
   const concretely = (values: Assignment) => o.formula(concreteOps, values);

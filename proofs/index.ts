@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '../spec/policy.ts';
-import { discharge, type EmittedQuery, type Outcome } from './discharge.ts';
+import { discharge, type DischargeOptions, type EmittedQuery, type Outcome } from './discharge.ts';
 import { DEFAULT_LAYOUT, layoutProblems, type MemoryLayout } from './layout.ts';
 import type { Obligation } from './obligation.ts';
 import type { Control, Subject, Theorem, TheoremId } from './theorem.ts';
@@ -15,7 +15,7 @@ import { execPagesImmutableTheorem } from './theorems/execPagesImmutable.ts';
 import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHypervisor.ts';
 import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
 import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
-import { shutdownZ3, z3Session, z3Started } from './z3.ts';
+import { shutdownZ3, z3Session, z3Started, z3Usable } from './z3.ts';
 
 export type { TheoremId, Theorem } from './theorem.ts';
 export { DEFAULT_LAYOUT } from './layout.ts';
@@ -38,6 +38,11 @@ export interface ProveOptions {
   readonly controls?: boolean;
   /** Per solver query, in milliseconds (default {@link DEFAULT_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
+  /**
+   * Hard bound per query (default: the timeout plus 10 s). A query Z3 is still running then is
+   * abandoned: it and every later obligation are reported `unknown`, and Z3 is shut down.
+   */
+  readonly abandonAfterMs?: number;
   /** Write every query as SMT-LIB 2 into this directory, with a `manifest.json` of Z3's verdicts. */
   readonly emitSmt2?: string;
   /** The machine's memory layout (default {@link DEFAULT_LAYOUT}). */
@@ -134,14 +139,19 @@ class Smt2Sink {
   }
 }
 
-async function runObligations(obligations: readonly Obligation[], timeoutMs: number, onQuery: ((q: EmittedQuery) => void) | undefined, stopAtRefutation: boolean) {
-  // One shared context (Z3.md: reuse it; a context per theorem kept ~130 MB per run alive until a
-  // garbage collection that WASM memory never triggers). Counterexamples do not depend on what the
-  // context saw before: discharge canonicalises them to the smallest satisfying values.
-  const z = await z3Session();
+const NOT_ATTEMPTED = 'not attempted: Z3 was abandoned on an earlier query that overran its timeout';
+
+async function runObligations(obligations: readonly Obligation[], options: DischargeOptions, stopAtRefutation: boolean) {
   const results: ObligationReport[] = [];
   for (const o of obligations) {
-    const outcome = await discharge(z, o, onQuery === undefined ? { timeoutMs } : { timeoutMs, onQuery });
+    if (!z3Usable()) {
+      results.push({ name: o.name, statement: o.statement, status: 'unknown', seconds: 0, reason: NOT_ATTEMPTED });
+      continue;
+    }
+    // One shared context (Z3.md: reuse it; a context per theorem kept ~130 MB per run alive until a
+    // garbage collection that WASM memory never triggers). Counterexamples do not depend on what the
+    // context saw before: discharge canonicalises them to the smallest satisfying values.
+    const outcome = await discharge(await z3Session(), o, options);
     results.push(obligationReport(o, outcome));
     if (stopAtRefutation && outcome.status === 'refuted') break;
   }
@@ -172,10 +182,15 @@ export async function proveAll(policy: Policy, options: ProveOptions = {}): Prom
   const sink = options.emitSmt2 === undefined ? undefined : new Smt2Sink(options.emitSmt2);
   const subject: Subject = { policy, layout };
   const progress = options.progress ?? (() => {});
+  const dischargeOptions = (prefix: string): DischargeOptions => ({
+    timeoutMs,
+    ...(options.abandonAfterMs === undefined ? {} : { abandonAfterMs: options.abandonAfterMs }),
+    ...(sink === undefined ? {} : { onQuery: sink.writer(prefix) }),
+  });
 
   const theorems: TheoremReport[] = [];
   for (const t of selected) {
-    const results = await runObligations(t.obligations(subject), timeoutMs, sink?.writer(t.id), false);
+    const results = await runObligations(t.obligations(subject), dischargeOptions(t.id), false);
     const summary = summarise(results);
     theorems.push({ id: t.id, ...summary, statement: t.statement, assumptions: t.assumptions, obligations: results });
     progress(`prove: ${t.id} ${summary.status} (${results.length} obligations, ${summary.seconds.toFixed(2)} s)`);
@@ -185,7 +200,7 @@ export async function proveAll(policy: Policy, options: ProveOptions = {}): Prom
   if (options.controls === true) {
     for (const t of selected) {
       for (const c of t.controls(subject) as readonly Control[]) {
-        const results = await runObligations(c.obligations, timeoutMs, sink?.writer(join('controls', c.id)), true);
+        const results = await runObligations(c.obligations, dischargeOptions(join('controls', c.id)), true);
         const summary = summarise(results);
         controls.push({ id: c.id, theorem: t.id, description: c.description, expected: 'refuted', ...summary });
         progress(`control: ${c.id} (${t.id}) ${summary.status === 'refuted' ? 'refuted as expected' : `${summary.status} — expected refuted`} (${summary.seconds.toFixed(2)} s)`);

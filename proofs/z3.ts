@@ -17,8 +17,20 @@ type Api = Awaited<ReturnType<typeof init>>;
 
 let started: Promise<{ readonly api: Api; readonly session: Z3Session }> | undefined;
 
-/** Starts Z3 on first call (≈ 0.4 s) and returns the shared session afterwards. */
+/** Set once a query was abandoned (see `SolverAbandoned`): z3-solver's lock is lost for good. */
+let abandoned = false;
+
+/** Whether Z3 can still answer queries in this process (false once a query had to be abandoned). */
+export function z3Usable(): boolean {
+  return !abandoned;
+}
+
+/**
+ * Starts Z3 on first call (≈ 0.4 s) and returns the shared session afterwards. Throws once a query
+ * has been abandoned: every later query would wait forever for the lock the abandoned one holds.
+ */
 export async function z3Session(): Promise<Z3Session> {
+  if (abandoned) throw new Error('Z3 was abandoned in this process after overrunning its timeout; start a new process to prove more');
   started ??= init().then((api) => {
     const ctx = api.Context('main');
     return { api, session: { ctx, ops: z3Ops(ctx) } };
@@ -60,4 +72,19 @@ export async function shutdownZ3(): Promise<void> {
   started = undefined;
   const { api } = await pending;
   await killThreads(api.em);
+}
+
+/**
+ * Gives up on the running Z3 after a query overran its hard bound, and refuses further sessions
+ * (z3-solver serialises queries with a module-wide lock that the abandoned query never releases,
+ * so even a fresh instance would wait forever). Its threads are unreferenced, not terminated:
+ * measured with z3-solver 5.2.0, terminating a worker busy in a check leaves Node unable to exit,
+ * while an unreferenced one lets it exit at once.
+ */
+export async function abandonZ3(): Promise<void> {
+  abandoned = true;
+  if (started === undefined) return;
+  const pending = started;
+  started = undefined;
+  releaseWorkers((await pending).api);
 }
