@@ -26,6 +26,7 @@ import { requiredApprovals, voteMessage, type QuorumCertificate } from './consol
 import { verifySignature } from './keys.ts';
 import type { Prng } from './prng.ts';
 import type { Bug } from './bugs.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
 
 /** Why the level changed. */
 export type ChangeCause = 'quorum' | 'timeout' | 'heartbeat' | 'mce' | 'assertion-failure' | 'alarm' | 'actuator-fault' | 'reboot';
@@ -69,6 +70,12 @@ export interface PhysicalListener {
   actuatorFaulted?(actuator: Actuator, commandedAt: Micros): void;
   /** An actuator confirmed its commanded position. */
   actuatorConfirmed?(actuator: Actuator, commandedAt: Micros): void;
+  /**
+   * A §7 stimulus reached the physical hypervisor, reported *before* it is handled: a heartbeat, a
+   * heartbeat period ended without one, an actuator confirmed or missed its deadline (for the
+   * statechart monitor, which steps the machine with the same events).
+   */
+  stimulus?(event: GuillotineEvent): void;
 }
 
 export type PhysicalMode = 'scripted' | 'free-running';
@@ -223,6 +230,7 @@ export class PhysicalHypervisor {
   confirm(actuator: Actuator): WriteResult {
     const state = this.actuators[actuator];
     if (!state.pending) return { ok: false, reason: `${actuator} has no command awaiting confirmation` };
+    this.listener.stimulus?.({ type: 'actuator-confirm', actuator });
     state.pending = false;
     this.clock.cancel(state.deadline);
     state.deadline = null;
@@ -237,6 +245,7 @@ export class PhysicalHypervisor {
   deadlineMissed(actuator: Actuator): WriteResult {
     const state = this.actuators[actuator];
     if (!state.pending) return { ok: false, reason: `${actuator} has no command awaiting confirmation` };
+    this.listener.stimulus?.({ type: 'actuator-fault', actuator });
     this.listener.actuatorFaulted?.(actuator, state.commandedAt);
     const cap = this.policy.actuators.escalateOnFailureUpTo;
     let result: WriteResult = { ok: true, change: null };
@@ -256,12 +265,14 @@ export class PhysicalHypervisor {
 
   /** A heartbeat arrived over the link. */
   heartbeat(): void {
+    this.listener.stimulus?.({ type: 'heartbeat' });
     this.missed = 0;
     this.beatThisPeriod = true;
   }
 
   /** One heartbeat period ended without a heartbeat. Forces offline at the miss limit. */
   periodMissed(): WriteResult {
+    this.listener.stimulus?.({ type: 'heartbeat-missed' });
     this.missed++;
     const limit = this.policy.heartbeat.missLimit + (this.bug === 'watchdog-off-by-one' ? 1 : 0);
     if (this.missed < limit) return { ok: true, change: null };

@@ -30,6 +30,7 @@ import { ModelCore } from './modelCore.ts';
 import { cacheHierarchy, type CacheHierarchy, type CacheLayout } from './cache.ts';
 import { ringAddresses, type RingAddresses } from './ports.ts';
 import type { Bug } from './bugs.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
 
 export interface SystemOptions {
   readonly policy: Policy;
@@ -92,6 +93,19 @@ export class GuillotineSystem {
   readonly onActuatorFault: ((actuator: Actuator, commandedAt: Micros) => void)[] = [];
   /** Listeners scenarios add to observe the hypervisor coming back from a reboot. */
   readonly onRebootComplete: (() => void)[] = [];
+  /**
+   * An observer of every §7 stimulus the machine receives, in the order it receives them: `before`
+   * is called before a stimulus is handled (so the observer sees the state all earlier stimuli
+   * left), `event` with the stimulus as §7 names it. A signed vote the console refuses for its
+   * signature, freshness or binding (forged, replayed, non-admin, stale) is below §7's
+   * abstraction and is reported as no event. The statechart monitor of the soak is one.
+   */
+  stimulusObserver: { before(): void; event(event: GuillotineEvent): void } | null = null;
+  private stimulus(event: GuillotineEvent): void {
+    if (this.stimulusObserver === null) return;
+    this.stimulusObserver.before();
+    this.stimulusObserver.event(event);
+  }
   /** Keep every serviced request (tests) or only count them (long soaks). */
   keepServiced = true;
   private quorumTimer: Timer | null = null;
@@ -118,6 +132,7 @@ export class GuillotineSystem {
       {
         levelChanged: (change) => this.levelChanged(change),
         alert: (text) => this.alerts.push({ at: this.clock.now, text }),
+        stimulus: (event) => this.stimulus(event),
         actuatorFaulted: (actuator, commandedAt) => {
           for (const listener of this.onActuatorFault) listener(actuator, commandedAt);
         },
@@ -221,6 +236,14 @@ export class GuillotineSystem {
 
   /** Delivers a signed vote to the console; a quorum is written to the level record at once. */
   submitVote(vote: Vote): ConsoleOutcome & { readonly write?: WriteResult } {
+    this.stimulusObserver?.before();
+    const outcome = this.handleVote(vote);
+    const belowAbstraction = outcome.kind === 'refused' && (outcome.code === 'forged' || outcome.code === 'replayed' || outcome.code === 'non-admin' || outcome.code === 'stale');
+    if (!belowAbstraction) this.stimulusObserver?.event(vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin });
+    return outcome;
+  }
+
+  private handleVote(vote: Vote): ConsoleOutcome & { readonly write?: WriteResult } {
     const outcome = this.console.submit(vote, { level: this.physical.level, hypervisorRunning: this.hypervisor.isRunning, now: this.clock.now });
     if (outcome.kind === 'opened') {
       this.clock.cancel(this.quorumTimer);
@@ -238,6 +261,7 @@ export class GuillotineSystem {
   /** The quorum timer fired: an expired escalation is applied under `onTimeout: restrictive`; anything else is dropped. */
   private expireProposal(): void {
     this.quorumTimer = null;
+    if (this.console.proposal !== null) this.stimulus({ type: 'timeout' });
     const expired = this.console.expire(this.clock.now);
     if (expired === null) return;
     const up = levelIndex(expired.to) > levelIndex(expired.from);
@@ -249,6 +273,7 @@ export class GuillotineSystem {
 
   /** A detector alarm asking for `level`: raised to at most `detector.maxLevel`, never lowered. */
   alarm(level: Level): boolean {
+    this.stimulus({ type: 'alarm', level });
     const target = this.bug === 'alarm-uncapped' ? level : minLevel(level, this.policy.detector.maxLevel);
     if (levelIndex(target) <= levelIndex(this.physical.level)) return false;
     this.physical.write(target, 'alarm');
@@ -257,6 +282,7 @@ export class GuillotineSystem {
 
   /** A machine-check exception or an assertion failure on the hypervisor: fail-safe level, then reboot. */
   fault(kind: 'mce' | 'assertion-failure'): ControlResult {
+    this.stimulus({ type: kind });
     if (!this.hypervisor.isRunning) return { accepted: false, reason: 'the hypervisor is already rebooting' };
     this.physical.write(maxLevel(this.physical.level, this.policy.faults.rebootLevel), kind satisfies ChangeCause);
     this.hypervisor.crash();
@@ -272,6 +298,7 @@ export class GuillotineSystem {
 
   /** The hypervisor finished rebooting: it reads the level record and resumes at that level. */
   rebootComplete(): ControlResult {
+    this.stimulus({ type: 'reboot-complete' });
     if (this.hypervisor.isRunning) return { accepted: false, reason: 'the hypervisor is running; no reboot is in progress' };
     if (this.bug === 'reboot-forgets-level' && levelIndex(this.physical.level) > levelIndex(this.policy.faults.rebootLevel)) {
       this.physical.tamper(this.policy.faults.rebootLevel);
@@ -308,6 +335,9 @@ export class GuillotineSystem {
           else {
             this.heartbeats.delivered++;
             this.clock.at(at + 50, 'heartbeat arrives', () => {
+              // A heartbeat still in flight when its hypervisor crashed is discarded: the physical
+              // hypervisor counts only heartbeats of a running hypervisor (§7: none comes during a reboot).
+              if (!this.hypervisor.isRunning) return;
               this.heartbeats.lastDeliveredAt = this.clock.now;
               this.physical.heartbeat();
             });

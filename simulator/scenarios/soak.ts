@@ -34,6 +34,7 @@ import { backgroundWorkload } from '../programs.ts';
 import { signVote, type RefusalCode, type Vote } from '../console.ts';
 import { deriveKey, type SigningKey } from '../keys.ts';
 import type { Bug } from '../bugs.ts';
+import { StatechartMonitor, type MonitorReport } from '../statechartMonitor.ts';
 import { claim, percentiles, round, type Claim, type Percentiles } from './report.ts';
 
 export const SOAK_TRIGGERS = ['heartbeat-loss', 'alarm', 'mce', 'assertion-failure', 'actuator-fault', 'escalation-quorum', 'escalation-timeout'] as const;
@@ -122,6 +123,8 @@ export interface SoakReport {
   readonly actuatorJams: number;
   readonly alerts: number;
   readonly levelRecordIntact: boolean;
+  /** The statechart run beside the simulation: stimuli stepped, disagreements, the first one. */
+  readonly statechart: MonitorReport;
   /** What a plot needs: level changes and triggers on the time axis (seconds). */
   readonly series: { readonly levels: readonly LevelPoint[]; readonly triggers: readonly TriggerPoint[] };
   readonly claims: readonly Claim[];
@@ -153,6 +156,8 @@ export function runSoak(options: SoakOptions): SoakReport {
   const system = new GuillotineSystem({ policy, seed, mode: 'free-running', ...(options.bug ? { bug: options.bug } : {}) });
   system.keepServiced = false;
   system.core.record = false;
+  // The statechart runs beside the simulation and receives the same stimuli (see statechartMonitor.ts).
+  const monitor = new StatechartMonitor(system);
   const { clock } = system;
   const root = new Prng(seed);
   const period = policy.heartbeat.periodMs * MS;
@@ -423,6 +428,7 @@ export function runSoak(options: SoakOptions): SoakReport {
     }
   }
   points.sort((a, b) => a.atS - b.atS);
+  const statechart = monitor.finish();
 
   const requires: Record<SoakTrigger, string> = {
     'heartbeat-loss': `offline within ${limit + 1} heartbeat periods of the last heartbeat heard`,
@@ -502,6 +508,9 @@ export function runSoak(options: SoakOptions): SoakReport {
       destroyedByFailsafe.length === 0 ? `highest fail-safe level: ${system.changes.filter((c) => c.cause !== 'quorum' && c.cause !== 'timeout').reduce<Level>((m, c) => maxLevel(m, c.to), 'standard')}` : destroyedByFailsafe.map((c) => `${c.cause} → ${c.to} at ${seconds(c.at)} s`).slice(0, 3).join('; ')),
     claim('attack-votes-refused', 'every forged, replayed, non-admin, stale or duplicate vote is refused and logged', attacks > 0 && attacksCounted === 0,
       `${attacks} attack votes, ${attacksCounted} counted; refusals by code: ${Object.entries(refusedByCode).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`),
+    claim('follows-statechart', 'before every stimulus the statechart, fed the same stimuli, agrees on the level, the open proposal and the hypervisor', statechart.divergences === 0,
+      statechart.first === null ? `${statechart.steps} stimuli stepped through the statechart, 0 disagreements`
+        : `${statechart.divergences} disagreement(s); first at ${seconds(statechart.first.atMicros)} s: ${statechart.first.what}, after ${statechart.first.recent.join(',')}`),
     claim('level-record-intact', "the physical hypervisor's hash-chained level record verifies end to end", system.physical.verifyChain(), `${system.physical.history.length} entries`),
     claim('every-trigger-exercised', 'each trigger kind occurred at least once while it could raise the level (the soak is not vacuous)', unexercised.length === 0,
       unexercised.length === 0 ? triggers.map((t) => `${t.trigger} ${t.effective}`).join(', ') : `never effective: ${unexercised.join(', ')} — the level was always at or above what they require (time at offline or above: ${round((timeAt.offline + timeAt.decapitation + timeAt.immolation) * 100, 1)} %); run longer with --hours, or see why the level stays high`),
@@ -520,6 +529,7 @@ export function runSoak(options: SoakOptions): SoakReport {
     actuatorJams: jams,
     alerts: system.alerts.length,
     levelRecordIntact: system.physical.verifyChain(),
+    statechart,
     series: { levels, triggers: points },
     claims,
   };

@@ -1,8 +1,9 @@
 /**
  * The fail-safe soak: 72 simulated hours on the default policy hold every claim, with every trigger
- * exercised; and the soak catches the test-only mutants it is meant to see (a drop without quorum,
- * a late watchdog, a network port serviced at severed, an uncapped alarm, a counted duplicate
- * vote) and an unsafe policy whose detector may destroy.
+ * exercised and the statechart, run beside the simulation, agreeing before every stimulus; and the
+ * soak catches the test-only mutants it is meant to see (a drop without quorum, a late watchdog, a
+ * network port serviced at severed, an uncapped alarm, a counted duplicate or stale approval) and an
+ * unsafe policy whose detector may destroy.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -59,6 +60,10 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
     ['watchdog-off-by-one', 'deadlines-met'],
     ['alarm-uncapped', 'failsafes-never-destroy'],
     ['duplicate-approval-counts', 'attack-votes-refused'],
+    // Only the statechart run beside the simulation sees this one: no escape, no deadline, just a
+    // proposal the protocol says is closed still counting approvals.
+    ['count-stale-approval', 'follows-statechart'],
+    ['watchdog-off-by-one', 'follows-statechart'],
   ];
   for (const [bug, claimId] of mutants) {
     it(`catches the test-only mutant ${bug} (claim ${claimId} fails)`, () => {
@@ -108,7 +113,7 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
         return { policy: parsed.policy, seed: k.seed };
       });
-    const safety = ['no-escapes', 'deadlines-met', 'no-false-watchdog-trip', 'failsafes-never-destroy', 'attack-votes-refused', 'level-record-intact'];
+    const safety = ['no-escapes', 'deadlines-met', 'no-false-watchdog-trip', 'failsafes-never-destroy', 'attack-votes-refused', 'follows-statechart', 'level-record-intact'];
     fc.assert(
       fc.property(policyArb, ({ policy, seed }) => {
         const r = runSoak({ seed, policy, hours: 12 });
