@@ -7,6 +7,9 @@
  * The control logic here and in the components is the simulator's own (quorum counting over
  * signed votes, real timers, a level record that re-verifies certificates); it does not import
  * the statechart or `machines/protocol.ts`, so checking it against the statechart is a real test.
+ * Two checks hold it to the statechart: the conformance tests (scripted mode, one §7 event at a
+ * time) and, in free-running runs, the statechart monitor (`statechartMonitor.ts`), which receives
+ * every stimulus this machine receives through {@link GuillotineSystem.stimulusObserver}.
  *
  * An independent **escape monitor** watches every step and records an {@link Escape} for: a drop
  * in level without a valid de-escalation certificate, a port serviced above what the level

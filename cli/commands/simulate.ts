@@ -142,5 +142,6 @@ function printSoak(io: Output, r: SoakResult) {
   io.out(`Escapes: ${r.escapes.total} (${Object.entries(r.escapes.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})\n`);
   io.out(`Time at each level: ${Object.entries(r.timeAtLevel).map(([l, f]) => `${l} ${pct(f)}`).join(', ')}\n`);
   io.out(`Heartbeats: ${count(r.heartbeats.sent)} sent, ${count(r.heartbeats.lost)} lost in ${r.outages.short} short and ${r.outages.long} long outages (${r.outages.falseTrips} false trips)\n`);
+  io.out(`Statechart beside the simulation: ${count(r.statechart.steps)} stimuli stepped, ${r.statechart.divergences} disagreement(s)${r.statechart.first ? ` — first at ${r.statechart.first.atMicros / 1e6} s: ${r.statechart.first.what}` : ''}\n`);
   io.out(`Votes: ${count(r.votes.counted)} counted; ${r.votes.attacks} attack votes, ${r.votes.attacksCounted} counted; de-escalations ${r.recoveries.deescalations} (${r.recoveries.expired} left to expire); actuator jams ${r.actuatorJams}; alerts ${r.alerts}\n`);
 }
