@@ -20,6 +20,7 @@ import type { Claim } from './scenarios/report.ts';
 import { runSideChannel, type SideChannelReport } from './scenarios/sideChannel.ts';
 import { runPortResilience, type PortResilienceReport } from './scenarios/portResilience.ts';
 import { runSoak, type SoakReport } from './scenarios/soak.ts';
+import { deriveKey } from './keys.ts';
 
 export type { Claim, Percentiles } from './scenarios/report.ts';
 export type { SideChannelReport, LayoutResult } from './scenarios/sideChannel.ts';
@@ -109,18 +110,36 @@ export interface RunScenarioOptions {
 }
 
 /**
- * Runs one experiment and returns its result. Throws a `RangeError` for an unknown scenario name,
- * for `hours` given to a scenario other than the soak, and for hours that are not a positive number.
+ * What a scenario cannot run, said in a sentence a user can act on (the CLI turns it into exit 2):
+ * an unknown scenario, hours outside the soak, or a policy whose admins' keys the simulator cannot sign with.
+ */
+export class ScenarioInputError extends RangeError {
+  override readonly name = 'ScenarioInputError';
+}
+
+/**
+ * Runs one experiment and returns its result. Throws a {@link ScenarioInputError} for an unknown
+ * scenario name, for `hours` given to a scenario other than the soak, for hours that are not a
+ * positive number, and — for the scenarios in which admins vote (port-resilience, soak) — for a
+ * policy that pins an admin's `publicKey` to a key other than the one the simulator derives from
+ * the seed (it holds only those private keys, so it could not sign that admin's votes).
  */
 export function runScenario(name: 'side-channel', options?: RunScenarioOptions): SideChannelResult;
 export function runScenario(name: 'port-resilience', options?: RunScenarioOptions): PortResilienceResult;
 export function runScenario(name: 'soak', options?: RunScenarioOptions): SoakResult;
 export function runScenario(name: ScenarioName, options?: RunScenarioOptions): ScenarioResult;
 export function runScenario(name: ScenarioName, options: RunScenarioOptions = {}): ScenarioResult {
-  if (!isScenarioName(name)) throw new RangeError(`unknown scenario ${JSON.stringify(name)}; allowed: ${SCENARIO_NAMES.join(', ')}`);
+  if (!isScenarioName(name)) throw new ScenarioInputError(`unknown scenario ${JSON.stringify(name)}; allowed: ${SCENARIO_NAMES.join(', ')}`);
   const seed = options.seed ?? DEFAULT_SEED;
   const policy = options.policy ?? DEFAULT_POLICY;
-  if (options.hours !== undefined && name !== 'soak') throw new RangeError(`hours applies only to the soak scenario, not ${name}`);
+  if (options.hours !== undefined && name !== 'soak') throw new ScenarioInputError(`hours applies only to the soak scenario, not ${name}`);
+  if (options.hours !== undefined && !(options.hours > 0 && Number.isFinite(options.hours))) throw new ScenarioInputError(`soak hours must be a positive number, got ${options.hours}`);
+  if (name !== 'side-channel') {
+    const pinned = policy.admins.find((a) => a.publicKey !== undefined && a.publicKey !== deriveKey(seed, a.id).publicKeyBase64);
+    if (pinned !== undefined) {
+      throw new ScenarioInputError(`admin ${pinned.id} pins a publicKey, and the simulator can sign only with the keys it derives from the seed; remove "publicKey" from the policy to run ${name} (side-channel runs with any keys)`);
+    }
+  }
   const report = (() => {
     switch (name) {
       case 'side-channel':

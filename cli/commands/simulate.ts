@@ -5,7 +5,7 @@
  * the same bytes). Exit 0 when every claim holds, 1 when one does not, 2 for bad input.
  */
 import { Option } from 'commander';
-import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, SCENARIO_NAMES, SCENARIOS, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
+import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, ScenarioInputError, SCENARIO_NAMES, SCENARIOS, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
 
@@ -42,8 +42,15 @@ export const registerSimulate: RegisterCommand = (program, io, exit) => {
         const policy = policyFrom(flags.policy);
         const progress = simulationProgress(io, flags.scenario);
         const started = performance.now();
-        const result = runScenario(flags.scenario, { seed, policy, ...(hours === undefined ? {} : { hours }), onProgress: progress.report });
-        progress.done();
+        let result: ScenarioResult;
+        try {
+          result = runScenario(flags.scenario, { seed, policy, ...(hours === undefined ? {} : { hours }), onProgress: progress.report });
+        } catch (error) {
+          if (error instanceof ScenarioInputError) throw new BadInput(error.message);
+          throw error;
+        } finally {
+          progress.done();
+        }
         const wallSeconds = (performance.now() - started) / 1000;
         if (flags.json) printJson(io, result);
         else printResult(io, result, { source: flags.policy, hours, wallSeconds });

@@ -51,6 +51,20 @@ describe('guillotine simulate', () => {
     ['a seed that is not a whole number', ['--scenario', 'soak', '--seed', '1.5'], /--seed takes a whole number from 0 to 4294967295/],
     ['a policy file that does not exist', ['--scenario', 'soak', '--policy', '/nonexistent/policy.json'], /policy/],
   ];
+
+  it('exits 2 naming the admin when the policy pins a public key the simulator cannot sign for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    try {
+      const file = join(dir, 'pinned.json');
+      writeFileSync(file, JSON.stringify({ admins: [{ id: 'a1', publicKey: '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 2, deescalate: 2 } }));
+      const run = await runCli(['simulate', '--scenario', 'port-resilience', '--policy', file]);
+      assert.equal(run.code, 2);
+      assert.match(run.err, /admin a1 pins a publicKey/);
+      assert.ok(!looksLikeCrash(run.err), run.err);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   for (const [what, args, message] of bad) {
     it(`exits 2 with one message for ${what}`, async () => {
       const run = await runCli(['simulate', ...args]);
