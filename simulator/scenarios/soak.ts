@@ -122,6 +122,8 @@ export interface SoakReport {
   readonly recoveries: { readonly deescalations: number; readonly expired: number };
   readonly actuatorJams: number;
   readonly alerts: number;
+  /** Actuator faults at or beyond the escalation cap, and how many of them alerted the admins. */
+  readonly actuatorFaultsAtCap: { readonly faults: number; readonly alerted: number };
   readonly levelRecordIntact: boolean;
   /** The statechart run beside the simulation: stimuli stepped, disagreements, the first one. */
   readonly statechart: MonitorReport;
@@ -280,10 +282,18 @@ export function runSoak(options: SoakOptions): SoakReport {
     // Below the cap a missed deadline must raise the level one step, within the deadline of the command.
     if (levelIndex(system.level) < levelIndex(cap)) expect('actuator-fault', levelAt(levelIndex(system.level) + 1), policy.actuators.confirmDeadlineMs * MS, { since: () => commandedAt });
     else {
+      // At or beyond the cap the admins must be alerted instead (checked once the fault is handled).
       bump(fired, 'actuator-fault');
       bump(absorbed, 'actuator-fault');
+      atCap++;
+      const before = system.alerts.length;
+      clock.after(0, 'alert check', () => {
+        if (system.alerts.length > before) alerted++;
+      });
     }
   });
+  let atCap = 0;
+  let alerted = 0;
 
   // ------------------------------------------------------------ admins
 
@@ -502,6 +512,8 @@ export function runSoak(options: SoakOptions): SoakReport {
       escapesTotal === 0 ? `0 escapes in ${hours} h` : ESCAPE_KINDS.filter((k) => byKind[k] > 0).map((k) => `${k}: ${byKind[k]}`).join(', ') + ` — first: ${system.escapes[0]!.detail}`),
     claim('deadlines-met', "every trigger reached the level the policy requires within the policy's deadline", totalMissed === 0,
       triggers.map((t) => `${t.trigger} ${t.effective - t.missedDeadline}/${t.effective}${t.timeToLevelMs.max !== null ? ` (max ${t.timeToLevelMs.max} ms ≤ ${t.deadlineMs})` : ''}`).join('; ')),
+    claim('actuator-faults-alert-at-cap', `an actuator fault at or beyond ${cap} alerts the admins instead of raising the level`, alerted === atCap,
+      `${atCap} faults at the cap, ${alerted} alerted`),
     claim('no-false-watchdog-trip', `outages shorter than ${limit - 1} heartbeat period(s) never trip the watchdog`, falseTrips === 0,
       `${outages.filter((o) => !o.long).length} short and ${outages.filter((o) => o.long).length} long outages; ${falseTrips} unjustified trips`),
     claim('failsafes-never-destroy', 'no fail-safe raises the level to decapitation or immolation (destruction needs people)', destroyedByFailsafe.length === 0,
@@ -528,6 +540,7 @@ export function runSoak(options: SoakOptions): SoakReport {
     recoveries: { deescalations, expired: deescalationsExpired },
     actuatorJams: jams,
     alerts: system.alerts.length,
+    actuatorFaultsAtCap: { faults: atCap, alerted },
     levelRecordIntact: system.physical.verifyChain(),
     statechart,
     series: { levels, triggers: points },

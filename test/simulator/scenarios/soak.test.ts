@@ -113,7 +113,7 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
         return { policy: parsed.policy, seed: k.seed };
       });
-    const safety = ['no-escapes', 'deadlines-met', 'no-false-watchdog-trip', 'failsafes-never-destroy', 'attack-votes-refused', 'follows-statechart', 'level-record-intact'];
+    const safety = ['no-escapes', 'deadlines-met', 'actuator-faults-alert-at-cap', 'no-false-watchdog-trip', 'failsafes-never-destroy', 'attack-votes-refused', 'follows-statechart', 'level-record-intact'];
     fc.assert(
       fc.property(policyArb, ({ policy, seed }) => {
         const r = runSoak({ seed, policy, hours: 12 });
