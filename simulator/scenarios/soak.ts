@@ -18,7 +18,12 @@
  *
  * For each trigger the soak measures the time from its cause to the moment the level reaches
  * what the policy requires (p50, p99, max) against the policy's deadline for it; it counts level
- * changes by cause and the escape monitor's escapes, which must be 0.
+ * changes by cause and the escape monitor's escapes, which must be 0; and the statechart runs
+ * beside it (`statechartMonitor.ts`), fed the same stimuli, and must agree before every one.
+ *
+ * Known limits: admins never escalate past offline and fail-safes are capped by the policy, so a
+ * soak of a safe policy never reaches decapitation (destruction is not a soak event); the
+ * hypervisor's software is not simulated beyond its ports, heartbeats and reboots.
  *
  * Idle time costs nothing: the event queue jumps from one pending action to the next, so 72 h at
  * a 1 s heartbeat is about a million events (three per heartbeat period: the heartbeat task, its
