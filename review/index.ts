@@ -7,17 +7,25 @@
  */
 import { allHold, checkPolicy, type CheckOptions, type CheckReport } from '../checker/index.ts';
 import { proveAll, reportHolds, shutdownProver, type ProveReport } from '../proofs/index.ts';
-import { runScenario, SCENARIOS, type ScenarioResult } from '../simulator/index.ts';
+import { runScenario, ScenarioInputError, SCENARIOS, type ScenarioResult } from '../simulator/index.ts';
 import { createSimulatorSut } from '../simulator/sut.ts';
 import type { Policy } from '../spec/policy.ts';
 import { generateTests, runSuite, type SuiteOutcome } from '../testgen/index.ts';
+
+/**
+ * Whether a row's claim holds. `not run` is for a stage the policy cannot feed (the simulator holds
+ * no private key for an admin whose `publicKey` the policy pins): said plainly, never counted as a pass.
+ */
+export type Verdict = 'holds' | 'fails' | 'not run';
+
+const verdict = (holds: boolean): Verdict => (holds ? 'holds' : 'fails');
 
 /** One line of the summary: a stage, what it established, and whether it holds. */
 export interface SummaryRow {
   readonly stage: 'check' | 'prove' | 'simulate' | 'gen-tests';
   readonly subject: string;
   readonly result: string;
-  readonly holds: boolean;
+  readonly verdict: Verdict;
   readonly seconds: number;
 }
 
@@ -33,13 +41,13 @@ export type CoverageStage =
       readonly baseline: { readonly tests: number; readonly steps: number };
       readonly outcome: SuiteOutcome;
     }
-  | { readonly kind: 'limit'; readonly message: string };
+  | { readonly kind: 'limit' | 'not run'; readonly message: string };
 
 export interface ReviewReport {
   readonly seed: number;
   readonly check: CheckReport;
   readonly prove: ProveReport;
-  /** The simulator's experiments, in the order of `SCENARIOS`, exactly as `guillotine simulate --json` prints each. */
+  /** The simulator's experiments that ran, in the order of `SCENARIOS`, each as `guillotine simulate --json` prints it. */
   readonly simulate: readonly ScenarioResult[];
   readonly coverage: CoverageStage;
   readonly summary: readonly SummaryRow[];
@@ -63,23 +71,23 @@ function checkRows(check: CheckReport): SummaryRow[] {
       stage: 'check',
       subject: `${check.properties.length} safety properties of §4 (${check.states.toLocaleString('en-US')} states, ${check.transitions.toLocaleString('en-US')} transitions)`,
       result: `${passed}/${check.properties.length} pass`,
-      holds: allHold(check),
+      verdict: verdict(allHold(check)),
       seconds: check.seconds,
     },
   ];
   // A failing property gets a row of its own: the table must say which, not just how many.
-  for (const p of check.properties.filter((x) => x.status !== 'pass')) rows.push({ stage: 'check', subject: p.id, result: p.status, holds: false, seconds: 0 });
+  for (const p of check.properties.filter((x) => x.status !== 'pass')) rows.push({ stage: 'check', subject: p.id, result: p.status, verdict: 'fails', seconds: 0 });
   return rows;
 }
 
 function proveRows(prove: ProveReport): SummaryRow[] {
-  const rows: SummaryRow[] = prove.theorems.map((t) => ({ stage: 'prove', subject: t.id, result: t.status, holds: t.status === 'proved', seconds: t.seconds }));
+  const rows: SummaryRow[] = prove.theorems.map((t) => ({ stage: 'prove', subject: t.id, result: t.status, verdict: verdict(t.status === 'proved'), seconds: t.seconds }));
   const refuted = prove.controls.filter((c) => c.status === 'refuted').length;
   rows.push({
     stage: 'prove',
     subject: 'negative controls (weakened checks)',
     result: `${refuted}/${prove.controls.length} refuted as expected`,
-    holds: refuted === prove.controls.length,
+    verdict: verdict(refuted === prove.controls.length),
     seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
   });
   return rows;
@@ -106,7 +114,7 @@ function simulateRow(r: ScenarioResult, seconds: number): SummaryRow {
     stage: 'simulate',
     subject: `${r.scenario}: ${headline(r)}`,
     result: `${held}/${r.claims.length} claims hold${failed.length ? ` (fails: ${failed.join(', ')})` : ''}`,
-    holds: r.holds,
+    verdict: verdict(r.holds),
     seconds,
   };
 }
@@ -116,10 +124,17 @@ async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; ro
   const start = performance.now();
   const generated = generateTests(policy, { criterion: 'transition' });
   if (generated.kind === 'limit') {
-    return { stage: generated, row: { stage: 'gen-tests', subject: 'transition coverage', result: generated.message, holds: false, seconds: secondsSince(start) } };
+    return { stage: generated, row: { stage: 'gen-tests', subject: 'transition coverage', result: generated.message, verdict: 'fails', seconds: secondsSince(start) } };
   }
   const { report } = generated;
-  const outcome = await runSuite(generated.suite, createSimulatorSut());
+  const sut = createSimulatorSut();
+  try {
+    sut.reset(policy);
+  } catch (error) {
+    // The simulator refuses the policy itself (e.g. a pinned publicKey it cannot sign for): no test could run.
+    return { stage: { kind: 'not run', message: (error as Error).message }, row: { stage: 'gen-tests', subject: 'transition coverage against the simulator', result: (error as Error).message, verdict: 'not run', seconds: secondsSince(start) } };
+  }
+  const outcome = await runSuite(generated.suite, sut);
   const stage: CoverageStage = {
     kind: 'ran',
     states: report.states,
@@ -137,7 +152,7 @@ async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; ro
       stage: 'gen-tests',
       subject: `every reachable (state, event) pair, ${report.tests} walks / ${report.steps.toLocaleString('en-US')} steps`,
       result: `${report.covered.toLocaleString('en-US')}/${report.transitions.toLocaleString('en-US')} covered; ${ran}`,
-      holds: report.covered === report.transitions && outcome.kind === 'passed',
+      verdict: verdict(report.covered === report.transitions && outcome.kind === 'passed'),
       seconds: secondsSince(start),
     },
   };
@@ -163,14 +178,19 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions): Prom
   for (const { name } of SCENARIOS) {
     progress(`simulate: ${name} (seed ${options.seed})…`);
     const start = performance.now();
-    const result = runScenario(name, { seed: options.seed, policy });
-    simulate.push(result);
-    simulateRows.push(simulateRow(result, secondsSince(start)));
+    try {
+      const result = runScenario(name, { seed: options.seed, policy });
+      simulate.push(result);
+      simulateRows.push(simulateRow(result, secondsSince(start)));
+    } catch (error) {
+      if (!(error instanceof ScenarioInputError)) throw error;
+      simulateRows.push({ stage: 'simulate', subject: name, result: error.message, verdict: 'not run', seconds: secondsSince(start) });
+    }
   }
 
   progress('gen-tests: generating the transition tests and running them against the simulator…');
   const coverage = await coverageStage(policy);
 
   const summary = [...checkRows(check), ...proveRows(prove), ...simulateRows, coverage.row];
-  return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.holds) && reportHolds(prove) };
+  return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.verdict !== 'fails') && reportHolds(prove) };
 }

@@ -33,11 +33,13 @@ export const registerReview: RegisterCommand = (program, io, exit) => {
 
 function printSummary(io: Output, r: ReviewReport, source: string) {
   io.out(`\nGuillotine review of ${source}\n`);
-  io.out(table(['stage', 'subject', 'result', 'verdict', 'seconds'], r.summary.map((row) => [row.stage, row.subject, row.result, row.holds ? 'HOLDS' : 'FAILS', row.seconds.toFixed(2)])));
+  io.out(table(['stage', 'subject', 'result', 'verdict', 'seconds'], r.summary.map((row) => [row.stage, row.subject, row.result, row.verdict.toUpperCase(), row.seconds.toFixed(2)])));
   const notes = r.check.findings ? findingNotes(r.check.findings) : [];
   if (notes.length > 0) {
     io.out('What the policy implies:\n');
     for (const note of notes) io.out(`  ! ${note}\n`);
   }
-  io.out(r.holds ? 'Every claim holds.\n' : 'Some claims FAIL: run the command of each failing stage (guillotine check, prove, simulate, gen-tests --run) for its counterexamples.\n');
+  const notRun = r.summary.filter((row) => row.verdict === 'not run').length;
+  if (r.holds && notRun > 0) io.out(`Every claim that ran holds; ${notRun} stage(s) could not run (see their rows).\n`);
+  else io.out(r.holds ? 'Every claim holds.\n' : 'Some claims FAIL: run the command of each failing stage (guillotine check, prove, simulate, gen-tests --run) for its counterexamples.\n');
 }

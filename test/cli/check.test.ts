@@ -159,9 +159,10 @@ describe('cli: guillotine check prints tables a reviewer can act on', () => {
     assert.ok(!looksLikeCrash(run.err), run.err);
     assert.match(run.out, /^Policy .*unsafe\.json: 7 admins, escalate 3, de-escalate 3, timeout 600s \(restrictive\), irreversible: none\n/);
     assert.match(run.out, /failsafe-only-raises FAILS: /);
-    const replayLine = /replay: guillotine replay --path '([^']+)'/.exec(run.out);
-    assert.ok(replayLine, 'a replay command is printed');
-    const replayed = await runCli(['replay', '--path', replayLine[1]!, '--policy', fixture('policies/unsafe.json')]);
+    const replayLine = /replay: guillotine replay --policy '([^']+)' --path '([^']+)'/.exec(run.out);
+    assert.ok(replayLine, 'a replay command naming the policy file is printed');
+    assert.equal(replayLine[1], fixture('policies/unsafe.json'));
+    const replayed = await runCli(['replay', '--path', replayLine[2]!, '--policy', replayLine[1]!]);
     assert.equal(replayed.code, 1, 'the printed command reproduces a violation');
   });
 });

@@ -28,8 +28,22 @@ describe('review: the whole review of a policy, what npm start prints', function
     assert.deepEqual([...new Set(r.summary.map((row) => row.stage))], ['check', 'prove', 'simulate', 'gen-tests'], 'every stage runs even when an earlier one fails');
     const failing = r.check.properties.filter((p) => p.status === 'fail').map((p) => p.id);
     assert.ok(failing.includes('irreversible-levels'));
-    for (const id of failing) assert.ok(r.summary.some((row) => row.stage === 'check' && row.subject === id && !row.holds), `a row for ${id}`);
-    assert.ok(r.summary.some((row) => row.stage === 'prove' && row.subject === 'quorum-arithmetic' && !row.holds), 'a de-escalation quorum of 1 of 3 is no strict majority');
+    for (const id of failing) assert.ok(r.summary.some((row) => row.stage === 'check' && row.subject === id && row.verdict === 'fails'), `a row for ${id}`);
+    assert.ok(r.summary.some((row) => row.stage === 'prove' && row.subject === 'quorum-arithmetic' && row.verdict === 'fails'), 'a de-escalation quorum of 1 of 3 is no strict majority');
+  });
+
+  it('says plainly which stages a policy cannot feed, and counts them neither as passes nor as failures', async () => {
+    // The simulator holds only the private keys it derives from the seed, so it cannot sign for a pinned publicKey.
+    const run = await runCli(['review', '--json', '--policy', fixture('policies/pinned-key.json')]);
+    assert.equal(run.code, 0, run.err);
+    const r = JSON.parse(run.out) as ReviewReport;
+    const notRun = r.summary.filter((row) => row.verdict === 'not run');
+    assert.deepEqual(notRun.map((row) => `${row.stage} ${row.subject}`), ['simulate port-resilience', 'simulate soak', 'gen-tests transition coverage against the simulator']);
+    for (const row of notRun) assert.match(row.result, /admin a1 pins a publicKey/);
+    assert.ok(r.summary.some((row) => row.stage === 'simulate' && row.subject.startsWith('side-channel') && row.verdict === 'holds'));
+    const human = await runCli(['review', '--policy', fixture('policies/pinned-key.json')]);
+    assert.match(human.out, /NOT RUN/);
+    assert.match(human.out, /Every claim that ran holds; 3 stage\(s\) could not run/);
   });
 
   it('refuses a bad seed with exit 2 and a message naming the option', async () => {
