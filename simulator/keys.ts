@@ -38,15 +38,46 @@ export function publicKeyFromBase64(base64: string): KeyObject | null {
   }
 }
 
+/**
+ * Ed25519 is a pure function of its inputs, and the simulator asks the same questions many times:
+ * one vote is verified by the console, by the hypervisor and by the physical hypervisor (three
+ * independent checks, as in the hardware), and a generated test suite signs the same vote in
+ * every walk. Both answers are memoised on their full inputs, so a cached answer is exactly the
+ * answer; the caches are bounded (cleared when full) so a long run cannot grow them without end.
+ */
+const CACHE_LIMIT = 1 << 14;
+const signatures = new WeakMap<KeyObject, Map<string, string>>();
+const verdicts = new WeakMap<KeyObject, Map<string, boolean>>();
+
+function cacheOf<V>(caches: WeakMap<KeyObject, Map<string, V>>, key: KeyObject): Map<string, V> {
+  let cache = caches.get(key);
+  if (cache === undefined) caches.set(key, (cache = new Map()));
+  else if (cache.size >= CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
 /** Signs a message (Ed25519 is deterministic: same key and message → same signature). */
 export function signMessage(key: SigningKey, message: string): string {
-  return sign(null, Buffer.from(message, 'utf8'), key.privateKey).toString('base64');
+  const cache = cacheOf(signatures, key.privateKey);
+  let signature = cache.get(message);
+  if (signature === undefined) cache.set(message, (signature = sign(null, Buffer.from(message, 'utf8'), key.privateKey).toString('base64')));
+  return signature;
 }
 
 /** Whether `signature` (base64) is a valid Ed25519 signature of `message` under `publicKey`. */
 export function verifySignature(publicKey: KeyObject, message: string, signature: string): boolean {
+  const cache = cacheOf(verdicts, publicKey);
+  const question = `${signature}\0${message}`;
+  let verdict = cache.get(question);
+  if (verdict === undefined) cache.set(question, (verdict = verifyUncached(publicKey, message, signature)));
+  return verdict;
+}
+
+function verifyUncached(publicKey: KeyObject, message: string, signature: string): boolean {
   const bytes = Buffer.from(signature, 'base64');
-  if (bytes.length !== 64) return false;
+  // Buffer.from skips what is not base64, so many strings decode to one signature. Accept only the
+  // canonical encoding: otherwise a replayed vote could pass a replay check keyed on the string.
+  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
   try {
     return verify(null, Buffer.from(message, 'utf8'), publicKey, bytes);
   } catch {

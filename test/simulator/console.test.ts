@@ -64,6 +64,18 @@ describe('control console refuses bad votes', () => {
     });
   }
 
+  it('refuses a signature in a non-canonical encoding of valid bytes, so a replay cannot pass as a new string', () => {
+    const { system } = withOpenProposal();
+    const open = system.console.proposal!;
+    const genuine = signVote(key('a2'), 'approve', open.nonce, open.from, open.to);
+    // Node's base64 decoder skips characters outside the alphabet: these strings decode to the genuine bytes.
+    for (const signature of [`${genuine.signature}\n`, `*${genuine.signature}`, genuine.signature.replace(/(.{8})/, '$1 ')]) {
+      const outcome = system.submitVote({ ...genuine, signature });
+      assert.equal(outcome.kind === 'refused' && outcome.code, 'forged', JSON.stringify(signature));
+    }
+    assert.equal(system.submitVote(genuine).kind, 'counted', 'the canonical vote itself still counts');
+  });
+
   it('refuses a vote bound to another level pair (stale) even with the right nonce', () => {
     const { system } = withOpenProposal();
     const open = system.console.proposal!;
