@@ -69,7 +69,7 @@ function checkRows(check: CheckReport): SummaryRow[] {
   const rows: SummaryRow[] = [
     {
       stage: 'check',
-      subject: `${check.properties.length} safety properties of §4 (${check.states.toLocaleString('en-US')} states, ${check.transitions.toLocaleString('en-US')} transitions)`,
+      subject: `§4 safety properties (${check.states.toLocaleString('en-US')} states, ${check.transitions.toLocaleString('en-US')} transitions)`,
       result: `${passed}/${check.properties.length} pass`,
       verdict: verdict(allHold(check)),
       seconds: check.seconds,
@@ -86,7 +86,7 @@ function proveRows(prove: ProveReport): SummaryRow[] {
   rows.push({
     stage: 'prove',
     subject: 'negative controls (weakened checks)',
-    result: `${refuted}/${prove.controls.length} refuted as expected`,
+    result: `${refuted}/${prove.controls.length} refuted`,
     verdict: verdict(refuted === prove.controls.length),
     seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
   });
@@ -99,9 +99,9 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 function headline(r: ScenarioResult): string {
   switch (r.scenario) {
     case 'side-channel':
-      return r.layouts.map((l) => `${l.layout} ${percent(l.accuracy)}`).join(', ') + ` (chance ${percent(r.chanceBand.low)}–${percent(r.chanceBand.high)})`;
+      return `attacker ${r.layouts.map((l) => `${percent(l.accuracy)} ${l.layout}`).join(', ')}`;
     case 'port-resilience':
-      return `${r.totals.tried.toLocaleString('en-US')} requests, ${r.totals.invalidServiced} invalid and ${r.totals.servicedAboveLevel} above level serviced`;
+      return `${r.totals.tried.toLocaleString('en-US')} requests, ${r.totals.invalidServiced + r.totals.servicedAboveLevel} wrongly serviced`;
     case 'soak':
       return `${r.hours} h, ${r.levelChanges.total} level changes, ${r.escapes.total} escapes`;
   }
@@ -113,7 +113,7 @@ function simulateRow(r: ScenarioResult, seconds: number): SummaryRow {
   return {
     stage: 'simulate',
     subject: `${r.scenario}: ${headline(r)}`,
-    result: `${held}/${r.claims.length} claims hold${failed.length ? ` (fails: ${failed.join(', ')})` : ''}`,
+    result: `${held}/${r.claims.length} claims${failed.length ? ` (fails: ${failed.join(', ')})` : ''}`,
     verdict: verdict(r.holds),
     seconds,
   };
@@ -145,12 +145,12 @@ async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; ro
     baseline: { tests: report.baseline.tests, steps: report.baseline.steps },
     outcome,
   };
-  const ran = outcome.kind === 'passed' ? `simulator passes all ${outcome.tests.toLocaleString('en-US')} checks` : `simulator FAILS ${outcome.failures.length} (first: ${outcome.failures[0]?.message ?? '?'})`;
+  const ran = outcome.kind === 'passed' ? 'simulator passes' : `simulator FAILS ${outcome.failures.length} (first: ${outcome.failures[0]?.message ?? '?'})`;
   return {
     stage,
     row: {
       stage: 'gen-tests',
-      subject: `every reachable (state, event) pair, ${report.tests} walks / ${report.steps.toLocaleString('en-US')} steps`,
+      subject: `(state, event) pairs, in ${report.tests} walks of ${report.steps.toLocaleString('en-US')} steps`,
       result: `${report.covered.toLocaleString('en-US')}/${report.transitions.toLocaleString('en-US')} covered; ${ran}`,
       verdict: verdict(report.covered === report.transitions && outcome.kind === 'passed'),
       seconds: secondsSince(start),
