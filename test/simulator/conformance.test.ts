@@ -20,8 +20,7 @@ import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../.
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { createSimulatorSut, type SimulatorSut } from '../../simulator/sut.ts';
 import { BUGS, type Bug } from '../../simulator/bugs.ts';
-
-const SEED = Number(process.env.FC_SEED ?? 20261123);
+import { SEED } from '../seed.ts';
 
 function policy(input: PolicyInput): Policy {
   const r = parsePolicy(input);

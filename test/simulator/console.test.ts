@@ -9,8 +9,8 @@ import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { GuillotineSystem } from '../../simulator/system.ts';
 import { signVote, type RefusalCode, type Vote } from '../../simulator/console.ts';
 import { deriveKey } from '../../simulator/keys.ts';
+import { SEED } from '../seed.ts';
 
-const SEED = Number(process.env.FC_SEED ?? 20261123);
 const RUN_SEED = 11;
 const key = (admin: string) => deriveKey(RUN_SEED, admin);
 

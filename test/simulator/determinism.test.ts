@@ -8,8 +8,7 @@ import fc from 'fast-check';
 import { runScenario } from '../../simulator/index.ts';
 import { runPortResilience } from '../../simulator/scenarios/portResilience.ts';
 import { Prng } from '../../simulator/prng.ts';
-
-const SEED = Number(process.env.FC_SEED ?? 20261123);
+import { SEED } from '../seed.ts';
 
 describe('simulator determinism', () => {
   it('gives the same side-channel result, byte for byte, for the same seed (seeds 5 and 6)', () => {

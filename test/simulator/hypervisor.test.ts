@@ -16,8 +16,8 @@ import { DESCRIPTOR_WORDS, OPCODES, PORTS, REFUSALS, RING_SLOTS } from '../../si
 import { voteTo } from '../../simulator/scenarios/votes.ts';
 import { runProgram } from '../../simulator/scenarios/portResilience.ts';
 import { ADVERSARIAL } from '../../simulator/programs.ts';
+import { SEED } from '../seed.ts';
 
-const SEED = Number(process.env.FC_SEED ?? 20261123);
 const MAX64 = 2n ** 64n - 1n;
 
 /** 64-bit values biased toward the edges that break naive checks. */

@@ -9,8 +9,8 @@ import { concreteOps } from '../../proofs/bitvector.ts';
 import { decodeRegion, regionOfCode } from '../../proofs/checks/addressMap.ts';
 import { DEFAULT_LAYOUT, PAGE_SHIFT } from '../../proofs/layout.ts';
 import { ModelBus, PhysicalMemory } from '../../simulator/memory.ts';
+import { SEED } from '../seed.ts';
 
-const SEED = Number(process.env.FC_SEED ?? 20261123);
 const L = DEFAULT_LAYOUT;
 
 const addressArb = fc.oneof(

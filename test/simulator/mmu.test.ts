@@ -10,8 +10,8 @@ import { concreteOps } from '../../proofs/bitvector.ts';
 import { validatePteWrite, PTE_FIELD, type PteFlag } from '../../proofs/checks/validatePteWrite.ts';
 import { DEFAULT_LAYOUT } from '../../proofs/layout.ts';
 import { ENTRIES_PER_TABLE, PageTables, leafPte, pointerPte } from '../../simulator/mmu.ts';
+import { SEED } from '../seed.ts';
 
-const SEED = Number(process.env.FC_SEED ?? 20261123);
 const L = DEFAULT_LAYOUT;
 const FLAGS = Object.keys(PTE_FIELD).filter((f) => f !== 'V') as Exclude<PteFlag, 'V'>[];
 

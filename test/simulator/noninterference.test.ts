@@ -11,8 +11,7 @@ import { GuillotineSystem } from '../../simulator/system.ts';
 import { PROGRAMS } from '../../simulator/programs.ts';
 import { Prng } from '../../simulator/prng.ts';
 import { attack } from '../../simulator/scenarios/sideChannel.ts';
-
-const SEED = Number(process.env.FC_SEED ?? 20261123);
+import { SEED } from '../seed.ts';
 
 /** The model's observation log of one program run against a hypervisor holding `secret`. */
 function observe(programName: string, seed: number, secret: bigint, durationUs: number): string {

@@ -7,9 +7,7 @@
 import fc from 'fast-check';
 import { LEVELS } from '../../spec/levels.ts';
 import { POLICY_DEFAULTS } from '../../spec/policy.ts';
-
-/** The seed every property test of the policy loader runs with (printed in the test titles). */
-export const SEED = 20261123;
+export { SEED } from '../seed.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LEVELS } from '../../spec/levels.ts';
 import { binCounts, histogram, hourTicks, levelPlot, niceTicks } from '../../viz/plot.ts';
-
-const SEED = 20261123;
+import { SEED } from '../seed.ts';
 
 /** The numbers of an SVG path made of M, H, V and L commands, as [command, values] pairs. */
 function pathCommands(d: string): [string, number[]][] {

@@ -7,8 +7,8 @@ import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { replay } from '../../viz/trace.ts';
 import { traceViewOfPath } from '../../viz/reviewModel.ts';
+import { SEED } from '../seed.ts';
 
-const SEED = 20261123;
 const admin = fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'mallory');
 const event: fc.Arbitrary<GuillotineEvent> = fc.oneof(
   fc.record({ type: fc.constant('propose' as const), admin, target: fc.constantFrom(...LEVELS) }),

@@ -4,9 +4,7 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_LAYOUT, PAGE_SHIFT, REGIONS } from '../../../proofs/layout.ts';
-
-/** The seed every property test of `test/proofs` runs with (printed in the test titles). */
-export const SEED = 20261123;
+export { SEED } from '../../seed.ts';
 
 const max = (width: number) => (1n << BigInt(width)) - 1n;
 

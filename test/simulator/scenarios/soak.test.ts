@@ -11,8 +11,8 @@ import { parsePolicy } from '../../../spec/policy.ts';
 import { runSoak, SOAK_TRIGGERS, type SoakReport } from '../../../simulator/scenarios/soak.ts';
 import { DEFAULT_SEED } from '../../../simulator/index.ts';
 import type { Bug } from '../../../simulator/bugs.ts';
+import { SEED } from '../../seed.ts';
 
-const SEED = Number(process.env.FC_SEED ?? 20261123);
 const failing = (r: SoakReport) => r.claims.filter((c) => !c.holds).map((c) => c.id);
 
 describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
