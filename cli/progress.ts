@@ -6,19 +6,30 @@
 import type { Output } from './command.ts';
 import { count } from './table.ts';
 
-export function checkingProgress(io: Output, label = 'Checking') {
+/** One progress line on stderr: redrawn in place on a terminal, one line per update elsewhere. */
+export function progressLine(io: Output) {
   let drew = false;
   return {
-    report(p: { states: number; transitions: number; depth: number; seconds: number }) {
-      const line = `${label}. states=${count(p.states)}, transitions=${count(p.transitions)}, depth=${p.depth}, ${p.seconds.toFixed(1)}s`;
+    show(line: string) {
       if (io.interactive) {
         io.err(`\r${line}\x1b[K`);
         drew = true;
       } else io.err(line + '\n');
     },
+    /** Erases a line drawn in place, so the results start on a clean line. */
     done() {
       if (drew) io.err('\r\x1b[K');
       drew = false;
     },
+  };
+}
+
+export function checkingProgress(io: Output, label = 'Checking') {
+  const line = progressLine(io);
+  return {
+    report(p: { states: number; transitions: number; depth: number; seconds: number }) {
+      line.show(`${label}. states=${count(p.states)}, transitions=${count(p.transitions)}, depth=${p.depth}, ${p.seconds.toFixed(1)}s`);
+    },
+    done: line.done,
   };
 }

@@ -8,6 +8,7 @@ import { Option } from 'commander';
 import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, ScenarioInputError, SCENARIO_NAMES, SCENARIOS, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
+import { progressLine } from '../progress.ts';
 
 interface SimulateFlags {
   readonly scenario: ScenarioName;
@@ -71,22 +72,15 @@ function hoursOption(raw: string | undefined, scenario: ScenarioName): number | 
 function simulationProgress(io: Output, scenario: ScenarioName) {
   const start = performance.now();
   let lastLine = start;
-  let drew = false;
+  const line = progressLine(io);
   return {
     report(done: number, total: number, what: string) {
       const now = performance.now();
       if (now - start < 1_000 || (!io.interactive && now - lastLine < 1_000)) return;
       lastLine = now;
-      const line = `Simulating ${scenario}. ${done}/${total}: ${what}, ${((now - start) / 1000).toFixed(1)}s`;
-      if (io.interactive) {
-        io.err(`\r${line}\x1b[K`);
-        drew = true;
-      } else io.err(line + '\n');
+      line.show(`Simulating ${scenario}. ${done}/${total}: ${what}, ${((now - start) / 1000).toFixed(1)}s`);
     },
-    done() {
-      if (drew) io.err('\r\x1b[K');
-      drew = false;
-    },
+    done: line.done,
   };
 }
 
