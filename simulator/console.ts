@@ -11,7 +11,7 @@
  * The console decides *that* a quorum is reached; the level record of the physical hypervisor
  * re-verifies the certificate before it lowers the level (defence in depth).
  */
-import { levelIndex, type Level } from '../spec/levels.ts';
+import { isLevel, levelIndex, type Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { KeyObject } from 'node:crypto';
 import { deriveKey, publicKeyFromBase64, signMessage, verifySignature, type SigningKey } from './keys.ts';
@@ -155,6 +155,10 @@ export class ControlConsole {
     }
     if (this.seen.has(vote.signature)) return refused('replayed', `${vote.admin}'s vote was already presented once (replay)`);
     const outcome = vote.kind === 'propose' ? this.propose(vote, view, refused) : this.approve(vote, view, refused);
+    // A refused proposal burns the challenge it was signed over: otherwise whoever saw it could
+    // present the same signature later (after a reboot, once the open proposal closes) and open it
+    // in the admin's name. The admin proposes again over the next challenge.
+    if (outcome.kind === 'refused' && vote.kind === 'propose' && vote.nonce === this.nextNonce) this.nextNonce++;
     if (outcome.kind !== 'refused') {
       this.seen.add(vote.signature);
       this.log.push({ at: view.now, admin: vote.admin, kind: vote.kind, outcome: outcome.kind });
@@ -165,6 +169,8 @@ export class ControlConsole {
   private propose(vote: Vote, view: ConsoleView, refused: (code: RefusalCode, reason: string) => ConsoleOutcome): ConsoleOutcome {
     if (!view.hypervisorRunning) return refused('hypervisor-down', 'the hypervisor is rebooting; proposals resume when it is back');
     if (this.open !== null) return refused('busy', `proposal #${this.open.nonce} (${this.open.from} → ${this.open.to}) is still open`);
+    // A vote arrives as data: its levels are checked to be levels before any arithmetic on them.
+    if (!isLevel(vote.to)) return refused('stale', `the proposal is signed for ${JSON.stringify(vote.to)}, which is not a level`);
     if (vote.nonce !== this.nextNonce || vote.from !== view.level) {
       return refused('stale', `the proposal is signed for nonce ${vote.nonce} from ${vote.from}; the console expects nonce ${this.nextNonce} from ${view.level}`);
     }

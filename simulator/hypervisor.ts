@@ -41,6 +41,8 @@ export const COPY_AND_VALIDATE_US = 2;
 export const IO_US: Readonly<Record<PortSpec['device'], number>> = { network: 12, storage: 6, mmu: 3 };
 export const IRQ_US = 1;
 export const BATCH = 16;
+/** A page-table write's request in the payload: table frame, entry index and the new PTE, one word each. */
+export const PTE_REQUEST_BYTES = 24n;
 export const YIELD_US = 20;
 
 /** A request the hypervisor performed: the parameters it actually used for the I/O. */
@@ -102,7 +104,11 @@ export class SoftwareHypervisor {
   crash(): void {
     this.running = false;
     this.active = false;
+    this.lives++;
   }
+
+  /** Counts crashes, so I/O scheduled before one is recognised after the reboot and dropped. */
+  private lives = 0;
 
   /** Back from reboot: state is re-read from shared memory and the level record; pending requests are serviced. */
   boot(): void {
@@ -213,10 +219,19 @@ export class SoftwareHypervisor {
         const performAt = validatedAt + IO_US[verdict.port.device];
         this.busyUntil = performAt;
         this.signal();
+        const life = this.lives;
         clock.at(performAt, 'port I/O', () => {
+          // A crash (MCE, assertion failure) during the I/O kills it with the hypervisor: nothing is
+          // performed and no completion is sent; the round ended with the crash (after the reboot,
+          // a new round re-reads the ring).
+          if (this.lives !== life) return;
           // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
           const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
-          this.perform(portById(used.port) ?? verdict.port, used, performAt);
+          const port = portById(used.port) ?? verdict.port;
+          // The level may have risen since validation: the I/O is gated again at the moment it happens,
+          // so a request checked at standard is not carried out at severed or offline.
+          if (!portServiced(this.wiring.level(), port, this.bug)) this.refuse('level', used.tag, performAt);
+          else this.perform(port, used, performAt);
           cursor = performAt;
           chain();
         });
@@ -244,6 +259,10 @@ export class SoftwareHypervisor {
     const size = this.wiring.rings.payloadBytes;
     const inBounds = this.variant.bounds === 'naive-bounds' ? naiveDescriptorInBounds(concreteOps, d.offset, d.length, size) : descriptorInBounds(concreteOps, d.offset, d.length, size);
     if (!inBounds) return { kind: 'refused', refusal: 'bounds' };
+    // The page-table write reads exactly its request (table, index, PTE) from the payload: the
+    // descriptor must cover those bytes, or the read would run past the checked range (into
+    // hypervisor DRAM at the end of the payload area) and the status would leak what it found.
+    if (port.device === 'mmu' && d.length !== PTE_REQUEST_BYTES) return { kind: 'refused', refusal: 'bounds' };
     if (d.seq !== seq) return { kind: 'refused', refusal: 'sequence' };
     if (!this.takeToken(level, at)) return { kind: 'refused', refusal: 'rate' };
     return { kind: 'ok', port };

@@ -91,6 +91,8 @@ const LATENCY_MS: Readonly<Record<Actuator, readonly [number, number]>> = {
 export class PhysicalHypervisor {
   private current: Level = 'standard';
   private readonly chain: LevelChange[] = [];
+  /** Nonces of the quorum certificates that have lowered the level: each authorises one change, once. */
+  private readonly spentCertificates = new Set<number>();
   private readonly actuators: Record<Actuator, ActuatorState>;
   private missed = 0;
   private beatThisPeriod = false;
@@ -154,6 +156,7 @@ export class PhysicalHypervisor {
     if (levelIndex(to) < levelIndex(from)) {
       const problem = this.lowering(from, to, cause, certificate);
       if (problem !== null) return { ok: false, reason: problem };
+      if (certificate !== null) this.spentCertificates.add(certificate.nonce);
     }
     return { ok: true, change: this.append(from, to, cause, certificate?.nonce ?? null) };
   }
@@ -168,6 +171,7 @@ export class PhysicalHypervisor {
     // Test-only mutant: an implementation that treats an expired de-escalation as approved.
     if (this.bug === 'timeout-applies-deescalation' && cause === 'timeout') return null;
     if (cause !== 'quorum' || certificate === null) return `lowering ${from} → ${to} needs a quorum certificate (cause was ${cause})`;
+    if (this.spentCertificates.has(certificate.nonce)) return `the certificate of proposal #${certificate.nonce} was already used; a quorum lowers the level once`;
     if (certificate.from !== from || certificate.to !== to) return `the certificate is for ${certificate.from} → ${certificate.to}, not ${from} → ${to}`;
     if (levelIndex(from) - levelIndex(to) > this.policy.deescalation.maxStep) return `a de-escalation drops at most ${this.policy.deescalation.maxStep} level(s)`;
     const signers = new Set<string>();

@@ -15,6 +15,7 @@ import type { Prng } from './prng.ts';
 import type { GuillotineSystem } from './system.ts';
 import { OPCODES, RING_SLOTS, type Descriptor } from './ports.ts';
 import { leafPte, pointerPte } from './mmu.ts';
+import { PTE_REQUEST_BYTES } from './hypervisor.ts';
 
 export interface ModelProgram {
   readonly name: string;
@@ -56,7 +57,7 @@ export function requestPteWrite(system: GuillotineSystem, random: Prng, table: b
   system.core.store(base, table);
   system.core.store(base + 8n, index);
   system.core.store(base + 16n, pte);
-  system.core.submit({ port: 4n, opcode: OPCODES['pte-write'], offset, length: 24n, tag: system.core.nextTag() });
+  system.core.submit({ port: 4n, opcode: OPCODES['pte-write'], offset, length: PTE_REQUEST_BYTES, tag: system.core.nextTag() });
 }
 
 export const BENIGN: ModelProgram = {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import type { Level } from '../../spec/levels.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { GuillotineSystem } from '../../simulator/system.ts';
 import { signVote, type RefusalCode, type Vote } from '../../simulator/console.ts';
@@ -74,6 +75,48 @@ describe('control console refuses bad votes', () => {
       assert.equal(outcome.kind === 'refused' && outcome.code, 'forged', JSON.stringify(signature));
     }
     assert.equal(system.submitVote(genuine).kind, 'counted', 'the canonical vote itself still counts');
+  });
+
+  it('burns the challenge of a refused proposal, so its signature cannot be presented again later', () => {
+    const system = machine();
+    system.fault('mce'); // offline, and the hypervisor reboots: proposals are refused meanwhile
+    const early = signVote(key('a4'), 'propose', system.console.challenge(), 'offline', 'decapitation');
+    const first = system.submitVote(early);
+    assert.equal(first.kind === 'refused' && first.code, 'hypervisor-down');
+    system.rebootComplete();
+    const replay = system.submitVote(early);
+    assert.equal(replay.kind === 'refused' && replay.code, 'stale', 'the refused proposal does not open after the reboot');
+    const fresh = system.submitVote(signVote(key('a4'), 'propose', system.console.challenge(), 'offline', 'decapitation'));
+    assert.equal(fresh.kind, 'opened', 'the admin proposes again over the next challenge');
+  });
+
+  it("has the level record refuse a de-escalation certificate presented a second time", () => {
+    const system = machine();
+    const vote = (admin: string, kind: 'propose' | 'approve', nonce: number, from: Level, to: Level) => system.submitVote(signVote(key(admin), kind, nonce, from, to));
+    vote('a1', 'propose', 1, 'standard', 'severed');
+    vote('a2', 'approve', 1, 'standard', 'severed');
+    vote('a3', 'approve', 1, 'standard', 'severed');
+    assert.equal(system.level, 'severed');
+    vote('a1', 'propose', 2, 'severed', 'probation');
+    let certificate = null;
+    for (const admin of ['a2', 'a3', 'a4', 'a5']) {
+      const outcome = vote(admin, 'approve', 2, 'severed', 'probation');
+      if (outcome.kind === 'quorum') certificate = outcome.certificate;
+    }
+    assert.equal(system.level, 'probation');
+    assert.ok(certificate, 'the quorum produced a certificate');
+    system.alarm('severed');
+    const again = system.physical.write('probation', 'quorum', certificate);
+    assert.equal(again.ok, false);
+    assert.match(again.ok ? '' : again.reason, /already used/);
+    assert.equal(system.level, 'severed');
+  });
+
+  it('refuses a signed proposal to something that is not a level', () => {
+    const system = machine();
+    const outcome = system.submitVote({ ...signVote(key('a1'), 'propose', system.console.challenge(), 'standard', 'nonsense' as Level) });
+    assert.equal(outcome.kind === 'refused' && outcome.code, 'stale');
+    assert.equal(system.console.proposal, null);
   });
 
   it('refuses a vote bound to another level pair (stale) even with the right nonce', () => {

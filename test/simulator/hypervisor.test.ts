@@ -125,3 +125,49 @@ describe(`port API under random descriptors (fast-check seed ${SEED})`, () => {
     assert.equal(correct.invalidServiced, 0);
   });
 });
+
+describe('port API: requests caught between validation and I/O', () => {
+  const machine = (hypervisorSecret = 0n) => new GuillotineSystem({ policy: DEFAULT_POLICY, seed: 3, mode: 'scripted', hypervisorSecret });
+
+  for (const target of ['severed', 'offline'] as const) {
+    it(`does not carry out a network send validated at standard once the level has risen to ${target}`, () => {
+      const s = machine();
+      s.clock.at(100, 'model', () => s.core.step(() => s.core.submit({ port: 0n, opcode: OPCODES.send, offset: 0n, length: 64n, tag: 1n })));
+      s.clock.at(105, 'alarm', () => s.alarm(target)); // after validation (t=102), before the I/O (t=114)
+      s.clock.runUntil(10_000);
+      assert.equal(s.level, target);
+      assert.deepEqual(s.serviced, [], 'nothing serviced');
+      assert.deepEqual(s.escapes, []);
+      assert.equal(s.hypervisor.stats.refused.get('level'), 1, 'refused for the level, and counted');
+    });
+  }
+
+  it('drops the I/O of a hypervisor that crashes before performing it, and sends no completion', () => {
+    const s = machine();
+    s.clock.at(100, 'model', () => s.core.step(() => s.core.submit({ port: 2n, opcode: OPCODES.write, offset: 0n, length: 64n, tag: 1n })));
+    s.clock.at(105, 'mce', () => s.fault('mce'));
+    s.clock.runUntil(10_000);
+    assert.deepEqual(s.serviced, []);
+    assert.deepEqual(s.escapes, []);
+    assert.deepEqual(s.core.observations.filter((o) => o.kind === 'irq'), []);
+  });
+
+  it('refuses a page-table write whose descriptor does not cover its 24-byte request, so nothing past the payload is read', () => {
+    // The payload area ends where hypervisor DRAM begins: a short descriptor at its end would make
+    // the write read hypervisor words, and its status would tell the model what they were.
+    const statuses = [0n, 2n, 0x1000n, 0x1002n].map((secret) => {
+      const s = machine(secret);
+      const size = s.rings.payloadBytes;
+      const spare = s.pageTables.spare[0]!;
+      s.core.step(() => {
+        s.core.store(s.rings.payloadBase + size - 8n, spare);
+        s.core.submit({ port: 4n, opcode: OPCODES['pte-write'], offset: size - 8n, length: 8n, tag: 1n });
+      });
+      s.clock.runUntil(10_000);
+      assert.equal(s.hypervisor.stats.refused.get('bounds'), 1);
+      assert.equal(s.pageTables.entry(spare, 0n), 0n, 'the spare table is untouched');
+      return s.core.observations.filter((o) => o.kind === 'irq').map((o) => JSON.stringify(o));
+    });
+    assert.ok(statuses.every((x) => JSON.stringify(x) === JSON.stringify(statuses[0])), 'the model sees the same whatever the secret');
+  });
+});
