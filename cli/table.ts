@@ -4,10 +4,25 @@
  */
 import Table from 'cli-table3';
 
+/**
+ * Above this many rows cli-table3 slows down quadratically and, near 200,000, overflows the stack;
+ * a long replay is printed as aligned columns instead, in linear time.
+ */
+const BOXED_ROWS_LIMIT = 500;
+
 export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  if (rows.length > BOXED_ROWS_LIMIT) return columns(head, rows);
   const t = new Table({ head: [...head], style: { head: [], border: [], compact: true }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const row of rows) t.push(row.map(String));
   return t.toString() + '\n';
+}
+
+/** The same rows as aligned plain columns (two spaces apart), for tables too long to box. */
+function columns(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [head, ...rows].map((row) => row.map(String));
+  const widths = head.map((_, i) => cells.reduce((w, row) => Math.max(w, (row[i] ?? '').length), 0));
+  const lines = cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return lines.join('\n') + '\n';
 }
 
 /** 12,345 — thousands separated, locale-independent. */

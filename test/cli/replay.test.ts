@@ -92,4 +92,13 @@ describe('cli: guillotine replay runs hand-written trace files to the levels of 
     assert.equal(both.code, 2);
     assert.match(both.err, /--cycle goes with --path/);
   });
+
+  it('prints a long trace as aligned columns, one line a step, instead of a box table', async () => {
+    const run = await runCli(['replay', '--path', Array(600).fill('heartbeat').join(',')]);
+    assert.equal(run.code, 0, run.err);
+    const lines = run.out.split('\n');
+    assert.match(lines[1]!, /^step +event +outcome +level +proposal +effects$/);
+    assert.match(lines[2]!, /^1 +heartbeat +accepted +standard +-$/);
+    assert.match(lines[601]!, /^600 +heartbeat +accepted +standard +-$/);
+  });
 });
