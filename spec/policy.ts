@@ -119,6 +119,15 @@ export const PolicySchema = closed({
       ctx.addIssue({ code: 'custom', path: ['admins', i, 'id'], message: `duplicate admin id ${JSON.stringify(admin.id)} (also admins[${first}]); every admin needs a distinct id` });
     } else seen.set(admin.id, i);
   });
+  // Admins who share a signing key are one signer: a quorum of "distinct approvals" would be a lie.
+  const keyHolders = new Map<string, number>();
+  policy.admins.forEach((admin, i) => {
+    if (admin.publicKey === undefined) return;
+    const first = keyHolders.get(admin.publicKey);
+    if (first !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['admins', i, 'publicKey'], message: `the same publicKey as admins[${first}]; every admin needs a key of their own, or distinct approvals could come from one key holder` });
+    } else keyHolders.set(admin.publicKey, i);
+  });
   const n = policy.admins.length;
   // With no admins the list itself is the problem (already reported); "from 1 to 0" would only confuse.
   if (n === 0) return;

@@ -31,6 +31,7 @@ describe('cli: a bad policy file is refused with exit 2 and one message naming t
     { file: 'miss-limit-zero.json', path: 'heartbeat.missLimit', mentions: ['0 is too small', 'allowed: an integer from 1 to 1000'] },
     { file: 'negative-timeout.json', path: 'quorum.timeoutSeconds', mentions: ['-600', 'allowed: a positive number of seconds'] },
     { file: 'duplicate-admin-id.json', path: 'admins[3].id', mentions: ['duplicate admin id "a2"', 'admins[1]', 'distinct id'] },
+    { file: 'shared-public-key.json', path: 'admins[2].publicKey', mentions: ['the same publicKey as admins[0]', 'a key of their own'] },
     { file: 'unknown-level-irreversible.json', path: 'irreversible[1]', mentions: ['"meltdown" is not an isolation level', ALLOWED_LEVELS] },
     { file: 'unknown-level-detector.json', path: 'detector.maxLevel', mentions: ['"destroy" is not an isolation level', ALLOWED_LEVELS] },
     { file: 'unknown-level-reboot.json', path: 'faults.rebootLevel', mentions: ['"Offline" is not an isolation level', ALLOWED_LEVELS] },
