@@ -14,7 +14,7 @@ import { loadPolicyFile } from './loadPolicy.ts';
 const TraceSchema = z.strictObject(
   {
     $schema: z.string().optional(),
-    policy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    policy: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a policy file path (a string, relative to the trace) or a policy object' }).optional(),
     property: z.string().optional(),
     seed: z.number().int().optional(),
     events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),

@@ -57,4 +57,12 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
     assert.equal(r.problems[0]!.path, 'policy');
     assert.match(r.problems[0]!.message, /cannot read policy file .*no-such-policy\.json": no such file/);
   });
+
+  it('says what a policy in a trace may be when it is neither a path nor an object', () => {
+    for (const policy of [5, null, true, ['a1']]) {
+      const r = parseTrace({ policy, events: [] });
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problems.map((p) => [p.path, p.message]), [['policy', 'expected a policy file path (a string, relative to the trace) or a policy object']], JSON.stringify(policy));
+    }
+  });
 });
