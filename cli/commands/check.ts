@@ -23,7 +23,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['compiled', 'xstate']).default('compiled'))
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
-    .addOption(new Option('--max-states <n>', 'stop after this many states (properties not yet refuted become "unknown")'))
+    .addOption(new Option('--max-states <n>', 'stop expanding states once this many are stored (the successors of the last one may go a little past); properties not yet refuted become "unknown"'))
     .action(
       action(exit, (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string }) => {
         const policy = policyFrom(opts.policy);
