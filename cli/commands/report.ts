@@ -6,7 +6,8 @@
  * holds, 1 when something does not hold or a section could not be built (the report is written
  * either way, saying which), 2 on bad input.
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { buildReport } from '../../viz/report.ts';
 import { isSectionId, SECTION_IDS, type Section, type SectionId } from '../../viz/section.ts';
@@ -50,6 +51,7 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
     )
     .action(
       action(exit, async (opts: { policy?: string; trace?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
+        assertWritable(opts.out); // before minutes of work, not after
         const input = reviewInput(opts);
         const only = sectionsOption(opts.sections);
         const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
@@ -75,3 +77,22 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
       }),
     );
 };
+
+/** Refuses an --out that cannot be written: a directory, or a file in a directory that is missing or read-only. */
+function assertWritable(out: string): void {
+  const dir = dirname(resolve(out));
+  const stat = (path: string) => {
+    try {
+      return statSync(path);
+    } catch {
+      return null;
+    }
+  };
+  if (stat(out)?.isDirectory()) throw new BadInput(`--out: ${JSON.stringify(out)} is a directory; give a file name such as review.html`);
+  if (!stat(dir)?.isDirectory()) throw new BadInput(`--out: the directory ${JSON.stringify(dir)} does not exist; create it first`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new BadInput(`--out: the directory ${JSON.stringify(dir)} is not writable`);
+  }
+}

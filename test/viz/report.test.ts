@@ -91,6 +91,16 @@ describe('viz/report', () => {
     assert.match(seed.err, /--seed takes a whole number/);
   });
 
+  it('rejects_an_out_path_it_cannot_write_before_doing_any_work', async () => {
+    const missing = await runCli(['report', '--out', join(tmpdir(), 'no-such-dir-guillotine', 'x.html')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^guillotine: --out: the directory .*no-such-dir-guillotine" does not exist; create it first\n$/);
+    const directory = await runCli(['report', '--out', tmpdir()]);
+    assert.equal(directory.code, 2);
+    assert.match(directory.err, /is a directory; give a file name such as review\.html/);
+    assert.doesNotMatch(missing.err + directory.err, /report: check/, 'no section was built');
+  });
+
   it('rejects_a_missing_out_option_and_a_bad_trace_with_exit_2', async () => {
     const missing = await runCli(['report']);
     assert.equal(missing.code, 2);
