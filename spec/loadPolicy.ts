@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parsePolicy, type PolicyResult } from './policy.ts';
+import { fileErrorWords } from './fileError.ts';
 
 /** Parses JSON text as a policy; a syntax error is reported with its position. */
 export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
@@ -24,8 +25,7 @@ export function loadPolicyFile(path: string): PolicyResult {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? (error as Error).message);
+    const why = fileErrorWords(error);
     return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${JSON.stringify(path)}: ${why}` }] };
   }
   return parsePolicyText(text, `policy file ${JSON.stringify(path)}`);

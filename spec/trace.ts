@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { EventSchema, eventExample, EVENT_TYPES, type EventType, type GuillotineEvent } from './events.ts';
 import { formatPath, parsePolicy, type Policy, type PolicyProblem } from './policy.ts';
 import { loadPolicyFile } from './loadPolicy.ts';
+import { fileErrorWords } from './fileError.ts';
 
 const TraceSchema = z.strictObject(
   {
@@ -78,8 +79,7 @@ export function loadTraceFile(path: string): TraceResult {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file' : String(code)}` }] };
+    return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${JSON.stringify(path)}: ${fileErrorWords(error)}` }] };
   }
   let json: unknown;
   try {

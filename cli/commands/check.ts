@@ -12,6 +12,7 @@ import { describeEvent, encodePath } from '../../spec/events.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
 import { count, table } from '../table.ts';
+import { fileErrorWords } from '../../spec/fileError.ts';
 
 export const registerCheck: RegisterCommand = (program, io, exit) => {
   program
@@ -47,7 +48,7 @@ function writeTraces(dir: string, report: CheckReport) {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new BadInput(`--traces: cannot create directory ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new BadInput(`--traces: cannot create directory ${JSON.stringify(dir)}: ${fileErrorWords(error)}`);
   }
   for (const p of report.properties) {
     if (!p.trace) continue;

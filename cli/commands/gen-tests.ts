@@ -18,6 +18,7 @@ import type { SystemUnderTest } from '../../testgen/systemUnderTest.ts';
 import { adminIds } from '../../spec/policy.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
+import { fileErrorWords } from '../../spec/fileError.ts';
 
 const DEFAULT_OUT = 'reports/gen-tests';
 
@@ -60,7 +61,7 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
   try {
     mkdirSync(opts.out, { recursive: true });
   } catch (error) {
-    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
   }
   const target = opts.target ?? defaultTarget();
   let sut: SystemUnderTest | null = null;
@@ -80,7 +81,7 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
   try {
     files = writeSuite(opts.out, suite, report);
   } catch (error) {
-    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
   }
   let outcome: SuiteOutcome | null = null;
   if (sut !== null) {

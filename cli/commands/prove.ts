@@ -10,6 +10,7 @@ import { Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { table } from '../table.ts';
+import { fileErrorWords } from '../../spec/fileError.ts';
 
 interface ProveFlags {
   readonly policy?: string;
@@ -81,7 +82,7 @@ function ensureDirectory(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new BadInput(`--emit-smt2: cannot create directory ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new BadInput(`--emit-smt2: cannot create directory ${JSON.stringify(dir)}: ${fileErrorWords(error)}`);
   }
 }
 

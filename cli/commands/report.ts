@@ -14,6 +14,7 @@ import { isSectionId, SECTION_IDS, type Section, type SectionId } from '../../vi
 import { buildSection } from '../../viz/sections.ts';
 import { action, BadInput, integerOption, policyOption, type ExitCode, type RegisterCommand } from '../command.ts';
 import { reviewInput, seedOption, traceOption } from './viz.ts';
+import { fileErrorWords } from '../../spec/fileError.ts';
 
 /** Parses `--sections a,b`: known ids only, kept in page order. */
 export function sectionsOption(raw: string | undefined): readonly SectionId[] {
@@ -69,7 +70,7 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
         try {
           writeFileSync(opts.out, html);
         } catch (error) {
-          throw new BadInput(`--out: cannot write ${JSON.stringify(opts.out)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          throw new BadInput(`--out: cannot write ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
         }
         const verdicts = sections.map(verdict);
         io.out(`wrote ${opts.out} (${Math.round(Buffer.byteLength(html) / 1024)} KB, ${((performance.now() - started) / 1000).toFixed(1)} s): statechart, ${verdicts.map((v) => v.text).join(', ')}\n`);

@@ -164,6 +164,13 @@ describe('cli: bad arguments are refused with exit 2 and a usage message, never 
 
   it('refuses --traces when the directory cannot be created', async () => {
     // A path under a regular file can never be a directory.
-    assertBadInput(await runCli(['check', '--no-findings', '--traces', fixture('policies/default.json/traces')]), '--traces: cannot create directory');
+    const run = await runCli(['check', '--no-findings', '--traces', fixture('policies/default.json/traces')]);
+    assertBadInput(run, '--traces: cannot create directory');
+    assert.match(run.err, /: a part of the path is a file, not a directory\n$/, 'the reason in words, not an errno code');
+  });
+
+  it('says in words why a trace path cannot be read', async () => {
+    const run = await runCli(['replay', fixture('traces')]);
+    assertBadInput(run, `cannot read trace file ${JSON.stringify(fixture('traces'))}: it is a directory`);
   });
 });
