@@ -2,11 +2,12 @@
  * Exhaustive breadth-first exploration of a {@link Model}. Breadth-first, so the first
  * counterexample found for a property is a shortest one from an initial state. The queue is the
  * array of discovered states walked by an index (never `shift()`), states are identified by their
- * canonical key, and each state keeps only its parent and the action that reached it, from which
- * paths are rebuilt.
+ * packed words (the model's codec) in an open-addressing table, and each state keeps only its
+ * parent and the action that reached it, from which paths are rebuilt.
  */
 import type { Model, Property } from './model.ts';
 import { findFairCycle } from './liveness.ts';
+import { StateTable } from './stateTable.ts';
 
 export interface Progress {
   readonly states: number;
@@ -36,6 +37,8 @@ export type ExploreOutcome<A> = {
   readonly transitions: number;
   readonly depth: number;
   readonly seconds: number;
+  /** Bytes the search holds per state: its packed words, hash slots, parent and action. */
+  readonly bytesPerState: number;
   readonly properties: readonly PropertyOutcome<A>[];
 };
 
@@ -43,16 +46,17 @@ export type ExploreOutcome<A> = {
 export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}): ExploreOutcome<A> {
   const started = performance.now();
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
-  const ids = new Map<string, number>();
-  const states: (S | undefined)[] = [];
-  const parent: number[] = [];
+  const codec = model.codec;
+  // Every discovered state lives only as words in the table; its id is its place in BFS order.
+  const table = new StateTable(codec.width);
+  const scratch = new Uint32Array(codec.width);
+  let parent = new Int32Array(1024);
   const via: (A | undefined)[] = [];
-  const depthOf: number[] = [];
 
   const props = model.properties;
-  const always = props.flatMap((p, i) => (p.expectation === 'always' ? [{ p, i }] : []));
-  const sometimes = props.flatMap((p, i) => (p.expectation === 'sometimes' ? [{ p, i }] : []));
-  const eventually = props.flatMap((p, i) => (p.expectation === 'eventually' ? [{ p, i }] : []));
+  const always = props.flatMap((p, i) => (p.expectation === 'always' ? [{ condition: p.condition, i }] : []));
+  const sometimes = props.flatMap((p, i) => (p.expectation === 'sometimes' ? [{ condition: p.condition, i }] : []));
+  const eventually = props.flatMap((p) => (p.expectation === 'eventually' ? [p.condition] : []));
   const wantsProgress = props.some((p) => p.expectation === 'progress');
   const found = new Map<number, { state: number; action?: A; reason: string }>();
   const witnessed = new Map<number, { state: number; action?: A }>();
@@ -62,56 +66,65 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
   const pendingEdges = new Map<number, { action: A; to: number }[]>();
   let deadlock: number | undefined;
   let transitions = 0;
-  let depth = 0;
   let lastReport = performance.now();
 
-  const add = (state: S, from: number, action: A | undefined): number => {
-    const id = states.length;
-    ids.set(model.key(state), id);
-    states.push(state);
-    parent.push(from);
-    via.push(action);
-    depthOf.push(from < 0 ? 0 : depthOf[from]! + 1);
+  /** The id of `state`, recording how it was reached when it is new. */
+  const idOf = (state: S, from: number, action: A | undefined): number => {
+    codec.encode(state, scratch, 0);
+    const known = table.size;
+    const id = table.add(scratch);
+    if (id === known) {
+      if (id === parent.length) {
+        const grown = new Int32Array(parent.length * 2);
+        grown.set(parent);
+        parent = grown;
+      }
+      parent[id] = from;
+      via.push(action);
+    }
     return id;
   };
-  const judge = (state: S, id: number, from: { id: number; state: S; action: A } | undefined) => {
-    const v = from && { from: from.state, action: from.action };
-    for (const { p, i } of always) {
-      if (found.has(i) || p.expectation !== 'always') continue;
-      const verdict = p.condition(state, v);
-      if (verdict !== true) found.set(i, from ? { state: from.id, action: from.action, reason: verdict } : { state: id, reason: verdict });
+  const judge = (state: S, id: number, fromId: number, from: S | undefined, action: A | undefined) => {
+    const v = from === undefined ? undefined : { from, action: action! };
+    for (const { condition, i } of always) {
+      if (found.has(i)) continue;
+      const verdict = condition(state, v);
+      if (verdict !== true) found.set(i, v ? { state: fromId, action, reason: verdict } : { state: id, reason: verdict });
     }
-    for (const { p, i } of sometimes) {
-      if (witnessed.has(i) || p.expectation !== 'sometimes') continue;
-      if (p.condition(state, v)) witnessed.set(i, from ? { state: from.id, action: from.action } : { state: id });
+    for (const { condition, i } of sometimes) {
+      if (witnessed.has(i)) continue;
+      if (condition(state, v)) witnessed.set(i, v ? { state: fromId, action } : { state: id });
     }
   };
 
   for (const init of model.initialStates()) {
-    if (ids.has(model.key(init))) continue;
-    const id = add(init, -1, undefined);
-    judge(init, id, undefined);
+    const known = table.size;
+    const id = idOf(init, -1, undefined);
+    if (id === known) judge(init, id, -1, undefined, undefined);
   }
 
   let complete = true;
-  for (let current = 0; current < states.length; current++) {
-    if (states.length > maxStates) {
+  let depth = 0;
+  let levelEnd = table.size; // BFS: ids below levelEnd are at `depth` or less
+  for (let current = 0; current < table.size; current++) {
+    if (table.size > maxStates) {
       complete = false;
       break;
     }
-    const state = states[current]!;
-    depth = Math.max(depth, depthOf[current]!);
-    const unmet = eventually.some(({ p }) => p.expectation === 'eventually' && !p.condition(state));
+    if (current === levelEnd) {
+      depth++;
+      levelEnd = table.size;
+    }
+    const state = codec.decode(table.row(current), 0);
+    const unmet = eventually.some((condition) => !condition(state));
     let anyEnabled = false;
     for (const action of model.actions(state)) {
-      const next = model.next(state, action);
       transitions++;
-      if (!next.enabled) continue; // a disabled action leaves the state unchanged: nothing to judge
+      const next = model.next(state, action);
+      if (next === undefined) continue; // a disabled action leaves the state unchanged: nothing to judge
       anyEnabled = true;
-      const key = model.key(next.state);
-      let to = ids.get(key);
-      if (to === undefined) to = add(next.state, current, action);
-      judge(next.state, to, { id: current, state, action });
+      const to = idOf(next, current, action);
+      judge(next, to, current, state, action);
       if (unmet) {
         let edges = pendingEdges.get(current);
         if (!edges) pendingEdges.set(current, (edges = []));
@@ -120,11 +133,9 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
     }
     if (!anyEnabled && wantsProgress && deadlock === undefined) deadlock = current;
     if (unmet && !pendingEdges.has(current)) pendingEdges.set(current, []);
-    // The state object is no longer needed once expanded, unless a liveness search may want it.
-    if (!unmet) states[current] = undefined;
     if (options.onProgress && performance.now() - lastReport > 1000) {
       lastReport = performance.now();
-      options.onProgress({ states: states.length, transitions, depth, seconds: (lastReport - started) / 1000 });
+      options.onProgress({ states: table.size, transitions, depth, seconds: (lastReport - started) / 1000 });
     }
   }
 
@@ -133,6 +144,7 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
     for (let at = id; parent[at]! >= 0; at = parent[at]!) path.push(via[at]!);
     return path.reverse();
   };
+  const stateAt = (id: number): S => codec.decode(table.row(id), 0);
 
   const outcomes: PropertyOutcome<A>[] = props.map((p, i): PropertyOutcome<A> => {
     switch (p.expectation) {
@@ -150,7 +162,7 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
         if (deadlock === undefined) return { name: p.name, expectation: 'progress', status: 'holds' };
         return { name: p.name, expectation: 'progress', status: 'violated', path: pathTo(deadlock), reason: 'no event is accepted in the last state' };
       case 'eventually': {
-        const unmetHere = (id: number) => pendingEdges.has(id) && !p.condition(states[id]!);
+        const unmetHere = (id: number) => pendingEdges.has(id) && !p.condition(stateAt(id));
         const lasso = findFairCycle(pendingEdges, unmetHere, model.actionName.bind(model));
         if (!lasso) return { name: p.name, expectation: 'eventually', status: 'holds' };
         const reason = lasso.cycle.length === 0 ? 'a state where the condition is false has no enabled event' : 'a fair cycle never reaches the condition';
@@ -159,5 +171,13 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
     }
   });
 
-  return { status: complete ? 'complete' : 'incomplete', states: states.length, transitions, depth, seconds: (performance.now() - started) / 1000, properties: outcomes };
+  return {
+    status: complete ? 'complete' : 'incomplete',
+    states: table.size,
+    transitions,
+    depth,
+    seconds: (performance.now() - started) / 1000,
+    bytesPerState: (table.bytes + parent.byteLength) / Math.max(1, table.size) + 8 /* a `via` reference */,
+    properties: outcomes,
+  };
 }

@@ -7,10 +7,10 @@ import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { Engine } from '../machines/engine.ts';
-import { stateKey } from '../machines/stateKey.ts';
-import { INITIAL_HISTORY, advanceHistory, historyKey, type CheckState } from '../properties/history.ts';
+import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import type { GuillotineProperty } from '../properties/property.ts';
 import { Property, type Model } from './model.ts';
+import { guillotineCodec } from './guillotineCodec.ts';
 
 /** An id that is not an admin of the policy, so the alphabet also tries outsiders' votes. */
 export function outsiderId(policy: Policy): string {
@@ -44,11 +44,6 @@ export function eventAlphabet(policy: Policy, options: AlphabetOptions = {}): re
   return events;
 }
 
-/** The key of a checked state: the machine state's canonical key and the history's. */
-export function checkStateKey(s: CheckState): string {
-  return `${stateKey(s.machine)}#${historyKey(s.history)}`;
-}
-
 /** Builds the model of `engine`'s machine with the given properties. */
 export function guillotineModel(engine: Engine, properties: readonly GuillotineProperty[], alphabet: readonly GuillotineEvent[] = eventAlphabet(engine.policy)): Model<CheckState, GuillotineEvent> {
   const policy = engine.policy;
@@ -80,10 +75,10 @@ export function guillotineModel(engine: Engine, properties: readonly GuillotineP
     actions: () => alphabet,
     next(state, event) {
       const step = engine.step(state.machine, event);
-      if (!step.accepted && step.state === state.machine) return { state, enabled: false };
-      return { state: { machine: step.state, history: advanceHistory(policy, state, event, step) }, enabled: true };
+      if (!step.accepted && step.state === state.machine) return undefined;
+      return { machine: step.state, history: advanceHistory(policy, state, event, step) };
     },
-    key: checkStateKey,
+    codec: guillotineCodec(policy),
     actionName: encodeEvent,
     properties: mapped,
   };

@@ -8,7 +8,7 @@ import type { GuillotineEvent } from '../spec/events.ts';
 import { ENGINES, compiledEngine, type EngineName } from '../machines/engine.ts';
 import { PROPERTIES, type GuillotineProperty, type PropertyId } from '../properties/index.ts';
 import { explore, type Progress, type PropertyOutcome } from './bfs.ts';
-import { guillotineModel } from './guillotineModel.ts';
+import { eventAlphabet, guillotineModel } from './guillotineModel.ts';
 import { concretize, symmetric } from './symmetry.ts';
 import { policyFindings, type Findings } from './findings.ts';
 import type { MachineImplementations } from '../machines/guillotine.ts';
@@ -77,7 +77,7 @@ export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckRe
   const engine = engineName === 'compiled' ? compiledEngine(policy, options.implementations, { effects: false }) : ENGINES[engineName](policy, options.implementations);
   const properties = options.properties ?? PROPERTIES;
   const model = guillotineModel(engine, properties);
-  const outcome = explore(useSymmetry ? symmetric(policy, model) : model, { maxStates: options.maxStates, onProgress: options.onProgress });
+  const outcome = explore(useSymmetry ? symmetric(policy, model, (admins) => eventAlphabet(policy, { admins })) : model, { maxStates: options.maxStates, onProgress: options.onProgress });
   // Paths over representatives are rebuilt into concrete, replayable ones.
   const concrete = (path: readonly GuillotineEvent[]) => (useSymmetry ? concretize(policy, model, path) : [...path]);
   const byName = new Map(outcome.properties.map((o) => [o.name, o]));

@@ -44,19 +44,40 @@ export const Property = {
   },
 };
 
-/** The result of taking an action: a disabled action (a rejected event) leaves the state as it was. */
-export interface Successor<S> {
-  readonly state: S;
-  readonly enabled: boolean;
+/**
+ * How a model's states are packed into `width` 32-bit words: the checker stores and compares
+ * states only in this form (see `stateTable.ts`), so `encode` must be injective on reachable
+ * states — two states get the same words exactly when the checker must treat them as one — and
+ * `decode` must invert it.
+ */
+export interface StateCodec<S> {
+  readonly width: number;
+  encode(state: S, out: Uint32Array, at: number): void;
+  decode(words: Uint32Array, at: number): S;
+}
+
+/** A state's words in a fresh array (off the hot path: tests, replays, path reconstruction). */
+export function encoded<S>(codec: StateCodec<S>, state: S): Uint32Array {
+  const out = new Uint32Array(codec.width);
+  codec.encode(state, out, 0);
+  return out;
+}
+
+/** Whether two states are one state for the checker. */
+export function sameState<S>(codec: StateCodec<S>, a: S, b: S): boolean {
+  const x = encoded(codec, a);
+  const y = encoded(codec, b);
+  return x.every((w, i) => w === y[i]);
 }
 
 export interface Model<S, A> {
   initialStates(): readonly S[];
   /** Every action to try in a state, in a deterministic order. */
   actions(state: S): readonly A[];
-  next(state: S, action: A): Successor<S>;
-  /** A canonical key: equal exactly for states the checker must treat as one. */
-  key(state: S): string;
+  /** The state after `action`, or undefined when the action is disabled (a rejected event leaves the state as it was). */
+  next(state: S, action: A): S | undefined;
+  /** The packed form of states: equal words exactly for states the checker must treat as one. */
+  readonly codec: StateCodec<S>;
   /** A stable name of an action, for fairness (the same action in different states) and display. */
   actionName(action: A): string;
   readonly properties: readonly Property<S, A>[];

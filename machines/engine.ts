@@ -138,6 +138,7 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
     if (!known) throw new Error(`compiledEngine: unknown action "${a.type}" in ${where}`);
   }
 
+  const UNHANDLED: readonly Effect[] = [{ kind: 'reject', reason: '(reasons are not built in this mode)' }];
   /** Runs a list of actions in order, threading the context and queueing raised events. */
   const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
   function run(actions: readonly ActionRef[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
@@ -154,13 +155,19 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
 
   /** One microstep: select the enabled transition of each region on the pre-state, then run them. */
   function microstep(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
-    const selected: { index: number; t: TransitionRef }[] = [];
-    regions.forEach(({ region }, index) => {
-      const candidates = region.states[value[REGIONS[index]!]]?.on?.[event.type];
-      const t = candidates?.find((c) => c.guard === undefined || implementations.guards[c.guard.type]!(ctx, event, c.guard.params));
-      if (t) selected.push({ index, t });
-    });
-    if (selected.length === 0) return { value, ctx, taken: false };
+    // Plain loops and no closures: this runs for every event the checker tries in every state.
+    let selected: { index: number; t: TransitionRef }[] | undefined;
+    for (let index = 0; index < regions.length; index++) {
+      const candidates = regions[index]!.region.states[value[REGIONS[index]!]]?.on?.[event.type];
+      if (candidates === undefined) continue;
+      for (const c of candidates) {
+        if (c.guard === undefined || implementations.guards[c.guard.type]!(ctx, event, c.guard.params)) {
+          (selected ??= []).push({ index, t: c });
+          break;
+        }
+      }
+    }
+    if (selected === undefined) return { value, ctx, taken: false };
     let next = value;
     for (const { t } of selected) ctx = run(t.actions ?? [], ctx, event, queue, effects);
     for (const { index, t } of selected) {
@@ -198,7 +205,7 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
       const queue: MachineEvent[] = [];
       const effects: Effect[] = [];
       const first = microstep(state.value as Record<Region, string>, state.context, event, queue, effects);
-      if (!first.taken) return { state, accepted: false, effects: [unhandled(event)] };
+      if (!first.taken) return { state, accepted: false, effects: explain ? [unhandled(event)] : UNHANDLED };
       const settled = settle(first.value, first.ctx, queue, effects);
       return { state: settled, accepted: accepted(effects), effects };
     },

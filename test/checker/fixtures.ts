@@ -2,15 +2,18 @@
  * Tiny canonical models for testing the checker itself (after Stateright's examples): their
  * state spaces are small enough to count by hand.
  */
-import { Property, type Model } from '../../checker/model.ts';
+import { Property, type Model, type StateCodec } from '../../checker/model.ts';
+
+/** A small non-negative integer in one word. */
+const INTEGER: StateCodec<number> = { width: 1, encode: (s, out, at) => void (out[at] = s), decode: (words, at) => words[at]! };
 
 /** A clock that flips between 0 and 1: two states, two transitions. */
 export function binaryClock(): Model<number, 'flip'> {
   return {
     initialStates: () => [0],
     actions: () => ['flip'],
-    next: (s) => ({ state: 1 - s, enabled: true }),
-    key: String,
+    next: (s) => 1 - s,
+    codec: INTEGER,
     actionName: (a) => a,
     properties: [Property.always('in range', (s) => (s === 0 || s === 1 ? true : `clock at ${s}`)), Property.sometimes('reaches 1', (s) => s === 1)],
   };
@@ -38,9 +41,9 @@ export function dieHard(): Model<Jugs, Pour> {
         case 'small into big': { const n = Math.min(small, 5 - big); small -= n; big += n; break; }
         case 'big into small': { const n = Math.min(big, 3 - small); big -= n; small += n; break; }
       }
-      return { state: { small, big }, enabled: true };
+      return { small, big };
     },
-    key: (s) => `${s.small},${s.big}`,
+    codec: { width: 2, encode: (s, out, at) => void out.set([s.small, s.big], at), decode: (w, at) => ({ small: w[at]!, big: w[at + 1]! }) },
     actionName: (a) => a,
     properties: [Property.always('never 4 gallons', (s) => (s.big !== 4 ? true : 'the big jug holds 4 gallons')), Property.sometimes('big jug full', (s) => s.big === 5)],
   };
@@ -51,8 +54,8 @@ export function counter(limit: number, wrap: boolean): Model<number, 'inc'> {
   return {
     initialStates: () => [0],
     actions: () => ['inc'],
-    next: (s) => (s < limit ? { state: s + 1, enabled: true } : wrap ? { state: 0, enabled: true } : { state: s, enabled: false }),
-    key: String,
+    next: (s) => (s < limit ? s + 1 : wrap ? 0 : undefined),
+    codec: INTEGER,
     actionName: (a) => a,
     properties: [Property.progress('no deadlock')],
   };
@@ -68,10 +71,10 @@ export function request(flaky: boolean): Model<{ granted: boolean; tick: number 
     initialStates: () => [{ granted: false, tick: 0 }],
     actions: () => ['grant', 'idle'],
     next(s, a) {
-      if (a === 'grant') return !s.granted && (!flaky || s.tick === 0) ? { state: { granted: true, tick: s.tick }, enabled: true } : { state: s, enabled: false };
-      return { state: { granted: s.granted, tick: 1 - s.tick }, enabled: true };
+      if (a === 'grant') return !s.granted && (!flaky || s.tick === 0) ? { granted: true, tick: s.tick } : undefined;
+      return { granted: s.granted, tick: 1 - s.tick };
     },
-    key: (s) => `${s.granted}/${s.tick}`,
+    codec: { width: 1, encode: (s, out, at) => void (out[at] = (s.granted ? 2 : 0) | s.tick), decode: (w, at) => ({ granted: (w[at]! & 2) !== 0, tick: w[at]! & 1 }) },
     actionName: (a) => a,
     properties: [Property.eventually('eventually granted', (s) => s.granted)],
   };
