@@ -1,6 +1,7 @@
 /**
- * `guillotine check [--policy FILE] [--json] [--traces DIR]`: every safety property of
- * GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
+ * `guillotine check [--policy FILE] [--json] [--traces DIR] [--mutant NAME]`: every safety property
+ * of GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
+ * With `--mutant`, the machine checked is a design bug of the spec-mutant catalogue, which must fail.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, 
 import { checkingProgress } from '../progress.ts';
 import { count, table } from '../table.ts';
 import { fileErrorWords } from '../../spec/fileError.ts';
+import { correctMachine, mutatedMachine, type MachineUnderCheck } from '../../machines/mutants.ts';
+import { mutantFrom, mutantOption, mutantSummary, type MutantSummary } from '../mutantOption.ts';
 
 export const registerCheck: RegisterCommand = (program, io, exit) => {
   program
@@ -25,25 +28,33 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
     .addOption(new Option('--max-states <n>', 'stop expanding states once this many are stored (the successors of the last one may go a little past); properties not yet refuted become "unknown"'))
+    .addOption(mutantOption())
     .action(
-      action(exit, (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string }) => {
-        const policy = policyFrom(opts.policy);
+      action(exit, (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string }) => {
+        const mutant = mutantFrom(io, opts.mutant, opts.json);
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
+        const correct = policyFrom(opts.policy);
+        const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
-        const report = checkPolicy(policy, { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report });
+        const checked = checkPolicy(machine.policy, { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report, implementations: machine.implementations });
         progress.done();
+        // The report names the mutant it ran; without --mutant its shape is unchanged.
+        const report: MutantCheckReport = mutant === undefined ? checked : { ...checked, mutant: mutantSummary(mutant) };
         if (opts.traces !== undefined) writeTraces(opts.traces, report);
         if (opts.json) printJson(io, report);
-        else printReport(io, report, opts.policy ?? EMBEDDED);
+        else printReport(io, report, machine, opts.policy ?? EMBEDDED);
         return allHold(report) ? 0 : 1;
       }),
     );
 };
 
-/** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
+/** A check report, with the catalogue entry of the mutant it ran when `--mutant` was given. */
+type MutantCheckReport = CheckReport & { readonly mutant?: MutantSummary };
+
 /** How the report names the embedded default policy (and knows a replay needs no --policy). */
 const EMBEDDED = '(embedded default)';
 
+/** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
 function writeTraces(dir: string, report: CheckReport) {
   try {
     mkdirSync(dir, { recursive: true });
@@ -57,9 +68,10 @@ function writeTraces(dir: string, report: CheckReport) {
   }
 }
 
-function printReport(io: Output, r: CheckReport, source: string) {
+function printReport(io: Output, r: MutantCheckReport, machine: MachineUnderCheck, source: string) {
   const q = r.policy.quorum;
-  io.out(`Policy ${source}: ${r.policy.admins.length} admins, escalate ${q.escalate}, de-escalate ${q.deescalate}, timeout ${q.timeoutSeconds}s (${q.onTimeout}), irreversible: ${r.policy.irreversible.join(', ') || 'none'}\n`);
+  if (r.mutant) io.out(`Mutant ${r.mutant.name} (${r.mutant.mutates}): ${r.mutant.bug}; expected to fail ${r.mutant.caughtBy.join(', ')}\n`);
+  io.out(`Policy ${source}${r.mutant?.mutates.startsWith('policy ') ? ' as mutated' : ''}: ${r.policy.admins.length} admins, escalate ${q.escalate}, de-escalate ${q.deescalate}, timeout ${q.timeoutSeconds}s (${q.onTimeout}), irreversible: ${r.policy.irreversible.join(', ') || 'none'}\n`);
   io.out(
     `${r.complete ? 'Explored every reachable state' : 'Stopped early (--max-states)'}: ${count(r.states)} states${r.symmetry ? ' (one per renaming of admins)' : ''}, ${count(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)}s\n\n`,
   );
@@ -76,12 +88,17 @@ function printReport(io: Output, r: CheckReport, source: string) {
     io.out(`\n${p.id} FAILS: ${p.reason}\n`);
     if (p.witness) io.out(`  witness: ${JSON.stringify(p.witness)}\n`);
     if (p.trace) {
-      const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle });
+      const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle, implementations: machine.implementations });
       const rows = replayed.steps.map((s, i) => [i + 1 + (s.inCycle ? ' ↻' : ''), describeEvent(s.event), s.accepted ? 'accepted' : `rejected: ${s.reason}`, s.level, s.violations.find((v) => v.property === p.id) ? '✗ ' + p.id : '']);
       io.out(table(['step', 'event', 'outcome', 'level after', ''], rows));
       const policyArg = source === EMBEDDED ? '' : ` --policy '${source}'`;
-      io.out(`  replay: guillotine replay${policyArg} --path '${encodePath(p.trace.events)}'${p.trace.cycle ? ` --cycle '${encodePath(p.trace.cycle)}'` : ''}\n`);
+      const mutantArg = r.mutant ? ` --mutant ${r.mutant.name}` : '';
+      io.out(`  replay: guillotine replay${policyArg}${mutantArg} --path '${encodePath(p.trace.events)}'${p.trace.cycle ? ` --cycle '${encodePath(p.trace.cycle)}'` : ''}\n`);
     }
+  }
+  if (r.mutant) {
+    const missed = r.mutant.caughtBy.filter((id) => r.properties.find((p) => p.id === id)?.status !== 'fail');
+    io.out(missed.length === 0 ? `\nMutant ${r.mutant.name} is refuted, as expected, by ${r.mutant.caughtBy.join(', ')}\n` : `\nMutant ${r.mutant.name} SURVIVES ${missed.join(', ')}: the checker misses this design bug there\n`);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * `guillotine replay TRACE.json [--policy FILE] [--json]` (or `--path 'propose:a1:severed,…'`):
+ * `guillotine replay TRACE.json [--policy FILE] [--json] [--mutant NAME]` (or `--path 'propose:a1:severed,…'`):
  * runs a trace through the statechart under XState, printing each event, whether it was accepted
- * (with the reason when rejected), the state after it and any property it violates.
+ * (with the reason when rejected), the state after it and any property it violates. With
+ * `--mutant`, through a design bug of the spec-mutant catalogue instead of the correct machine.
  */
 import { Option } from 'commander';
 import { replay, type ReplayReport } from '../../checker/replay.ts';
@@ -10,6 +11,8 @@ import { loadTraceFile } from '../../spec/trace.ts';
 import type { Policy } from '../../spec/policy.ts';
 import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { table } from '../table.ts';
+import { correctMachine, mutatedMachine } from '../../machines/mutants.ts';
+import { mutantFrom, mutantOption, mutantSummary } from '../mutantOption.ts';
 
 export const registerReplay: RegisterCommand = (program, io, exit) => {
   program
@@ -21,8 +24,10 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'compiled']).default('xstate'))
+    .addOption(mutantOption())
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled' }) => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled'; mutant?: string }) => {
+        const mutant = mutantFrom(io, opts.mutant, opts.json);
         let events: readonly GuillotineEvent[];
         let cycle: readonly GuillotineEvent[] | undefined;
         let tracePolicy: Policy | undefined;
@@ -45,9 +50,14 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
         }
         // --policy wins over the trace's own policy, which wins over the default.
         const policy = opts.policy !== undefined || tracePolicy === undefined ? policyFrom(opts.policy) : tracePolicy;
-        const report = replay(policy, events, { engine: opts.engine, cycle });
-        if (opts.json) printJson(io, report);
-        else print(io, report);
+        // A policy mutant applied to a trace that already carries its policy changes nothing more.
+        const machine = mutant === undefined ? correctMachine(policy) : mutatedMachine(policy, mutant);
+        const report = replay(machine.policy, events, { engine: opts.engine, cycle, implementations: machine.implementations });
+        if (opts.json) printJson(io, mutant === undefined ? report : { ...report, mutant: mutantSummary(mutant) });
+        else {
+          if (mutant !== undefined) io.out(`mutant ${mutant.name} (${mutant.mutates}): ${mutant.bug}\n`);
+          print(io, report);
+        }
         return report.firstViolation === null ? 0 : 1;
       }),
     );
