@@ -16,18 +16,28 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys: ${allowed}`
+        ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: ${allowed}`
         : issue.code === 'invalid_type'
           ? `expected an object with keys ${allowed}, got ${describe(issue.input)}`
           : undefined,
   });
 }
 
+/**
+ * A string from a user's file, quoted for a message: at most 40 characters, and no character that
+ * would act on a terminal (JSON.stringify escapes C0 controls but not DEL, C1 controls or U+2028).
+ * A 100,000-character unknown key made a message of 100,000 characters before.
+ */
+export function quoted(text: string): string {
+  const cut = text.length > 40 ? text.slice(0, 40) + '…' : text;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string') return `the string ${quoted(value)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeof value;
 }
@@ -44,10 +54,17 @@ function integer(min: number, max: number, what: string) {
     .max(max, { error: (issue) => `${describe(issue.input)} is too large; allowed: ${what}` });
 }
 
-function positiveNumber(what: string) {
+/**
+ * A duration: at least one microsecond (the simulator's clock step) and at most 1e12 units.
+ * A shorter time cannot mean anything there: a heartbeat period of 1e-300 ms never advanced the
+ * simulated clock, and `simulate`, `review` and `report` hung on it.
+ */
+function duration(unit: 'seconds' | 'milliseconds') {
+  const smallest = unit === 'seconds' ? 1e-6 : 1e-3;
+  const what = `a positive number of ${unit}`;
   return z
     .number({ error: (issue) => `expected ${what}, got ${describe(issue.input)}` })
-    .positive({ error: (issue) => `${describe(issue.input)} is not allowed; allowed: ${what}` })
+    .min(smallest, { error: (issue) => `${describe(issue.input)} is too small; allowed: ${what} from ${smallest} (one microsecond, the simulator's clock step) up to 1e12` })
     .max(1e12, { error: (issue) => `${describe(issue.input)} is too large; allowed: ${what} up to 1e12` });
 }
 
@@ -88,7 +105,7 @@ export const PolicySchema = closed({
   quorum: closed({
     escalate: integer(1, MAX_ADMINS, 'an integer from 1 to the number of admins').default(POLICY_DEFAULTS.quorum.escalate),
     deescalate: integer(1, MAX_ADMINS, 'an integer from 1 to the number of admins').default(POLICY_DEFAULTS.quorum.deescalate),
-    timeoutSeconds: positiveNumber('a positive number of seconds').default(POLICY_DEFAULTS.quorum.timeoutSeconds),
+    timeoutSeconds: duration('seconds').default(POLICY_DEFAULTS.quorum.timeoutSeconds),
     onTimeout: z
       .enum(['restrictive', 'unchanged'], { error: (issue) => `${describe(issue.input)} is not allowed; allowed: "restrictive", "unchanged"` })
       .default(POLICY_DEFAULTS.quorum.onTimeout),
@@ -101,13 +118,13 @@ export const PolicySchema = closed({
     .refine((levels) => new Set(levels).size === levels.length, { error: 'a level is listed twice' })
     .default([...POLICY_DEFAULTS.irreversible]),
   heartbeat: closed({
-    periodMs: positiveNumber('a positive number of milliseconds').default(POLICY_DEFAULTS.heartbeat.periodMs),
+    periodMs: duration('milliseconds').default(POLICY_DEFAULTS.heartbeat.periodMs),
     missLimit: integer(1, 1000, 'an integer from 1 to 1000').default(POLICY_DEFAULTS.heartbeat.missLimit),
   }).prefault({}),
   detector: closed({ maxLevel: levelName.default(POLICY_DEFAULTS.detector.maxLevel) }).prefault({}),
   faults: closed({ rebootLevel: levelName.default(POLICY_DEFAULTS.faults.rebootLevel) }).prefault({}),
   actuators: closed({
-    confirmDeadlineMs: positiveNumber('a positive number of milliseconds').default(POLICY_DEFAULTS.actuators.confirmDeadlineMs),
+    confirmDeadlineMs: duration('milliseconds').default(POLICY_DEFAULTS.actuators.confirmDeadlineMs),
     escalateOnFailureUpTo: levelName.default(POLICY_DEFAULTS.actuators.escalateOnFailureUpTo),
   }).prefault({}),
 }).superRefine((policy, ctx) => {

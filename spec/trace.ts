@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { EventSchema, eventExample, EVENT_TYPES, type EventType, type GuillotineEvent } from './events.ts';
-import { formatPath, parsePolicy, type Policy, type PolicyProblem } from './policy.ts';
-import { loadPolicyFile } from './loadPolicy.ts';
+import { formatPath, parsePolicy, quoted, type Policy, type PolicyProblem } from './policy.ts';
+import { loadPolicyFile, printable, readJsonText } from './loadPolicy.ts';
 import { fileErrorWords } from './fileError.ts';
 
 const TraceSchema = z.strictObject(
@@ -21,7 +21,7 @@ const TraceSchema = z.strictObject(
     events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),
     cycle: z.array(z.unknown()).optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
 );
 
 export interface Trace {
@@ -35,23 +35,39 @@ export interface Trace {
 
 export type TraceResult = { readonly ok: true; readonly trace: Trace } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
 
+/** The most bad events of one list named one by one; the rest are counted, so a message stays readable. */
+const MAX_EVENT_PROBLEMS = 10;
+
+/**
+ * A value from a user's file, shown in a message: short, on one line, and without recursion (a
+ * value nested 10^5 levels deep overflowed JSON.stringify's stack and crashed `replay`).
+ */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `a list of ${value.length}`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return printable(JSON.stringify(value) ?? String(value), 60);
+}
+
 function parseEvents(list: readonly unknown[], key: string, problems: PolicyProblem[]): GuillotineEvent[] {
   const events: GuillotineEvent[] = [];
+  let bad = 0;
   list.forEach((raw, i) => {
     const parsed = EventSchema.safeParse(raw);
     if (parsed.success) events.push(parsed.data as GuillotineEvent);
+    else if (++bad > MAX_EVENT_PROBLEMS) return;
     else {
       const type = (raw as { type?: unknown } | null)?.type;
       const known = typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
       const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
       const hint = !isObject
-        ? `expected an event object like {"type":"heartbeat"}, got ${JSON.stringify(raw)}`
+        ? `expected an event object like {"type":"heartbeat"}, got ${shown(raw)}`
         : known
           ? `expected ${eventExample(type as EventType)}`
-          : `${type === undefined ? 'missing "type"' : `unknown event type ${JSON.stringify(type)}`}; allowed: ${EVENT_TYPES.join(', ')}`;
+          : `${type === undefined ? 'missing "type"' : `unknown event type ${shown(type)}`}; allowed: ${EVENT_TYPES.join(', ')}`;
       problems.push({ path: `${key}[${i}]`, message: hint });
     }
   });
+  if (bad > MAX_EVENT_PROBLEMS) problems.push({ path: key, message: `and ${bad - MAX_EVENT_PROBLEMS} more bad events (${bad} of ${list.length} in all)` });
   return events;
 }
 
@@ -81,11 +97,7 @@ export function loadTraceFile(path: string): TraceResult {
   } catch (error) {
     return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${JSON.stringify(path)}: ${fileErrorWords(error)}` }] };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark is not an error a user can see
-  } catch (error) {
-    return { ok: false, problems: [{ path: '(file)', message: `trace file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}` }] };
-  }
-  return parseTrace(json, dirname(path));
+  const read = readJsonText(text, `trace file ${JSON.stringify(path)}`, 'trace is {"events": [{"type": "heartbeat"}]}');
+  if (!read.ok) return { ok: false, problems: [{ path: '(file)', message: read.message }] };
+  return parseTrace(read.json, dirname(path));
 }
