@@ -68,6 +68,13 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
   /** Writes `list` as a bit set at `at`; false (and nothing written) when the list is not distinct voters in order. */
   const writeSet = (list: readonly string[], out: Uint32Array, at: number): boolean => {
     for (let w = 0; w < setWords; w++) out[at + w] = 0;
+    // Under symmetry a list is almost always the first k voters: set k low bits without lookups.
+    let k = 0;
+    while (k < list.length && list[k] === voters[k]) k++;
+    if (k === list.length) {
+      for (let w = 0; w < setWords && k > 0; w++, k -= 32) out[at + w] = k >= 32 ? 0xffffffff : (1 << k) - 1;
+      return true;
+    }
     let last = -1;
     for (const id of list) {
       const i = voterIndex.get(id);

@@ -17,6 +17,9 @@ export const approvalsBoundToProposal: GuillotineProperty = {
       if (proposal === null) return true;
       const level = levelOf(s.machine);
       if (proposal.from !== level) return `a proposal from ${proposal.from} is still open at ${level}; a change of level must cancel it`;
+      const votes = s.history.votes;
+      // Both lists are kept in policy order, so equal lists (the usual case) are seen in one pass.
+      if (proposal.approvals.length === votes.length && proposal.approvals.every((a, i) => a === votes[i])) return true;
       const stale = proposal.approvals.filter((a) => !s.history.votes.includes(a));
       if (stale.length > 0) return `the proposal ${proposal.from} → ${proposal.to} counts approval(s) from ${stale.join(', ')} that were not given to it`;
       return true;
