@@ -12,6 +12,11 @@ const WORDS: Readonly<Record<string, string>> = {
   EROFS: 'the file system is read-only',
   ENOSPC: 'no space left on the device',
   ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many files are open',
+  // Node refuses a path with a NUL character before the file system sees it.
+  ERR_INVALID_ARG_VALUE: 'a file name cannot contain a NUL character',
+  ERR_INVALID_ARG_TYPE: 'not a file name',
 };
 
 export function fileErrorWords(error: unknown): string {

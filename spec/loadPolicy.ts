@@ -4,7 +4,7 @@
  * {@link readJsonText} is the one JSON reader of the files a user hands the workbench (policies
  * and traces), so both refuse the same things in the same words.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { parsePolicy, type PolicyResult } from './policy.ts';
 import { fileErrorWords } from './fileError.ts';
 
@@ -85,6 +85,35 @@ function duplicateKey(text: string): { key: string; where: string } | null {
   return null;
 }
 
+/** The largest policy or trace file read (a trace of 10^5 events is a few megabytes). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a file a user named, as UTF-8 text, or says in words why it cannot. Only a regular file of
+ * at most {@link MAX_FILE_BYTES} is read: `/dev/zero` named as a trace's policy made `replay` read
+ * forever, and a named pipe would block it. Opened without blocking, then checked on the open
+ * descriptor, so the file checked is the file read.
+ */
+export function readUserFile(path: string): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly why: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, why: fileErrorWords(error) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, why: fileErrorWords({ code: 'EISDIR' }) };
+    if (!stat.isFile()) return { ok: false, why: 'it is not a regular file (a device, a pipe or a socket); give a JSON file' };
+    if (stat.size > MAX_FILE_BYTES) return { ok: false, why: `it holds ${stat.size} bytes; at most ${MAX_FILE_BYTES} are read` };
+    return { ok: true, text: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    return { ok: false, why: fileErrorWords(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Parses JSON text as a policy; a syntax error is reported with its position. */
 export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
   const read = readJsonText(text, source, 'policy is {"admins": [{"id": "a1"}, ...]}');
@@ -94,12 +123,7 @@ export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
 
 /** Reads and validates a policy file. */
 export function loadPolicyFile(path: string): PolicyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const why = fileErrorWords(error);
-    return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${JSON.stringify(path)}: ${why}` }] };
-  }
-  return parsePolicyText(text, `policy file ${JSON.stringify(path)}`);
+  const file = readUserFile(path);
+  if (!file.ok) return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${printable(JSON.stringify(path), 300)}: ${file.why}` }] };
+  return parsePolicyText(file.text, `policy file ${printable(JSON.stringify(path), 300)}`);
 }

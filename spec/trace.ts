@@ -4,13 +4,11 @@
  * liveness failure, the cycle that repeats forever. Validated like a policy: every problem names
  * its key path.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { EventSchema, eventExample, EVENT_TYPES, type EventType, type GuillotineEvent } from './events.ts';
 import { formatPath, parsePolicy, quoted, type Policy, type PolicyProblem } from './policy.ts';
-import { loadPolicyFile, printable, readJsonText } from './loadPolicy.ts';
-import { fileErrorWords } from './fileError.ts';
+import { loadPolicyFile, printable, readJsonText, readUserFile } from './loadPolicy.ts';
 
 const TraceSchema = z.strictObject(
   {
@@ -91,13 +89,9 @@ export function parseTrace(input: unknown, baseDir = '.'): TraceResult {
 
 /** Reads and validates a trace file. */
 export function loadTraceFile(path: string): TraceResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${JSON.stringify(path)}: ${fileErrorWords(error)}` }] };
-  }
-  const read = readJsonText(text, `trace file ${JSON.stringify(path)}`, 'trace is {"events": [{"type": "heartbeat"}]}');
+  const file = readUserFile(path);
+  if (!file.ok) return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${printable(JSON.stringify(path), 300)}: ${file.why}` }] };
+  const read = readJsonText(file.text, `trace file ${printable(JSON.stringify(path), 300)}`, 'trace is {"events": [{"type": "heartbeat"}]}');
   if (!read.ok) return { ok: false, problems: [{ path: '(file)', message: read.message }] };
   return parseTrace(read.json, dirname(path));
 }
