@@ -5,11 +5,12 @@
  */
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import { ENGINES, compiledEngine, type EngineName } from '../machines/engine.ts';
-import { PROPERTIES, type GuillotineProperty, type PropertyId } from '../properties/index.ts';
-import { explore, type Progress, type PropertyOutcome } from './bfs.ts';
-import { eventAlphabet, guillotineModel } from './guillotineModel.ts';
-import { concretize, symmetric } from './symmetry.ts';
+import type { EngineName } from '../machines/engine.ts';
+import type { PropertyId } from '../properties/index.ts';
+import { explore, type ExploreOutcome, type Progress, type PropertyOutcome } from './bfs.ts';
+import { checkedModel, type CheckedModel, type ModelRecipe } from './checkedModel.ts';
+import { exploreInParallel } from './parallelBfs.ts';
+import { concretize } from './symmetry.ts';
 import { policyFindings, type Findings } from './findings.ts';
 import type { MachineImplementations } from '../machines/guillotine.ts';
 
@@ -50,6 +51,8 @@ export interface CheckReport {
   readonly transitions: number;
   readonly depth: number;
   readonly seconds: number;
+  /** Bytes the search held per state (packed words, hash slots, parent, action). */
+  readonly bytesPerState: number;
   readonly properties: readonly PropertyReport[];
   readonly vacuity: readonly VacuityReport[];
   readonly findings: Findings | null;
@@ -64,22 +67,41 @@ export interface CheckOptions {
   /** Skip the findings (they explore the machine once per admin count). */
   readonly findings?: boolean;
   readonly onProgress?: (progress: Progress) => void;
-  /** Test-only: replaced guard and action implementations, to check a deliberately broken machine. */
+  /** A design bug of the spec-mutant catalogue (`machines/mutants.ts`) to check instead of the correct machine. */
+  readonly mutant?: string;
+  /** Test-only: replaced guard and action implementations, to check a deliberately broken machine (one thread only). */
   readonly implementations?: MachineImplementations;
-  /** The properties to check (default: all of §4). */
-  readonly properties?: readonly GuillotineProperty[];
+  /** The properties to check, by id (default: all of §4). */
+  readonly properties?: readonly PropertyId[];
 }
 
-/** Checks every property against the machine of `policy`. */
+function recipeOf(policy: Policy, options: CheckOptions): ModelRecipe {
+  return { policy, engine: options.engine ?? 'compiled', symmetry: options.symmetry ?? true, properties: options.properties, mutant: options.mutant };
+}
+
+/** Checks every property against the machine of `policy`, on this thread. */
 export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckReport {
-  const engineName = options.engine ?? 'compiled';
-  const useSymmetry = options.symmetry ?? true;
-  const engine = engineName === 'compiled' ? compiledEngine(policy, options.implementations, { effects: false }) : ENGINES[engineName](policy, options.implementations);
-  const properties = options.properties ?? PROPERTIES;
-  const model = guillotineModel(engine, properties);
-  const outcome = explore(useSymmetry ? symmetric(policy, model, (admins) => eventAlphabet(policy, { admins })) : model, { maxStates: options.maxStates, onProgress: options.onProgress });
+  const recipe = recipeOf(policy, options);
+  const checked = checkedModel(recipe, options.implementations);
+  return reportOf(recipe, checked, explore(checked.explored, { maxStates: options.maxStates, onProgress: options.onProgress }), options);
+}
+
+/**
+ * The same check with the exploration spread over `workers` worker threads (`parallelBfs.ts`):
+ * the same report, but for the timing. Replaced `implementations` cannot travel to a worker.
+ */
+export async function checkPolicyInParallel(policy: Policy, workers: number, options: CheckOptions = {}): Promise<CheckReport> {
+  if (options.implementations !== undefined) throw new Error('checkPolicyInParallel: replaced implementations cannot be sent to worker threads; name a spec mutant instead');
+  const recipe = recipeOf(policy, options);
+  const outcome = await exploreInParallel(recipe, workers, { maxStates: options.maxStates, onProgress: options.onProgress });
+  return reportOf(recipe, checkedModel(recipe), outcome, options);
+}
+
+function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOutcome<GuillotineEvent>, options: CheckOptions): CheckReport {
+  const { policy, properties, unreduced, engine } = checked;
+  const useSymmetry = recipe.symmetry;
   // Paths over representatives are rebuilt into concrete, replayable ones.
-  const concrete = (path: readonly GuillotineEvent[]) => (useSymmetry ? concretize(policy, model, path) : [...path]);
+  const concrete = (path: readonly GuillotineEvent[]) => (useSymmetry ? concretize(policy, unreduced, path) : [...path]);
   const byName = new Map(outcome.properties.map((o) => [o.name, o]));
   const complete = outcome.status === 'complete';
 
@@ -99,13 +121,14 @@ export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckRe
   );
   return {
     policy,
-    engine: engineName,
+    engine: recipe.engine,
     symmetry: useSymmetry,
     complete,
     states: outcome.states,
     transitions: outcome.transitions,
     depth: outcome.depth,
     seconds: outcome.seconds,
+    bytesPerState: Math.round(outcome.bytesPerState),
     properties: reports,
     vacuity,
     findings: options.findings === false ? null : policyFindings(engine, useSymmetry),

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { checkPolicy, checkPolicyInParallel, type CheckReport } from '../../checker/index.ts';
+import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
+import { loadPolicyFile } from '../../spec/loadPolicy.ts';
+
+function fixture(name: string): Policy {
+  const loaded = loadPolicyFile(`test/fixtures/policies/${name}`);
+  if (!loaded.ok) throw new Error(`fixture ${name} does not load`);
+  return loaded.policy;
+}
+
+/** A report without its timing, the one field allowed to differ. */
+const untimed = (r: CheckReport) => ({ ...r, seconds: 0 });
+
+describe('checker/parallelBfs: the search over worker threads gives the one-thread outcome', function () {
+  this.timeout(180_000);
+  const cases: [string, Policy, Parameters<typeof checkPolicy>[1]][] = [
+    ['the default policy, symmetry on', DEFAULT_POLICY, { findings: false }],
+    ['an unsafe policy, symmetry off (counterexamples for four properties)', fixture('unsafe-small.json'), { findings: false, symmetry: false }],
+    ['a spec mutant: the proposer counted twice', DEFAULT_POLICY, { findings: false, mutant: 'proposer-counted-twice' }],
+  ];
+  for (const [name, policy, options] of cases) {
+    it(`same states, transitions, verdicts and counterexamples with 2 workers: ${name}`, async () => {
+      const one = checkPolicy(policy, options);
+      const two = await checkPolicyInParallel(policy, 2, options);
+      assert.deepEqual(untimed(two), untimed(one));
+    });
+  }
+});
