@@ -1,0 +1,203 @@
+/**
+ * `runSpin(promela, options)`: SPIN's exhaustive search of an exported Promela model, in a
+ * temporary directory: `spin -a`, `gcc -O2 -DNOREDUCE -DSAFETY -DNOCLAIM pan.c`, then
+ * `pan -c0` (never stop at an error, so every assertion's verdict comes out of one run; pan
+ * prints each assertion's message at least once, since it only suppresses a repeat of the
+ * previous message). With `liveness`, a second pan is built with the never claims and run with
+ * `-a` per claim. The outcome is data (a tagged union); nothing here throws on a SPIN failure.
+ *
+ * Known limits: `seconds` is pan's own search time (it prints two decimals), not compilation;
+ * a depth-limited search is retried once with ten times the depth before it counts as incomplete.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROPERTIES, type PropertyId } from '../properties/index.ts';
+import { propertyFlag } from './promela.ts';
+
+export interface SpinOptions {
+  /** Also check the ltl claims (a second compile and one `pan -a` per claim). Default false. */
+  readonly liveness?: boolean;
+  /** pan's -m: the DFS stack depth. Default 200,000 (retried once ×10 if too small). */
+  readonly depth?: number;
+  /** pan's -w: log2 of the hash table's slots. Default 22 (32 MB). */
+  readonly hashBits?: number;
+  /** Extra gcc flags for the safety pan, e.g. ['-DNCORE=2']. */
+  readonly ccFlags?: readonly string[];
+  /** Keep the temporary directory (its path is in the result) for reading pan's files. */
+  readonly keep?: boolean;
+}
+
+export type Verdict = 'holds' | 'violated';
+
+/** One pan run's figures. */
+export interface PanRun {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly stateVectorBytes: number;
+  readonly seconds: number;
+  readonly memoryMegabytes: number;
+  readonly errors: number;
+  /** The distinct error messages, first occurrence order ("assertion violated flag", "invalid end state"). */
+  readonly messages: readonly string[];
+}
+
+export type SpinResult =
+  | {
+      readonly kind: 'complete';
+      /** The safety run: states stored, transitions (stored + matched), seconds of pan's search. */
+      readonly states: number;
+      readonly transitions: number;
+      readonly seconds: number;
+      readonly safety: PanRun;
+      /** Flags named in "assertion violated <flag>" messages: the properties SPIN refuted. */
+      readonly violatedAssertions: readonly string[];
+      /** Whether pan found an invalid end state (a deadlock). */
+      readonly deadlock: boolean;
+      /** Per ltl claim, when `liveness` was asked for. */
+      readonly claims: Readonly<Record<string, Verdict>>;
+      readonly compileSeconds: number;
+      readonly directory?: string;
+    }
+  | { readonly kind: 'incomplete'; readonly reason: string; readonly output: string }
+  | { readonly kind: 'error'; readonly stage: 'spin' | 'gcc' | 'pan'; readonly message: string }
+  | { readonly kind: 'missing'; readonly message: string };
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+  readonly missing: boolean;
+}
+
+function run(command: string, args: readonly string[], cwd: string): Promise<Ran> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(command, [...args], { cwd, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, missing: error?.code === 'ENOENT' });
+    });
+  });
+}
+
+const number = (text: string, pattern: RegExp): number | undefined => {
+  const m = pattern.exec(text);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Reads pan's report. */
+export function parsePan(output: string): PanRun | { readonly incomplete: string } {
+  if (/max search depth too small/.test(output)) return { incomplete: 'max search depth too small' };
+  if (/Search not completed|search not completed/.test(output)) return { incomplete: 'search not completed' };
+  const states = number(output, /^\s*(\d+(?:e\+\d+)?) states, stored/m);
+  const matched = number(output, /^\s*(\d+(?:e\+\d+)?) states, matched/m);
+  const transitions = number(output, /^\s*(\d+(?:e\+\d+)?) transitions \(= stored\+matched\)/m);
+  if (states === undefined || matched === undefined || transitions === undefined) return { incomplete: 'pan printed no state counts' };
+  const messages: string[] = [];
+  for (const m of output.matchAll(/^pan:\d+: (.*?) \(at depth \d+\)$/gm)) if (!messages.includes(m[1]!)) messages.push(m[1]!);
+  return {
+    states,
+    transitions,
+    depth: number(output, /depth reached (\d+)/) ?? 0,
+    stateVectorBytes: number(output, /State-vector (\d+) byte/) ?? 0,
+    seconds: number(output, /pan: elapsed time ([\d.e+-]+) seconds/) ?? 0,
+    memoryMegabytes: number(output, /^\s*([\d.]+)\s+total actual memory usage/m) ?? 0,
+    errors: number(output, /errors: (\d+)/) ?? 0,
+    messages,
+  };
+}
+
+const MISSING = 'spin is not on PATH: install it (Debian/Ubuntu: apt-get install spin; CI does this in .ci/run)';
+
+/** Runs SPIN's exhaustive search on a Promela model. */
+export async function runSpin(promela: string, options: SpinOptions = {}): Promise<SpinResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'guillotine-spin-'));
+  try {
+    writeFileSync(join(dir, 'model.pml'), promela);
+    const spin = await run('spin', ['-a', 'model.pml'], dir);
+    if (spin.missing) return { kind: 'missing', message: MISSING };
+    if (spin.code !== 0 || /error/i.test(spin.stdout + spin.stderr)) return { kind: 'error', stage: 'spin', message: (spin.stdout + spin.stderr).trim() };
+    const gcc = await run('gcc', ['-O2', '-DNOREDUCE', '-DSAFETY', '-DNOCLAIM', ...(options.ccFlags ?? []), '-o', 'pan', 'pan.c'], dir);
+    if (gcc.missing) return { kind: 'missing', message: 'gcc is not on PATH: SPIN compiles its verifier with it (apt-get install gcc)' };
+    if (gcc.code !== 0) return { kind: 'error', stage: 'gcc', message: gcc.stderr.trim() };
+    let compileSeconds = spin.seconds + gcc.seconds;
+
+    const hash = `-w${options.hashBits ?? 22}`;
+    let depth = options.depth ?? 200_000;
+    let pan = await run('./pan', ['-c0', `-m${depth}`, hash], dir);
+    let parsed = parsePan(pan.stdout);
+    if ('incomplete' in parsed && parsed.incomplete === 'max search depth too small') {
+      depth *= 10;
+      pan = await run('./pan', ['-c0', `-m${depth}`, hash], dir);
+      parsed = parsePan(pan.stdout);
+    }
+    if ('incomplete' in parsed) return { kind: 'incomplete', reason: parsed.incomplete, output: pan.stdout + pan.stderr };
+    if (pan.code !== 0) return { kind: 'error', stage: 'pan', message: (pan.stdout + pan.stderr).trim() };
+    const safety = parsed;
+
+    const claims: Record<string, Verdict> = {};
+    if (options.liveness) {
+      const names = [...promela.matchAll(/^ltl (\w+)\s*\{/gm)].map((m) => m[1]!);
+      if (names.length > 0) {
+        const gccLtl = await run('gcc', ['-O2', '-DNOREDUCE', '-o', 'pan-ltl', 'pan.c'], dir);
+        if (gccLtl.code !== 0) return { kind: 'error', stage: 'gcc', message: gccLtl.stderr.trim() };
+        compileSeconds += gccLtl.seconds;
+        for (const name of names) {
+          const ltl = await run('./pan-ltl', ['-a', '-A', `-m${depth}`, hash, '-N', name], dir);
+          const result = parsePan(ltl.stdout);
+          if ('incomplete' in result) return { kind: 'incomplete', reason: `${name}: ${result.incomplete}`, output: ltl.stdout };
+          claims[name] = result.messages.some((m) => /acceptance cycle/.test(m)) ? 'violated' : 'holds';
+        }
+      }
+    }
+
+    const violatedAssertions = safety.messages.flatMap((m) => {
+      const flag = /^assertion violated (\w+)$/.exec(m);
+      return flag ? [flag[1]!] : [];
+    });
+    const other = safety.messages.filter((m) => !/^assertion violated \w+$/.test(m) && !/^invalid end state$/.test(m));
+    if (other.length > 0) return { kind: 'error', stage: 'pan', message: `pan reported what the model does not name as a property: ${other.join('; ')}` };
+    return {
+      kind: 'complete',
+      states: safety.states,
+      transitions: safety.transitions,
+      seconds: safety.seconds,
+      safety,
+      violatedAssertions,
+      deadlock: safety.messages.includes('invalid end state'),
+      claims,
+      compileSeconds,
+      ...(options.keep ? { directory: dir } : {}),
+    };
+  } finally {
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Each property of GUILLOTINE.md §4 as SPIN judged it in a complete run of a `promelaModel`
+ * export: assertions by their flags, no-deadlock by invalid end states, eventually-properties by
+ * their ltl claims (absent when the run did not check liveness).
+ */
+export function propertyVerdicts(result: Extract<SpinResult, { kind: 'complete' }>): Partial<Record<PropertyId, 'pass' | 'fail'>> {
+  const verdicts: Partial<Record<PropertyId, 'pass' | 'fail'>> = {};
+  for (const p of PROPERTIES) {
+    const flag = propertyFlag(p.id);
+    switch (p.check.on) {
+      case 'progress':
+        verdicts[p.id] = result.deadlock ? 'fail' : 'pass';
+        break;
+      case 'eventually': {
+        const claim = result.claims[flag];
+        if (claim !== undefined) verdicts[p.id] = claim === 'holds' ? 'pass' : 'fail';
+        break;
+      }
+      default:
+        verdicts[p.id] = result.violatedAssertions.includes(flag) ? 'fail' : 'pass';
+    }
+  }
+  return verdicts;
+}
