@@ -34,9 +34,10 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
         const mutant = mutantFrom(io, opts.mutant, opts.json);
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
         const correct = policyFrom(opts.policy);
+        // The printed counterexamples replay on the very machine checked.
         const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
-        const checked = checkPolicy(machine.policy, { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report, implementations: machine.implementations });
+        const checked = checkPolicy(correct, { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report, mutant: mutant?.name });
         progress.done();
         // The report names the mutant it ran; without --mutant its shape is unchanged.
         const report: MutantCheckReport = mutant === undefined ? checked : { ...checked, mutant: mutantSummary(mutant) };
