@@ -1,19 +1,25 @@
 /**
  * One checker run in a fresh process, so its peak memory is its own: prints one JSON line.
- * Usage: node --import tsx bench/checkOne.ts ADMINS [--no-symmetry] [--repeat N]
+ * Usage: node --import tsx bench/checkOne.ts ADMINS [--no-symmetry] [--repeat N] [--workers N]
+ * With --repeat, a first (warm-up) run is not timed and the median of N timed runs is reported.
  */
-import { checkPolicy } from '../checker/index.ts';
+import { checkPolicy, checkPolicyInParallel, type CheckReport } from '../checker/index.ts';
 import { DEFAULT_POLICY, scaledPolicy } from '../spec/policy.ts';
 
 const admins = Number(process.argv[2] ?? 7);
 const symmetry = !process.argv.includes('--no-symmetry');
-const repeatAt = process.argv.indexOf('--repeat');
-const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : 1;
+const flag = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const repeat = flag('--repeat', 1);
+const workers = flag('--workers', 1);
 const policy = admins === 7 ? DEFAULT_POLICY : scaledPolicy(admins);
+const run = async (): Promise<CheckReport> => (workers > 1 ? checkPolicyInParallel(policy, workers, { findings: false, symmetry }) : checkPolicy(policy, { findings: false, symmetry }));
 const seconds: number[] = [];
-let last = checkPolicy(policy, { findings: false, symmetry });
+let last = repeat > 1 ? await run() : undefined;
 for (let i = 0; i < repeat; i++) {
-  last = checkPolicy(policy, { findings: false, symmetry });
+  last = await run();
   seconds.push(last.seconds);
 }
 seconds.sort((a, b) => a - b);
@@ -23,12 +29,14 @@ process.stdout.write(
     admins,
     quorum: policy.quorum.escalate + '/' + policy.quorum.deescalate,
     symmetry,
-    states: last.states,
-    transitions: last.transitions,
+    workers,
+    states: last!.states,
+    transitions: last!.transitions,
     seconds: median,
-    statesPerSecond: Math.round(last.states / median),
-    transitionsPerSecond: Math.round(last.transitions / median),
+    statesPerSecond: Math.round(last!.states / median),
+    transitionsPerSecond: Math.round(last!.transitions / median),
+    bytesPerState: last!.bytesPerState,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    allPass: last.properties.every((p) => p.status === 'pass'),
+    allPass: last!.properties.every((p) => p.status === 'pass'),
   }) + '\n',
 );

@@ -4,6 +4,7 @@ import { eventAlphabet, guillotineModel } from '../../checker/guillotineModel.ts
 import { encoded, type Model } from '../../checker/model.ts';
 import { canonicalCheckState, symmetric } from '../../checker/symmetry.ts';
 import { compiledEngine } from '../../machines/engine.ts';
+import { SPEC_MUTANT_NAMES } from '../../machines/mutants.ts';
 import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
@@ -38,6 +39,14 @@ describe('checker/symmetry: one state per renaming of admins', function () {
       }
     });
   }
+
+  it('gives the same verdicts with and without symmetry on every spec mutant (four admins)', () => {
+    const four = scaledPolicy(4);
+    for (const mutant of SPEC_MUTANT_NAMES) {
+      const verdicts = (symmetry: boolean) => checkPolicy(four, { findings: false, symmetry, mutant }).properties.map((x) => `${x.id}:${x.status}`);
+      assert.deepEqual(verdicts(true), verdicts(false), mutant);
+    }
+  });
 
   it('reaches, trying one admin per class, exactly the orbits that the full model reaches', () => {
     // The full model explored state by state, each state then mapped to its orbit's representative...
