@@ -139,6 +139,21 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
   }
 
   const UNHANDLED: readonly Effect[] = [{ kind: 'reject', reason: '(reasons are not built in this mode)' }];
+  // For each event type, the regions with a transition on it (in document order) and their
+  // candidates per state: most events concern one region, so a microstep looks at one or two.
+  const handlers = new Map<string, { index: number; byState: Map<string, readonly TransitionRef[]> }[]>();
+  regions.forEach(({ region }, index) => {
+    for (const [stateName, state] of Object.entries(region.states)) {
+      for (const [type, candidates] of Object.entries(state.on ?? {})) {
+        let list = handlers.get(type);
+        if (list === undefined) handlers.set(type, (list = []));
+        let entry = list.find((h) => h.index === index);
+        if (entry === undefined) list.push((entry = { index, byState: new Map() }));
+        entry.byState.set(stateName, candidates);
+      }
+    }
+  });
+
   /** Runs a list of actions in order, threading the context and queueing raised events. */
   const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
   function run(actions: readonly ActionRef[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
@@ -157,8 +172,10 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
   function microstep(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
     // Plain loops and no closures: this runs for every event the checker tries in every state.
     let selected: { index: number; t: TransitionRef }[] | undefined;
-    for (let index = 0; index < regions.length; index++) {
-      const candidates = regions[index]!.region.states[value[REGIONS[index]!]]?.on?.[event.type];
+    const handling = handlers.get(event.type);
+    if (handling === undefined) return { value, ctx, taken: false };
+    for (const { index, byState } of handling) {
+      const candidates = byState.get(value[REGIONS[index]!]);
       if (candidates === undefined) continue;
       for (const c of candidates) {
         if (c.guard === undefined || implementations.guards[c.guard.type]!(ctx, event, c.guard.params)) {
