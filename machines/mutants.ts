@@ -87,7 +87,8 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     bug: 'a de-escalation is applied at one approval short of the de-escalation quorum',
     mutates: 'guard approvalCompletesQuorum',
     caughtBy: ['deescalation-needs-quorum'],
-    // The guard measured against a de-escalation quorum one lower: the classic `>` for `>=`.
+    // The guard measured against a de-escalation quorum one lower (an off-by-one in the count);
+    // escalations keep their quorum. With a de-escalation quorum of 1 there is nothing to lower.
     apply: guards({
       approvalCompletesQuorum: (p) => {
         const short: Policy = { ...p, quorum: { ...p.quorum, deescalate: Math.max(1, p.quorum.deescalate - 1) } };
