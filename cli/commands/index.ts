@@ -8,5 +8,6 @@ import { registerViz } from './viz.ts';
 import { registerReport } from './report.ts';
 import { registerGenTests } from './gen-tests.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerExport } from './export.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate];
+export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate, registerExport];
