@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { ACTUATORS, LEVELS, type Actuator, type Level } from './levels.ts';
+// Parts of a path are quoted short and printable: a 10,000-character --path made a message as long.
+import { quoted } from './policy.ts';
 
 export type GuillotineEvent =
   | { readonly type: 'propose'; readonly admin: string; readonly target: Level }
@@ -91,18 +93,18 @@ export function decodePath(text: string): DecodeResult {
   for (const [i, part] of parts.entries()) {
     const [type, ...args] = part.trim().split(':');
     if (!(EVENT_TYPES as readonly string[]).includes(type ?? '')) {
-      return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: unknown event type; allowed: ${EVENT_TYPES.join(', ')}` };
+      return { ok: false, message: `event ${i + 1} ${quoted(part)}: unknown event type; allowed: ${EVENT_TYPES.join(', ')}` };
     }
     const fields = FIELDS[type as EventType];
     if (args.length !== fields.length) {
-      return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: ${type} takes ${fields.length === 0 ? 'no fields' : fields.join(' and ')} (for example ${encodeEvent(EventSchema.parse(JSON.parse(eventExample(type as EventType))) as GuillotineEvent)})` };
+      return { ok: false, message: `event ${i + 1} ${quoted(part)}: ${type} takes ${fields.length === 0 ? 'no fields' : fields.join(' and ')} (for example ${encodeEvent(EventSchema.parse(JSON.parse(eventExample(type as EventType))) as GuillotineEvent)})` };
     }
     const parsed = EventSchema.safeParse(Object.fromEntries([['type', type], ...fields.map((f, j) => [f, args[j]])]));
     if (!parsed.success) {
       // Name the field that is wrong (`target`, `level`, `actuator`), not only what zod expected.
       const issue = parsed.error.issues[0];
       const field = issue && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-      return { ok: false, message: `event ${i + 1} ${JSON.stringify(part)}: ${field}${issue?.message ?? 'invalid'}` };
+      return { ok: false, message: `event ${i + 1} ${quoted(part)}: ${field}${issue?.message ?? 'invalid'}` };
     }
     events.push(parsed.data as GuillotineEvent);
   }

@@ -38,14 +38,16 @@ export const MAX_MESSAGE_CHARS = 4_000;
 /**
  * Asserts the contract for a user's bad input: exit 2, nothing on stdout, one message on stderr
  * that starts with `guillotine: ` (or commander's `error: `, followed by its usage hint), that is
- * short enough to read, and that shows no stack frame, no error class and no control character.
+ * short enough to read, and that shows no stack frame, no error class and no control character
+ * (a usage printed for a missing command may come first, with our message last).
  */
 export function assertRefusedClearly(run: CliRun, context: string): void {
   const where = `${context}\n--- exit ${run.code}, stderr:\n${run.err.slice(0, 2000)}\n--- stdout:\n${run.out.slice(0, 500)}`;
   assert.equal(run.code, 2, where);
   assert.equal(run.out, '', where);
   assert.ok(!looksLikeCrash(run.err), where);
-  assert.ok(run.err.startsWith('guillotine: ') || run.err.startsWith('error: '), where);
+  // Commander's messages start with `error: `; a usage printed for a missing command ends with ours.
+  assert.ok(run.err.startsWith('guillotine: ') || run.err.startsWith('error: ') || (run.err.startsWith('Usage: ') && /\nguillotine: .+\n$/.test(run.err)), where);
   assert.ok(run.err.length <= MAX_MESSAGE_CHARS, `a message of ${run.err.length} characters: ${where}`);
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(run.err), `a control character on stderr: ${where}`);
 }
