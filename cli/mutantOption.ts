@@ -37,7 +37,7 @@ export function mutantFrom(io: Output, name: string | undefined, json: boolean |
     throw new BadInput(`--mutant list printed the catalogue; to run a mutant pass its name: ${allowed}`);
   }
   io.err(catalogue());
-  throw new BadInput(`--mutant: no mutant named ${JSON.stringify(name)}; allowed: ${allowed} (or "list")`);
+  throw new BadInput(`--mutant: no mutant named ${JSON.stringify(name)}; allowed: ${allowed}, or list to print the catalogue`);
 }
 
 /** One entry per mutant, two lines each: a table of four columns would not fit a terminal. */
