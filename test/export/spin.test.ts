@@ -1,0 +1,129 @@
+/**
+ * SPIN cross-examines the built-in checker: the Promela export of a policy, searched exhaustively
+ * by SPIN (no partial-order reduction, pan -c0 so every assertion's verdict comes out of one run,
+ * a separate pan -a for the ltl claim), must give the verdict `checkPolicy(policy, { symmetry:
+ * false })` gives for every property, and the same reachable state space:
+ *
+ * - states: SPIN stores one more, its initial state before the initialising d_step;
+ * - transitions: the checker counts states × alphabet (a rejected event is an enabled self-loop),
+ *   SPIN counts stored + matched, which is every executed step (the checker's transitions plus
+ *   the initialising one) plus one for the root: two more.
+ *
+ * pan is compiled with -O0 here: four times faster to compile, and these searches take well under
+ * a second either way. The benchmark uses -O2.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { checkPolicy, type CheckReport } from '../../checker/index.ts';
+import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
+import { approvalRefusal } from '../../machines/protocol.ts';
+import { promelaModel, GUARDS, type PromelaOptions } from '../../export/promela.ts';
+import { propertyVerdicts, runSpin, type SpinResult } from '../../export/spin.ts';
+import { loadPolicyFile } from '../../spec/loadPolicy.ts';
+import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
+import type { Level } from '../../spec/levels.ts';
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+function policyAt(relative: string): Policy {
+  const loaded = loadPolicyFile(path(relative));
+  if (!loaded.ok) throw new Error(`${relative}: ${JSON.stringify(loaded.problems)}`);
+  return loaded.policy;
+}
+
+/** The policies whose verdicts are compared, with the properties the checker refutes for each. */
+const POLICIES: readonly { name: string; policy: () => Policy; fails: readonly string[] }[] = [
+  { name: 'the default policy', policy: () => DEFAULT_POLICY, fails: [] },
+  { name: 'unsafe.json (de-escalate 3, nothing irreversible, detector to immolation, reboot to standard)', policy: () => policyAt('../fixtures/policies/unsafe.json'), fails: ['irreversible-levels', 'failsafe-only-raises', 'failsafe-reaches-offline', 'quorum-intersection'] },
+  { name: 'unsafe-small.json', policy: () => policyAt('../fixtures/policies/unsafe-small.json'), fails: ['irreversible-levels', 'failsafe-only-raises', 'failsafe-reaches-offline', 'quorum-intersection'] },
+  { name: 'detector.maxLevel immolation', policy: () => policyAt('fixtures/detector-immolation.json'), fails: ['failsafe-only-raises'] },
+  { name: 'faults.rebootLevel standard', policy: () => policyAt('fixtures/reboot-standard.json'), fails: ['failsafe-reaches-offline'] },
+  { name: 'irreversible []', policy: () => policyAt('fixtures/nothing-irreversible.json'), fails: ['irreversible-levels'] },
+  { name: 'a lone escalator (escalate 1 of 4, de-escalate 2, miss limit 1, onTimeout unchanged)', policy: () => policyAt('fixtures/lone-escalator.json'), fails: ['quorum-intersection'] },
+];
+
+function complete(result: SpinResult): Extract<SpinResult, { kind: 'complete' }> {
+  if (result.kind !== 'complete') assert.fail(`SPIN did not finish: ${JSON.stringify(result).slice(0, 2000)}`);
+  return result;
+}
+
+/** SPIN and the checker on one policy (SPIN compiles while the checker explores). */
+async function both(policy: Policy, options: { promela?: PromelaOptions; implementations?: MachineImplementations } = {}): Promise<{ spin: Extract<SpinResult, { kind: 'complete' }>; checker: CheckReport }> {
+  const spin = runSpin(promelaModel(policy, options.promela), { liveness: true, optimisation: 0 });
+  const checker = checkPolicy(policy, { symmetry: false, findings: false, implementations: options.implementations });
+  return { spin: complete(await spin), checker };
+}
+
+function assertAgree(spin: Extract<SpinResult, { kind: 'complete' }>, checker: CheckReport): void {
+  assert.ok(checker.complete, 'the checker explored every state');
+  const verdicts = propertyVerdicts(spin);
+  const disagreements = checker.properties.filter((p) => verdicts[p.id] !== p.status).map((p) => `${p.id}: checker ${p.status}, SPIN ${verdicts[p.id] ?? 'no verdict'}`);
+  assert.deepEqual(disagreements, [], 'every property has the same verdict');
+  assert.equal(spin.states, checker.states + 1, "SPIN's stored states are the checker's plus its state before initialisation");
+  assert.equal(spin.transitions, checker.transitions + 2, "SPIN's stored + matched are the checker's transitions plus the initialising step and the root");
+}
+
+describe('export: SPIN agrees with the built-in checker', function () {
+  before(function () {
+    try {
+      execFileSync('spin', ['-V'], { stdio: 'pipe' });
+    } catch {
+      // Failing, not skipping: CI installs spin, and a silent skip would hide a lost cross-check.
+      assert.fail('spin is not on PATH: these tests need it (Debian/Ubuntu: apt-get install spin; .ci/run installs it)');
+    }
+  });
+
+  for (const { name, policy, fails } of POLICIES) {
+    it(`on every verdict and on the reachable states for ${name}`, async function () {
+      const { spin, checker } = await both(policy());
+      assertAgree(spin, checker);
+      // The comparison means something only if the fixture breaks what it is meant to break.
+      assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), fails);
+    });
+  }
+
+  it('finds the default policy safe with 9,109 stored states (the checker\'s 9,108 plus one)', async function () {
+    const spin = complete(await runSpin(promelaModel(DEFAULT_POLICY), { optimisation: 0 }));
+    assert.equal(spin.states, 9109);
+    assert.deepEqual(spin.violatedAssertions, []);
+    assert.equal(spin.deadlock, false);
+  });
+
+  // A machine broken on purpose, in the checker (its `implementations` option) and in the export
+  // (the same breakage in the Promela rendering): both must refute the same properties. This is
+  // what makes the passing verdicts above mean something for properties no policy can break.
+  const small = () => policyAt('fixtures/three-admins.json');
+  const broken = (policy: Policy, change: (impl: MachineImplementations) => Partial<MachineImplementations>): MachineImplementations => {
+    const impl = machineImplementations(policy);
+    return { ...impl, ...change(impl) };
+  };
+
+  it('refutes the quorum properties like the checker when one counted approval completes any quorum', async function () {
+    // Quorums of 3, so that a proposal plus one approval falls short of them.
+    const policy = policyAt('fixtures/four-admins.json');
+    const implementations = broken(policy, (impl) => ({ guards: { ...impl.guards, approvalCompletesQuorum: (ctx, e) => approvalRefusal(policy, ctx, e as never) === null } }));
+    const { spin, checker } = await both(policy, {
+      implementations,
+      promela: { overrides: { guards: { approvalCompletesQuorum: (s, v, p) => `!(${GUARDS.approvalRefused!(s, v, p)})` } } },
+    });
+    assertAgree(spin, checker);
+    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['deescalation-needs-quorum', 'escalation-has-cause']);
+  });
+
+  it('refutes approvals-bound-to-proposal like the checker when a closed proposal is never cleared', async function () {
+    const policy = small();
+    const implementations = broken(policy, (impl) => ({ updates: { ...impl.updates, clearProposal: (ctx) => ctx } }));
+    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { clearProposal: () => ['skip'] } } } });
+    assertAgree(spin, checker);
+    assert.ok(checker.properties.some((p) => p.id === 'approvals-bound-to-proposal' && p.status === 'fail'), 'the broken machine keeps stale approvals');
+  });
+
+  it('refutes level-capabilities like the checker when entering a level commands nothing', async function () {
+    const policy = small();
+    const implementations = broken(policy, (impl) => ({ updates: { ...impl.updates, enterLevel: (ctx, _e, params) => ({ ...ctx, level: params!['level'] as Level }) } }));
+    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { enterLevel: (_s, _v, params) => [`level = L_${params!['level']}`] } } } });
+    assertAgree(spin, checker);
+    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['level-capabilities']);
+  });
+});
