@@ -15,15 +15,6 @@ const defaultPolicyFile = fileURLToPath(new URL('../fixtures/policies/default.js
 
 type MutantCheck = CheckReport & { mutant?: { name: string; bug: string; mutates: string; caughtBy: string[] } };
 
-/**
- * Mutants whose shortest counterexample, found on orbit representatives, is rebuilt by
- * `concretize` (checker/symmetry.ts) into a path that does not break the property: an outsider's
- * approval and an admin's reach the same orbit, and concretize picks the admin's. Until concretize
- * prefers the reduced path's own action, these are checked without the symmetry reduction; the
- * fixme test below fails as soon as that is fixed, to remove this list.
- */
-const CONCRETIZE_GAP: readonly string[] = ['outsider-vote-counted'];
-
 /** Whether a replay breaks the property at its last step, and at no step before. */
 function violatesAtEnd(r: ReplayReport, property: string): boolean {
   const at = r.steps.findIndex((s) => s.violations.some((v) => v.property === property));
@@ -103,8 +94,7 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
   for (const m of SPEC_MUTANTS) {
     it(`refutes ${m.name} (${m.bug}) by ${m.caughtBy.join(', ')}, with a trace that breaks it on the mutant and not on the correct machine`, async () => {
       const traces = join(dir, m.name);
-      const gap = CONCRETIZE_GAP.includes(m.name) ? ['--no-symmetry'] : [];
-      const run = await runCli(['check', '--mutant', m.name, '--json', '--no-findings', '--traces', traces, ...gap]);
+      const run = await runCli(['check', '--mutant', m.name, '--json', '--no-findings', '--traces', traces]);
       assert.equal(run.code, 1, `check --mutant ${m.name} exits 1\n${run.err}`);
       assert.ok(!looksLikeCrash(run.err), run.err);
       const report = JSON.parse(run.out) as MutantCheck;
@@ -131,14 +121,6 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
       }
     });
   }
-
-  it('fixme: concretize rebuilds the outsider-vote-counted counterexample into an admin\'s approval, which breaks nothing', async () => {
-    const traces = join(dir, 'gap');
-    const run = await runCli(['check', '--mutant', 'outsider-vote-counted', '--json', '--no-findings', '--traces', traces]);
-    assert.equal(run.code, 1, run.err);
-    const onMutant = await runCli(['replay', '--mutant', 'outsider-vote-counted', join(traces, 'escalation-has-cause.trace.json'), '--json']);
-    assert.equal(onMutant.code, 0, 'fixed: concretize now keeps the outsider; remove this test and CONCRETIZE_GAP');
-  });
 
   it('prints a mutant\'s report for a reviewer: the bug, the failing property, and a replay command that names the mutant', async () => {
     const run = await runCli(['check', '--mutant', 'reboot-into-standard', '--no-findings']);
