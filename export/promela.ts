@@ -117,6 +117,8 @@ function internalView(type: string): View {
 
 interface Setting {
   readonly policy: Policy;
+  readonly guards: Readonly<Record<string, GuardRendering>>;
+  readonly actions: Readonly<Record<string, ActionRendering>>;
   readonly admins: number;
   /** Voters: the admins, then the outsider the alphabet also tries. */
   readonly voters: readonly string[];
@@ -134,8 +136,8 @@ const voters = (s: Setting, set: string) => `(${s.voters.map((_, i) => `${set}[$
 
 // ---------------------------------------------------------------- guards and actions
 
-type GuardRendering = (s: Setting, view: View, params: Readonly<Record<string, string>> | undefined) => string;
-type ActionRendering = (s: Setting, view: View, params: Readonly<Record<string, string>> | undefined) => string[];
+export type GuardRendering = (s: Setting, view: View, params: Readonly<Record<string, string>> | undefined) => string;
+export type ActionRendering = (s: Setting, view: View, params: Readonly<Record<string, string>> | undefined) => string[];
 
 const param = (params: Readonly<Record<string, string>> | undefined, key: string) => {
   const value = params?.[key];
@@ -240,6 +242,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
 };
 
 const REJECTING = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
+
 
 /** Checks that this table's idea of which effects reject is the machine's own. */
 function checkRejections(policy: Policy): void {
@@ -353,14 +356,14 @@ function block(lines: readonly string[], indent: string): string {
 }
 
 function renderAction(s: Setting, view: View, a: ActionRef): string[] {
-  const rendering = ACTIONS[a.type];
+  const rendering = s.actions[a.type];
   if (rendering === undefined) throw new Error(`promela: unknown action "${a.type}"`);
   return rendering(s, view, a.params);
 }
 
 function renderGuard(s: Setting, view: View, t: TransitionRef): string {
   if (t.guard === undefined) return 'true';
-  const rendering = GUARDS[t.guard.type];
+  const rendering = s.guards[t.guard.type];
   if (rendering === undefined) throw new Error(`promela: unknown guard "${t.guard.type}"`);
   return rendering(s, view, t.guard.params);
 }
@@ -464,6 +467,11 @@ const assertFlag = (property: string, expr: string) => [`${propertyFlag(property
 export interface PromelaOptions {
   /** A name for the header (the policy file, or "embedded default"). */
   readonly source?: string;
+  /**
+   * Test-only: renderings that replace the tables', to cross-examine a deliberately broken
+   * machine against `checkPolicy`'s `implementations` option broken the same way.
+   */
+  readonly overrides?: { readonly guards?: Readonly<Record<string, GuardRendering>>; readonly actions?: Readonly<Record<string, ActionRendering>> };
 }
 
 /**
@@ -473,10 +481,12 @@ export interface PromelaOptions {
 export function promelaModel(policy: Policy, options: PromelaOptions = {}): string {
   checkRejections(policy);
   checkActuatorOutputs();
-  const chart = readStatechart(policy, { guards: new Set(Object.keys(GUARDS)), actions: new Set(Object.keys(ACTIONS)) }, 'promela');
+  const guards = { ...GUARDS, ...options.overrides?.guards };
+  const actions = { ...ACTIONS, ...options.overrides?.actions };
+  const chart = readStatechart(policy, { guards: new Set(Object.keys(guards)), actions: new Set(Object.keys(actions)) }, 'promela');
   const props = renderings();
   const ids = adminIds(policy);
-  const s: Setting = { policy, admins: ids.length, voters: [...ids, outsiderId(policy)] };
+  const s: Setting = { policy, guards, actions, admins: ids.length, voters: [...ids, outsiderId(policy)] };
   const alphabet = eventAlphabet(policy);
   const voterIndex = new Map(s.voters.map((v, i) => [v, i]));
   const eventTypes = [...new Set(alphabet.map((e) => e.type))];
