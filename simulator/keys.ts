@@ -66,6 +66,9 @@ export function signMessage(key: SigningKey, message: string): string {
 
 /** Whether `signature` (base64) is a valid Ed25519 signature of `message` under `publicKey`. */
 export function verifySignature(publicKey: KeyObject, message: string, signature: string): boolean {
+  // A vote arrives as data: a signature that is not a string (null in a forged certificate made
+  // Buffer.from throw inside the level record) is simply not a valid signature.
+  if (typeof signature !== 'string' || typeof message !== 'string') return false;
   const cache = cacheOf(verdicts, publicKey);
   const question = `${signature}\0${message}`;
   let verdict = cache.get(question);
