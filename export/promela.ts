@@ -513,12 +513,21 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   out.push(`bool pending[${ACTUATORS.length}];`);
   out.push('bool h_votes[NVOTERS];', 'short h_misses;', 'byte h_awaiting;');
 
-  out.push('', '/* ---- scratch of one step: hidden, so not part of the stored state ---- */');
-  out.push(...chart.regions.map((r) => `hidden byte ${SEL(r.name)};`));
-  out.push(`hidden byte q_type[${QUEUE}];`, `hidden byte q_to[${QUEUE}];`, 'hidden byte q_head;', 'hidden byte q_tail;', 'hidden byte cur_type;', 'hidden byte cur_to;', 'hidden byte rejected;');
-  out.push('hidden byte ev_type;', ...Object.keys({ admin: 0, target: 0, level: 0, actuator: 0 }).map((f) => `hidden byte ${EV(f)};`));
-  out.push(`hidden byte ${preLv};`, 'hidden byte pre_p_open;', 'hidden byte pre_p_from;', 'hidden byte pre_p_to;', 'hidden short pre_misses;', 'hidden byte pre_votes[NVOTERS];', `hidden byte pre_pending[${ACTUATORS.length}];`);
-  for (const { id: pid, r } of props) if (r.on === 'transition' || r.on === 'state' || r.on === 'policy') out.push(`hidden byte ${propertyFlag(pid)};`);
+  // Scratch variables are hidden (not stored) in a normal run. SPIN's multi-core search refuses
+  // hidden variables: spin -DMULTICORE makes them plain, and `scrub` zeroes them after every
+  // step, so every stored state still holds the same zeros and the state count does not change.
+  const scratch: { type: string; name: string; size?: string }[] = [
+    ...chart.regions.map((r) => ({ type: 'byte', name: SEL(r.name) })),
+    { type: 'byte', name: 'q_type', size: String(QUEUE) }, { type: 'byte', name: 'q_to', size: String(QUEUE) },
+    ...['q_head', 'q_tail', 'cur_type', 'cur_to', 'rejected', 'ev_type', ...(['admin', 'target', 'level', 'actuator'] as const).map(EV), preLv, 'pre_p_open', 'pre_p_from', 'pre_p_to'].map((name) => ({ type: 'byte', name })),
+    { type: 'short', name: 'pre_misses' }, { type: 'byte', name: 'pre_votes', size: 'NVOTERS' }, { type: 'byte', name: 'pre_pending', size: String(ACTUATORS.length) },
+    ...props.filter(({ r }) => r.on === 'transition' || r.on === 'state' || r.on === 'policy').map(({ id: pid }) => ({ type: 'byte', name: propertyFlag(pid) })),
+  ];
+  out.push('', '/* ---- scratch of one step: hidden, so not part of the stored state (see MULTICORE) ---- */');
+  out.push('#ifdef MULTICORE', '#define SCRATCH', '#else', '#define SCRATCH hidden', '#endif');
+  out.push(...scratch.map((v) => `SCRATCH ${v.type} ${v.name}${v.size ? `[${v.size}]` : ''};`));
+  const zero = scratch.flatMap((v) => (v.size === undefined ? [`${v.name} = 0`] : Array.from({ length: v.size === 'NVOTERS' ? s.voters.length : Number(v.size) }, (_, i) => `${v.name}[${i}] = 0`)));
+  out.push(`inline scrub() {\n#ifdef MULTICORE\n${block(zero, '  ')}\n#else\n  skip\n#endif\n}`);
 
   out.push('', '/* ---- raised events: processed first in, first out, one microstep each ---- */');
   const dispatch = chart.internalEvents.map((type) => `:: cur_type == ${E(type)} ->\n${block(microstep(s, chart, internalView(type)), '   ')}`);
@@ -536,6 +545,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
     `h_awaiting = ${NO_LEVEL}`,
     ...props.flatMap(({ id: pid, r }) => (r.on === 'policy' ? assertFlag(pid, r.render(s)) : [])),
     ...stateAsserts,
+    'scrub()',
   ];
   out.push(`inline initialise() {\n${block(init, '  ')}\n}`);
 
@@ -555,6 +565,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
     ]),
     ...transitionFlags.map((flag) => `assert(${flag})`),
     ...stateAsserts,
+    'scrub()',
   ];
   out.push(`inline step() {\n${block(body, '  ')}\n}`);
 
@@ -661,6 +672,6 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  *   spin -a guillotine.pml
  *   gcc -O2 -DNOREDUCE -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -c0 -m10000000
  *   gcc -O2 -DNOREDUCE -o pan-ltl pan.c && ./pan-ltl -a -m10000000          (escalation-liveness)
- * Multi-core: add -DNCORE=2 (safety run). Expect "errors: 0" and no "assertion violated" lines for a safe policy.
+ * Multi-core (SPIN refuses hidden variables there): spin -DMULTICORE -a guillotine.pml; gcc ... -DNCORE=2. Expect "errors: 0" and no "assertion violated" lines for a safe policy.
  */`;
 }

@@ -28,7 +28,13 @@ export interface SpinOptions {
    * four times faster and searches about three times slower, which suits small models in tests.
    */
   readonly optimisation?: 0 | 1 | 2;
-  /** Extra gcc flags for the safety pan, e.g. ['-DNCORE=2']. */
+  /**
+   * SPIN's multi-core search for the safety run (spin -DMULTICORE, gcc -DNCORE=n): the model's
+   * scratch variables are then stored but zeroed after every step, so the counts do not change.
+   * Default 1.
+   */
+  readonly cores?: number;
+  /** Extra gcc flags for the safety pan. */
   readonly ccFlags?: readonly string[];
   /** Keep the temporary directory (its path is in the result) for reading pan's files. */
   readonly keep?: boolean;
@@ -102,13 +108,13 @@ export function parsePan(output: string): PanRun | { readonly incomplete: string
   const transitions = number(output, /^\s*(\d+(?:e\+\d+)?) transitions \(= stored\+matched\)/m);
   if (states === undefined || matched === undefined || transitions === undefined) return { incomplete: 'pan printed no state counts' };
   const messages: string[] = [];
-  for (const m of output.matchAll(/^pan:\d+: (.*?) \(at depth \d+\)$/gm)) if (!messages.includes(m[1]!)) messages.push(m[1]!);
+  for (const m of output.matchAll(/^(?:cpu\d+: )?pan:\d+: (.*?) \(at depth \d+\)$/gm)) if (!messages.includes(m[1]!)) messages.push(m[1]!);
   return {
     states,
     transitions,
     depth: number(output, /depth reached (\d+)/) ?? 0,
     stateVectorBytes: number(output, /State-vector (\d+) byte/) ?? 0,
-    seconds: number(output, /pan: elapsed time ([\d.e+-]+) seconds/) ?? 0,
+    seconds: number(output, /(?:pan|cpu0): elapsed time ([\d.e+-]+) seconds/) ?? 0,
     memoryMegabytes: number(output, /^\s*([\d.]+)\s+total actual memory usage/m) ?? 0,
     errors: number(output, /errors: (\d+)/) ?? 0,
     messages,
@@ -122,11 +128,12 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'guillotine-spin-'));
   try {
     writeFileSync(join(dir, 'model.pml'), promela);
-    const spin = await run('spin', ['-a', 'model.pml'], dir);
+    const cores = options.cores ?? 1;
+    const spin = await run('spin', [...(cores > 1 ? ['-DMULTICORE'] : []), '-a', 'model.pml'], dir);
     if (spin.missing) return { kind: 'missing', message: MISSING };
     if (spin.code !== 0 || /error/i.test(spin.stdout + spin.stderr)) return { kind: 'error', stage: 'spin', message: (spin.stdout + spin.stderr).trim() };
     const optimise = `-O${options.optimisation ?? 2}`;
-    const gcc = await run('gcc', [optimise, '-DNOREDUCE', '-DSAFETY', '-DNOCLAIM', ...(options.ccFlags ?? []), '-o', 'pan', 'pan.c'], dir);
+    const gcc = await run('gcc', [optimise, '-DNOREDUCE', '-DSAFETY', '-DNOCLAIM', ...(cores > 1 ? [`-DNCORE=${cores}`] : []), ...(options.ccFlags ?? []), '-o', 'pan', 'pan.c'], dir);
     if (gcc.missing) return { kind: 'missing', message: 'gcc is not on PATH: SPIN compiles its verifier with it (apt-get install gcc)' };
     if (gcc.code !== 0) return { kind: 'error', stage: 'gcc', message: gcc.stderr.trim() };
     let compileSeconds = spin.seconds + gcc.seconds;

@@ -90,6 +90,14 @@ describe('export: SPIN agrees with the built-in checker', function () {
     assert.equal(spin.deadlock, false);
   });
 
+  it("gives the same states and verdicts with SPIN's two-core search (scratch variables stored, but zeroed)", async function () {
+    const model = promelaModel(policyAt('../fixtures/policies/unsafe-small.json'));
+    const one = complete(await runSpin(model, { optimisation: 0 }));
+    const two = complete(await runSpin(model, { optimisation: 0, cores: 2 }));
+    assert.deepEqual([two.states, two.transitions, two.deadlock, [...two.violatedAssertions].sort()], [one.states, one.transitions, one.deadlock, [...one.violatedAssertions].sort()]);
+    assert.equal(two.violatedAssertions.length, 4);
+  });
+
   // A machine broken on purpose, in the checker (its `implementations` option) and in the export
   // (the same breakage in the Promela rendering): both must refute the same properties. This is
   // what makes the passing verdicts above mean something for properties no policy can break.
