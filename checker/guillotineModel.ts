@@ -7,6 +7,7 @@ import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { Engine } from '../machines/engine.ts';
+import { stateKey } from '../machines/stateKey.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import type { GuillotineProperty } from '../properties/property.ts';
 import { Property, type Model } from './model.ts';
@@ -75,7 +76,10 @@ export function guillotineModel(engine: Engine, properties: readonly GuillotineP
     actions: () => alphabet,
     next(state, event) {
       const step = engine.step(state.machine, event);
-      if (!step.accepted && step.state === state.machine) return undefined;
+      // A rejected event that leaves the machine as it was is no edge at all (not a self-loop, which
+      // would count as progress and as a fair cycle's step); one that changes it (a buggy machine)
+      // is a real transition, judged like any other.
+      if (!step.accepted && (step.state === state.machine || stateKey(step.state) === stateKey(state.machine))) return undefined;
       return { machine: step.state, history: advanceHistory(policy, state, event, step) };
     },
     codec: guillotineCodec(policy),

@@ -224,7 +224,9 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
       const first = microstep(state.value as Record<Region, string>, state.context, event, queue, effects);
       if (!first.taken) return { state, accepted: false, effects: explain ? [unhandled(event)] : UNHANDLED };
       const settled = settle(first.value, first.ctx, queue, effects);
-      return { state: settled, accepted: accepted(effects), effects };
+      // Nothing changed (a rejection by a transition that only explains itself): the same state object.
+      const same = settled.value === state.value && settled.context === state.context;
+      return { state: same ? state : settled, accepted: accepted(effects), effects };
     },
   };
 }
