@@ -176,11 +176,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-/** Validates already-parsed JSON as a policy, filling defaults. Never throws. */
+/** The most problems one policy reports one by one. */
+const MAX_PROBLEMS = 10;
+
+/** Validates already-parsed JSON as a policy, filling defaults. Never throws. At most {@link MAX_PROBLEMS} problems are named, then counted. */
 export function parsePolicy(input: unknown): PolicyResult {
   const result = PolicySchema.safeParse(input);
   if (result.success) return { ok: true, policy: result.data };
-  const problems = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const problems = result.error.issues.slice(0, MAX_PROBLEMS).map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  // A list of 2,000 wrong values would be 2,000 lines: the first ones show the mistake, the rest are counted.
+  const more = result.error.issues.length - problems.length;
+  if (more > 0) problems.push({ path: '(file)', message: `and ${more} more problem${more === 1 ? '' : 's'} (${result.error.issues.length} in all)` });
   return { ok: false, problems };
 }
 

@@ -64,6 +64,13 @@ describe(`fuzz: policy files through the loader (fast-check seed ${SEED})`, () =
     assert.ok(!/[\u0000\u001b]/.test(r.problems[0]!.message));
   });
 
+  it('names the first ten of 2,000 wrong values and counts the rest (a 2,000-line message before)', () => {
+    const r = parsePolicyText(JSON.stringify({ admins: [{ id: 'a1' }], quorum: { escalate: 1, deescalate: 1 }, irreversible: Array.from({ length: 2000 }, (_, i) => ({ id: `a${i}` })) }));
+    assert.ok(!r.ok);
+    assert.equal(r.problems.length, 11);
+    assert.deepEqual(r.problems[10], { path: '(file)', message: 'and 1990 more problems (2000 in all)' });
+  });
+
   it('names an unknown key of 100,000 characters in a message of readable length', () => {
     const r = parsePolicyText(JSON.stringify({ admins: [{ id: 'a1' }], ['k'.repeat(100_000)]: 1 }));
     assert.ok(!r.ok);
