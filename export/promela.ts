@@ -42,6 +42,8 @@ export const propertyFlag = (property: string) => id(property);
 const NO_LEVEL = 'NO_LEVEL';
 /** Raised events per run to completion: the config raises at most three; overflow is an assertion. */
 const QUEUE = 8;
+/** SPIN runs at most 255 processes; the fair variant has one per event plus init. */
+export const MAX_FAIR_EVENTS = 250;
 
 const CAPABILITY_FIELDS = ['modelCores', 'ports', 'networkRelay', 'modelPower', 'modelHardware', 'facility'] as const satisfies readonly (keyof Capabilities)[];
 /** The output field an actuator moves and the value it has when the actuator is engaged. */
@@ -569,15 +571,30 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   ];
   out.push(`inline step() {\n${block(body, '  ')}\n}`);
 
-  out.push('', '/* ---- the system: one loop; each event of the alphabet is one atomic step (the choice inside atomic is not stored) ---- */');
-  out.push('active proctype guillotine() {', '  d_step { initialise() }', '  do', '  :: atomic {', '       if');
-  for (const event of alphabet) {
+  const choices = alphabet.map((event, i) => {
     const args = eventArguments(event, voterIndex);
     const guard = handled(s, chart, externalView(event.type, (f) => args[f]!));
     const sets = [`ev_type = ${EVT(event.type)}`, ...(EXTERNAL_FIELDS[event.type] ?? []).map((f) => `${EV(f)} = ${args[f]}`)];
-    out.push(`       :: ${guard} -> ${sets.join('; ')}   /* ${encodeEvent(event)} */`);
-  }
+    return { i, guard, sets: sets.join('; '), name: encodeEvent(event) };
+  });
+  out.push('', '/* ---- the system: one loop; each event of the alphabet is one atomic step (the choice inside atomic is not stored) ---- */');
+  out.push('#ifndef FAIR_EVENTS');
+  out.push('active proctype guillotine() {', '  d_step { initialise() }', '  do', '  :: atomic {', '       if');
+  for (const c of choices) out.push(`       :: ${c.guard} -> ${c.sets}   /* ${c.name} */`);
   out.push('       fi;', '       d_step { step() }', '     }', '  od', '}');
+  // SPIN's weak fairness (pan -f) is per process: with one process per event it is the checker's
+  // weak fairness of every event. Only for the liveness run: the process counters and the
+  // fairness copies make it far larger than the safety run, whose states it does not change.
+  out.push('#else', '/* liveness under weak fairness of every event: spin -DFAIR_EVENTS -a; pan -a -f (one process per event) */');
+  if (alphabet.length > MAX_FAIR_EVENTS) {
+    out.push(`#error the alphabet has ${alphabet.length} events; SPIN runs at most ${MAX_FAIR_EVENTS} event processes`);
+  } else {
+    out.push('proctype event(byte k) {', '  do', '  :: atomic {', '       if');
+    for (const c of choices) out.push(`       :: k == ${c.i} && ${c.guard} -> ${c.sets}   /* ${c.name} */`);
+    out.push('       fi;', '       d_step { step() }', '     }', '  od', '}');
+    out.push('init {', '  d_step { initialise() };', `  atomic {\n${choices.map((c) => `    run event(${c.i})`).join(';\n')}\n  }`, '}');
+  }
+  out.push('#endif');
 
   out.push('', '/* ---- liveness (a separate run: pan -a; see the header for its fairness) ---- */');
   for (const { id: pid, r } of props) if (r.on === 'eventually') out.push(`ltl ${propertyFlag(pid)} { ${r.ltl} }`);
@@ -661,9 +678,9 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  *   approvals-bound-to-proposal, level-capabilities - state properties: asserted in the initial state and after every step;
  *   quorum-intersection - policy arithmetic: asserted once, in the initialising d_step;
  *   no-deadlock - SPIN's invalid end state (the loop head is not an end state);
- *   escalation-liveness - the ltl claim below, [] <> (nothing awaits). The checker judges it under weak fairness
- *     of every event; SPIN's weak fairness (-f) is per process and this model has one, so the claim is
- *     checked WITHOUT fairness: "holds" carries over to the checker's verdict, a violation may be an unfair run.
+ *   escalation-liveness - the ltl claim below, [] <> (nothing awaits), judged like the checker under weak
+ *     fairness of every event: SPIN's weak fairness (pan -f) is per process, so the FAIR_EVENTS variant
+ *     runs one process per event (same states; the claim's run only, as fairness makes it far larger).
  * The history variables of properties/history.ts (votes, misses, awaiting) are kept as the checker keeps them.
  * Not exported: the vacuity guards (sometimes-properties), which the checker reports as warnings only.
  * Each assertion names a flag called after its property, so "assertion violated <flag>" says which one failed.
@@ -671,7 +688,8 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  * Run (exhaustive, every verdict in one run, no partial-order reduction):
  *   spin -a guillotine.pml
  *   gcc -O2 -DNOREDUCE -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -c0 -m10000000
- *   gcc -O2 -DNOREDUCE -o pan-ltl pan.c && ./pan-ltl -a -m10000000          (escalation-liveness)
+ *   spin -DFAIR_EVENTS -a guillotine.pml          (escalation-liveness, one process per event)
+ *   gcc -O2 -DNOREDUCE -DNFAIR=${Math.ceil((events + 2 + 4) / 4) + 1} -o pan-ltl pan.c && ./pan-ltl -a -f -A -m10000000
  * Multi-core (SPIN refuses hidden variables there): spin -DMULTICORE -a guillotine.pml; gcc ... -DNCORE=2. Expect "errors: 0" and no "assertion violated" lines for a safe policy.
  */`;
 }

@@ -4,7 +4,7 @@
  * `pan -c0` (never stop at an error, so every assertion's verdict comes out of one run; pan
  * prints each assertion's message at least once, since it only suppresses a repeat of the
  * previous message). With `liveness`, a second pan is built with the never claims and run with
- * `-a` per claim. The outcome is data (a tagged union); nothing here throws on a SPIN failure.
+ * `-a` per claim, under weak fairness (`-f`) when the model has a FAIR_EVENTS variant. The outcome is data (a tagged union); nothing here throws on a SPIN failure.
  *
  * Known limits: `seconds` is pan's own search time (it prints two decimals), not compilation;
  * a depth-limited search is retried once with ten times the depth before it counts as incomplete.
@@ -19,6 +19,11 @@ import { propertyFlag } from './promela.ts';
 export interface SpinOptions {
   /** Also check the ltl claims (a second compile and one `pan -a` per claim). Default false. */
   readonly liveness?: boolean;
+  /**
+   * Check the claims under weak fairness of every event when the model offers it (default true).
+   * False checks them without fairness: a "holds" then still transfers, a violation may be unfair.
+   */
+  readonly fairness?: boolean;
   /** pan's -m: the DFS stack depth. Default 200,000 (retried once ×10 if too small). */
   readonly depth?: number;
   /** pan's -w: log2 of the hash table's slots. Default 22 (32 MB). */
@@ -69,6 +74,8 @@ export type SpinResult =
       readonly deadlock: boolean;
       /** Per ltl claim, when `liveness` was asked for. */
       readonly claims: Readonly<Record<string, Verdict>>;
+      /** Whether the claims were checked under weak fairness of every event (the model's FAIR_EVENTS variant, pan -f). */
+      readonly fairness: boolean;
       readonly compileSeconds: number;
       readonly directory?: string;
     }
@@ -105,7 +112,7 @@ export function parsePan(output: string): PanRun | { readonly incomplete: string
   if (/Search not completed|search not completed/.test(output)) return { incomplete: 'search not completed' };
   const states = number(output, /^\s*(\d+(?:e\+\d+)?) states, stored/m);
   const matched = number(output, /^\s*(\d+(?:e\+\d+)?) states, matched/m);
-  const transitions = number(output, /^\s*(\d+(?:e\+\d+)?) transitions \(= stored\+matched\)/m);
+  const transitions = number(output, /^\s*(\d+(?:e\+\d+)?) transitions \(= (?:stored|visited)\+matched\)/m);
   if (states === undefined || matched === undefined || transitions === undefined) return { incomplete: 'pan printed no state counts' };
   const messages: string[] = [];
   for (const m of output.matchAll(/^(?:cpu\d+: )?pan:\d+: (.*?) \(at depth \d+\)$/gm)) if (!messages.includes(m[1]!)) messages.push(m[1]!);
@@ -152,17 +159,30 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
     const safety = parsed;
 
     const claims: Record<string, Verdict> = {};
+    let fairness = false;
     if (options.liveness) {
       const names = [...promela.matchAll(/^ltl (\w+)\s*\{/gm)].map((m) => m[1]!);
       if (names.length > 0) {
-        const gccLtl = await run('gcc', [optimise, '-DNOREDUCE', '-o', 'pan-ltl', 'pan.c'], dir);
+        // A model with a FAIR_EVENTS variant (one process per event) is checked under SPIN's weak
+        // fairness, which is then the checker's weak fairness of every event.
+        fairness = options.fairness !== false && /^#ifn?def FAIR_EVENTS$/m.test(promela);
+        const processes = (promela.match(/^\s*run event\(/gm) ?? []).length + 2;
+        const spinLtl = await run('spin', [...(fairness ? ['-DFAIR_EVENTS'] : []), '-a', 'model.pml'], dir);
+        if (spinLtl.code !== 0 || /error/i.test(spinLtl.stdout + spinLtl.stderr)) return { kind: 'error', stage: 'spin', message: (spinLtl.stdout + spinLtl.stderr).trim() };
+        const nfair = fairness ? [`-DNFAIR=${Math.ceil((processes + 4) / 4) + 1}`] : [];
+        const gccLtl = await run('gcc', [optimise, '-DNOREDUCE', ...nfair, '-o', 'pan-ltl', 'pan.c'], dir);
         if (gccLtl.code !== 0) return { kind: 'error', stage: 'gcc', message: gccLtl.stderr.trim() };
-        compileSeconds += gccLtl.seconds;
+        compileSeconds += spinLtl.seconds + gccLtl.seconds;
         for (const name of names) {
-          const ltl = await run('./pan-ltl', ['-a', '-A', `-m${depth}`, hash, '-N', name], dir);
+          const ltl = await run('./pan-ltl', ['-a', ...(fairness ? ['-f'] : []), '-A', `-m${depth}`, hash, '-N', name], dir);
+          // pan stops at the first acceptance cycle ("search not completed"): the claim is refuted.
+          if (/^pan:\d+: acceptance cycle/m.test(ltl.stdout)) {
+            claims[name] = 'violated';
+            continue;
+          }
           const result = parsePan(ltl.stdout);
           if ('incomplete' in result) return { kind: 'incomplete', reason: `${name}: ${result.incomplete}`, output: ltl.stdout };
-          claims[name] = result.messages.some((m) => /acceptance cycle/.test(m)) ? 'violated' : 'holds';
+          claims[name] = 'holds';
         }
       }
     }
@@ -182,6 +202,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
       violatedAssertions,
       deadlock: safety.messages.includes('invalid end state'),
       claims,
+      fairness,
       compileSeconds,
       ...(options.keep ? { directory: dir } : {}),
     };

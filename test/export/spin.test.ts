@@ -18,11 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { checkPolicy, type CheckReport } from '../../checker/index.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
 import { approvalRefusal } from '../../machines/protocol.ts';
-import { promelaModel, GUARDS, type PromelaOptions } from '../../export/promela.ts';
+import { ACTIONS, GUARDS, promelaModel, type PromelaOptions } from '../../export/promela.ts';
 import { propertyVerdicts, runSpin, type SpinResult } from '../../export/spin.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
-import type { Level } from '../../spec/levels.ts';
+import { levelIndex, type Level } from '../../spec/levels.ts';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -49,8 +49,8 @@ function complete(result: SpinResult): Extract<SpinResult, { kind: 'complete' }>
 }
 
 /** SPIN and the checker on one policy (SPIN compiles while the checker explores). */
-async function both(policy: Policy, options: { promela?: PromelaOptions; implementations?: MachineImplementations } = {}): Promise<{ spin: Extract<SpinResult, { kind: 'complete' }>; checker: CheckReport }> {
-  const spin = runSpin(promelaModel(policy, options.promela), { liveness: true, optimisation: 0 });
+async function both(policy: Policy, options: { promela?: PromelaOptions; implementations?: MachineImplementations; fairness?: boolean } = {}): Promise<{ spin: Extract<SpinResult, { kind: 'complete' }>; checker: CheckReport }> {
+  const spin = runSpin(promelaModel(policy, options.promela), { liveness: true, optimisation: 0, fairness: options.fairness });
   const checker = checkPolicy(policy, { symmetry: false, findings: false, implementations: options.implementations });
   return { spin: complete(await spin), checker };
 }
@@ -133,5 +133,39 @@ describe('export: SPIN agrees with the built-in checker', function () {
     const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { enterLevel: (_s, _v, params) => [`level = L_${params!['level']}`] } } } });
     assertAgree(spin, checker);
     assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['level-capabilities']);
+  });
+
+  // escalation-liveness: a quorum that is reached but never applied (applyProposal raises only
+  // isolation.changed). With every proposal above offline refused, a fair run must take the
+  // offline alarm or the heartbeat fail-safe, which reach the target: it holds under fairness and
+  // fails without it, so SPIN agrees with the checker only because the claim is checked fairly.
+  const unapplied = (policy: Policy) => ({
+    implementations: broken(policy, (impl) => ({
+      raises: { ...impl.raises, applyProposal: impl.raises.levelChanged! },
+      guards: { ...impl.guards, proposalAllowed: (ctx, e, p) => impl.guards.proposalAllowed!(ctx, e, p) && e.type === 'propose' && levelIndex(e.target) <= levelIndex('offline') },
+    })),
+    promela: { overrides: { actions: { applyProposal: ACTIONS.levelChanged! }, guards: { proposalAllowed: (s, v, p) => `(${GUARDS.proposalAllowed!(s, v, p)} && ${v.field('target')} <= L_offline)` } } } satisfies PromelaOptions,
+  });
+
+  it('judges escalation-liveness under weak fairness of every event, like the checker (one SPIN process per event, pan -f)', async function () {
+    const policy = small();
+    const { spin, checker } = await both(policy, unapplied(policy));
+    assert.equal(spin.fairness, true);
+    assertAgree(spin, checker);
+    assert.equal(checker.properties.find((p) => p.id === 'escalation-liveness')?.status, 'pass');
+  });
+
+  it('refutes the same escalation-liveness without fairness, so the fair check is what agrees', async function () {
+    const policy = small();
+    const spin = complete(await runSpin(promelaModel(policy, unapplied(policy).promela), { liveness: true, optimisation: 0, fairness: false }));
+    assert.deepEqual([spin.fairness, spin.claims['escalation_liveness']], [false, 'violated']);
+  });
+
+  it('refutes escalation-liveness like the checker when no quorum is ever applied and any level may be proposed', async function () {
+    const policy = small();
+    const implementations = broken(policy, (impl) => ({ raises: { ...impl.raises, applyProposal: impl.raises.levelChanged! } }));
+    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { applyProposal: ACTIONS.levelChanged! } } } });
+    assertAgree(spin, checker);
+    assert.equal(checker.properties.find((p) => p.id === 'escalation-liveness')?.status, 'fail');
   });
 });
