@@ -13,6 +13,7 @@ import { parsePolicy } from '../../spec/policy.ts';
 import { runCli } from '../cli/runCli.ts';
 import { assertNoCrash, assertRefusedClearly, MAX_MESSAGE_CHARS, runs, scratchDirectory, SEED } from './campaign.ts';
 import { policyFile, type PolicyFile } from './policyFileArbitraries.ts';
+import { validPolicyInput } from '../spec/policyArbitraries.ts';
 
 /** What a user's file becomes in the loader: the file's bytes read as UTF-8, as readFileSync does. */
 const asText = (file: PolicyFile) => file.bytes.toString('utf8');
@@ -123,5 +124,41 @@ describe(`fuzz: policy files through every command that takes --policy (fast-che
       { seed: SEED, numRuns: runs(400) },
     );
     assert.ok(accepted >= runs(400) / 20, `the campaign must also run accepted policies (${accepted} of ${runs(400)})`);
+  });
+});
+
+describe(`fuzz: valid policies at the edges of their ranges through the simulator (fast-check seed ${SEED})`, () => {
+  const dir = scratchDirectory('edges');
+  /** Every duration at its smallest or largest allowed value, or an ordinary one. */
+  const edge = (smallest: number) => fc.constantFrom(smallest, smallest * 1.5, 1, 1000, 1e12);
+
+  it(`runs a short soak and the side-channel experiment on them without a crash or a hang (seed ${SEED}, ${runs(25)} runs)`, async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        validPolicyInput,
+        fc.record({ timeoutSeconds: edge(1e-6), periodMs: edge(1e-3), confirmDeadlineMs: edge(1e-3), missLimit: fc.constantFrom(1, 1000) }),
+        fc.constantFrom('soak', 'side-channel'),
+        async (policy, e, scenario) => {
+          const admins = (policy.admins as { id: string }[]).map(({ id }) => ({ id })); // the simulator signs with keys it derives, so no pinned keys
+          const edged = {
+            ...policy,
+            admins,
+            quorum: { ...(policy.quorum as object), timeoutSeconds: e.timeoutSeconds },
+            heartbeat: { periodMs: e.periodMs, missLimit: e.missLimit },
+            actuators: { ...(policy.actuators as object), confirmDeadlineMs: e.confirmDeadlineMs },
+          };
+          const path = join(dir.path, `edge-${n++}.json`);
+          writeFileSync(path, JSON.stringify(edged));
+          assert.ok(loadPolicyFile(path).ok, JSON.stringify(edged));
+          // A soak of 0.0001 h is 0.36 s of virtual time: at the smallest period, 360,000 heartbeats.
+          const argv = ['simulate', '--scenario', scenario, '--policy', path, '--json', ...(scenario === 'soak' ? ['--hours', '0.0001'] : [])];
+          const run = await runCli(argv);
+          assertNoCrash(run, `${JSON.stringify(edged)}\n$ guillotine ${argv.join(' ')}`);
+          assert.notEqual(run.code, 2, run.err);
+        },
+      ),
+      { seed: SEED, numRuns: runs(25) },
+    );
   });
 });
