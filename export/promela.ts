@@ -134,6 +134,11 @@ const admins = (s: Setting, set: string, extra?: string) =>
   `(${Array.from({ length: s.admins }, (_, i) => (extra === undefined ? `${set}[${i}]` : `(${set}[${i}] || ${extra} == ${i})`)).join(' + ')})`;
 
 /** How many voters (admins or not) are in a voter set: the length of the machine's approval list. */
+/**
+ * Every voter's entry of an array set to a value: a loop, not one statement per voter, since SPIN
+ * caps the length of a d_step ("d_step sequence too long" at a hundred admins unrolled).
+ */
+const fill = (array: string, value: string) => `for (vi : 0 .. NVOTERS - 1) { ${array}[vi] = ${value} }`;
 const voters = (s: Setting, set: string) => `(${s.voters.map((_, i) => `${set}[${i}]`).join(' + ')})`;
 
 // ---------------------------------------------------------------- guards and actions
@@ -205,7 +210,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   enterLevel: (_s, _v, p) => enterLevel(param(p, 'level') as Level),
   openProposal: (s, v) => {
     if (v.type !== 'propose') throw new Error('promela: openProposal needs a propose event');
-    return ['p_open = 1', 'p_from = level', `p_to = ${v.field('target')}`, ...s.voters.map((_, i) => `p_app[${i}] = 0`), `p_app[${v.field('admin')}] = 1`];
+    return ['p_open = 1', 'p_from = level', `p_to = ${v.field('target')}`, fill('p_app', '0'), `p_app[${v.field('admin')}] = 1`];
   },
   recordApproval: (s, v) => {
     if (v.type !== 'approve') return ['skip'];
@@ -213,7 +218,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
     // withApproval rebuilds the list from the policy's admins: a non-admin never stays in it.
     return [`if\n:: p_open -> ${[...s.voters.slice(s.admins).map((_, j) => `p_app[${s.admins + j}] = 0`), `if :: ${isAdmin(admin)} -> p_app[${admin}] = 1 :: else -> skip fi`].join('; ')}\n:: else -> skip\nfi`];
   },
-  clearProposal: (s) => ['p_open = 0', 'p_from = 0', 'p_to = 0', ...s.voters.map((_, i) => `p_app[${i}] = 0`)],
+  clearProposal: () => ['p_open = 0', 'p_from = 0', 'p_to = 0', fill('p_app', '0')],
   resetWatchdog: () => ['missed = 0'],
   countMissedHeartbeat: () => ['missed++'],
   markRebooting: () => ['rebooting = 1'],
@@ -429,7 +434,7 @@ function microstep(s: Setting, chart: Statechart, view: View): string[] {
 /** The history after an enabled step (properties/history.ts `advanceHistory`). */
 function advanceHistory(s: Setting, view: View): string[] {
   let votes = 'skip';
-  const clear = s.voters.map((_, i) => `h_votes[${i}] = 0`).join('; ');
+  const clear = fill('h_votes', '0');
   if (view.type === 'propose') votes = `${clear}; h_votes[${view.field('admin')}] = 1`;
   if (view.type === 'approve') votes = `h_votes[${view.field('admin')}] = 1`;
   let misses = 'skip';
@@ -456,7 +461,7 @@ function advanceHistory(s: Setting, view: View): string[] {
 function snapshot(s: Setting): string[] {
   return [
     `${preLv} = ${lv}`, 'pre_p_open = p_open', 'pre_p_from = p_from', 'pre_p_to = p_to', 'pre_misses = h_misses',
-    ...s.voters.map((_, i) => `pre_votes[${i}] = h_votes[${i}]`),
+    fill('pre_votes', 'h_votes[vi]'),
     ...ACTUATORS.map((_, i) => `pre_pending[${i}] = pending[${i}]`),
   ];
 }
@@ -521,15 +526,17 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   const scratch: { type: string; name: string; size?: string }[] = [
     ...chart.regions.map((r) => ({ type: 'byte', name: SEL(r.name) })),
     { type: 'byte', name: 'q_type', size: String(QUEUE) }, { type: 'byte', name: 'q_to', size: String(QUEUE) },
-    ...['q_head', 'q_tail', 'cur_type', 'cur_to', 'rejected', 'ev_type', ...(['admin', 'target', 'level', 'actuator'] as const).map(EV), preLv, 'pre_p_open', 'pre_p_from', 'pre_p_to'].map((name) => ({ type: 'byte', name })),
+    ...['q_head', 'q_tail', 'cur_type', 'cur_to', 'rejected', 'ev_type', ...(['target', 'level', 'actuator'] as const).map(EV), preLv, 'pre_p_open', 'pre_p_from', 'pre_p_to'].map((name) => ({ type: 'byte', name })),
+    { type: 'short', name: EV('admin') }, // a voter index: a policy may have up to 1024 admins
+    { type: 'short', name: 'vi' },
     { type: 'short', name: 'pre_misses' }, { type: 'byte', name: 'pre_votes', size: 'NVOTERS' }, { type: 'byte', name: 'pre_pending', size: String(ACTUATORS.length) },
     ...props.filter(({ r }) => r.on === 'transition' || r.on === 'state' || r.on === 'policy').map(({ id: pid }) => ({ type: 'byte', name: propertyFlag(pid) })),
   ];
   out.push('', '/* ---- scratch of one step: hidden, so not part of the stored state (see MULTICORE) ---- */');
   out.push('#ifdef MULTICORE', '#define SCRATCH', '#else', '#define SCRATCH hidden', '#endif');
   out.push(...scratch.map((v) => `SCRATCH ${v.type} ${v.name}${v.size ? `[${v.size}]` : ''};`));
-  const zero = scratch.flatMap((v) => (v.size === undefined ? [`${v.name} = 0`] : Array.from({ length: v.size === 'NVOTERS' ? s.voters.length : Number(v.size) }, (_, i) => `${v.name}[${i}] = 0`)));
-  out.push(`inline scrub() {\n#ifdef MULTICORE\n${block(zero, '  ')}\n#else\n  skip\n#endif\n}`);
+  const zero = scratch.flatMap((v) => (v.size === undefined ? [`${v.name} = 0`] : v.size === 'NVOTERS' ? [fill(v.name, '0')] : Array.from({ length: Number(v.size) }, (_, i) => `${v.name}[${i}] = 0`)));
+  out.push(`inline scrub() {\n#ifdef MULTICORE\n${block([...zero, 'vi = 0'], '  ')}\n#else\n  skip\n#endif\n}`);
 
   out.push('', '/* ---- raised events: processed first in, first out, one microstep each ---- */');
   const dispatch = chart.internalEvents.map((type) => `:: cur_type == ${E(type)} ->\n${block(microstep(s, chart, internalView(type)), '   ')}`);

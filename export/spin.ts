@@ -128,6 +128,9 @@ export function parsePan(output: string): PanRun | { readonly incomplete: string
   };
 }
 
+/** Room for the state vector of large policies (two arrays of one byte per voter); pan's default is 1024 bytes. */
+const VECTOR = '-DVECTORSZ=8192';
+
 const MISSING = 'spin is not on PATH: install it (Debian/Ubuntu: apt-get install spin; CI does this in .ci/run)';
 
 /** Runs SPIN's exhaustive search on a Promela model. */
@@ -140,7 +143,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
     if (spin.missing) return { kind: 'missing', message: MISSING };
     if (spin.code !== 0 || /error/i.test(spin.stdout + spin.stderr)) return { kind: 'error', stage: 'spin', message: (spin.stdout + spin.stderr).trim() };
     const optimise = `-O${options.optimisation ?? 2}`;
-    const gcc = await run('gcc', [optimise, '-DNOREDUCE', '-DSAFETY', '-DNOCLAIM', ...(cores > 1 ? [`-DNCORE=${cores}`] : []), ...(options.ccFlags ?? []), '-o', 'pan', 'pan.c'], dir);
+    const gcc = await run('gcc', [optimise, '-DNOREDUCE', '-DSAFETY', '-DNOCLAIM', VECTOR, ...(cores > 1 ? [`-DNCORE=${cores}`] : []), ...(options.ccFlags ?? []), '-o', 'pan', 'pan.c'], dir);
     if (gcc.missing) return { kind: 'missing', message: 'gcc is not on PATH: SPIN compiles its verifier with it (apt-get install gcc)' };
     if (gcc.code !== 0) return { kind: 'error', stage: 'gcc', message: gcc.stderr.trim() };
     let compileSeconds = spin.seconds + gcc.seconds;
@@ -170,7 +173,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
         const spinLtl = await run('spin', [...(fairness ? ['-DFAIR_EVENTS'] : []), '-a', 'model.pml'], dir);
         if (spinLtl.code !== 0 || /error/i.test(spinLtl.stdout + spinLtl.stderr)) return { kind: 'error', stage: 'spin', message: (spinLtl.stdout + spinLtl.stderr).trim() };
         const nfair = fairness ? [`-DNFAIR=${Math.ceil((processes + 4) / 4) + 1}`] : [];
-        const gccLtl = await run('gcc', [optimise, '-DNOREDUCE', ...nfair, '-o', 'pan-ltl', 'pan.c'], dir);
+        const gccLtl = await run('gcc', [optimise, '-DNOREDUCE', VECTOR, ...nfair, '-o', 'pan-ltl', 'pan.c'], dir);
         if (gccLtl.code !== 0) return { kind: 'error', stage: 'gcc', message: gccLtl.stderr.trim() };
         compileSeconds += spinLtl.seconds + gccLtl.seconds;
         for (const name of names) {
