@@ -42,11 +42,13 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
     const at = (name: string) => join(dir.path, name);
     writeFileSync(at('policy.json'), JSON.stringify({ admins: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 1, deescalate: 2 } }));
     writeFileSync(at('bad-policy.json'), '{"admins": []}');
+    // An unsafe policy, so that check finds counterexamples and writes them where --traces says.
+    writeFileSync(at('unsafe-policy.json'), JSON.stringify({ admins: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 1, deescalate: 2 }, irreversible: [] }));
     writeFileSync(at('trace.json'), JSON.stringify({ events: [{ type: 'propose', admin: 'a1', target: 'severed' }, { type: 'mce' }] }));
     writeFileSync(at('bad-trace.json'), '{"events": [{"type": "tick"}]}');
     mkdirSync(at('a-directory'), { recursive: true });
     Object.assign(files, {
-      policy: at('policy.json'), badPolicy: at('bad-policy.json'), trace: at('trace.json'), badTrace: at('bad-trace.json'),
+      policy: at('policy.json'), unsafePolicy: at('unsafe-policy.json'), badPolicy: at('bad-policy.json'), trace: at('trace.json'), badTrace: at('bad-trace.json'),
       directory: at('a-directory'), missing: at('missing/none.json'), fresh: at('fresh-dir'), html: at('out.html'),
     });
   });
@@ -58,7 +60,7 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
       { weight: 4, arbitrary: fc.constantFrom('compiled', 'xstate', 'state', 'transition', 'path', 'representative', 'every', 'simulator', 'reference', 'simulator:nope', 'nope#x', 'side-channel', 'soak', 'port-resilience', 'chaos') },
       { weight: 3, arbitrary: fc.constantFrom('check', 'proofs', 'coverage', 'experiments', 'check,proofs', ',', 'descriptor-bounds', 'quorum-arithmetic', 'a,,b', 'nope') },
       { weight: 3, arbitrary: fc.constantFrom('propose:a1:severed,approve:a2', 'heartbeat', 'timeout,mce,reboot-complete', ':::', ',,,', 'alarm:doom', 'propose:a1', 'x'.repeat(10_000)) },
-      { weight: 4, arbitrary: fc.constantFrom('policy', 'badPolicy', 'trace', 'badTrace', 'directory', 'missing', 'fresh', 'html').map((k) => files[k]!) },
+      { weight: 4, arbitrary: fc.constantFrom('policy', 'unsafePolicy', 'badPolicy', 'trace', 'badTrace', 'directory', 'missing', 'fresh', 'html').map((k) => files[k]!) },
       { weight: 2, arbitrary: hostileString.filter((s) => !s.includes('/') && !s.includes('\\')).map((s) => join(dir.path, 'x', s)) },
       { weight: 1, arbitrary: hostileString.filter((s) => !/^[./\\]|[/\\]/.test(s)).map((s) => `--${s}`) },
     );
@@ -82,7 +84,7 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
    */
   const guard = (command: CommandName): { readonly argv: readonly string[]; readonly refuses: boolean } => {
     switch (command) {
-      case 'check': return { argv: ['--max-states', '2000', '--traces', join(dir.path, 'traces')], refuses: false };
+      case 'check': return { argv: ['--max-states', '2000'], refuses: false };
       case 'replay': return { argv: [], refuses: false };
       case 'gen-tests': return { argv: ['--depth', '2', '--out', join(dir.path, 'suite')], refuses: false };
       case 'prove': return { argv: ['--timeout-ms', '0'], refuses: true };
