@@ -83,6 +83,18 @@ describe('export: SPIN agrees with the built-in checker', function () {
     });
   }
 
+  it('says to install spin, as data, when spin is not on PATH', async function () {
+    const saved = process.env['PATH'];
+    process.env['PATH'] = '/nonexistent';
+    try {
+      const result = await runSpin(promelaModel(DEFAULT_POLICY));
+      assert.equal(result.kind, 'missing');
+      assert.match(result.kind === 'missing' ? result.message : '', /apt-get install spin/);
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  });
+
   it('finds the default policy safe with 9,109 stored states (the checker\'s 9,108 plus one)', async function () {
     const spin = complete(await runSpin(promelaModel(DEFAULT_POLICY), { optimisation: 0 }));
     assert.equal(spin.states, 9109);
