@@ -25,7 +25,7 @@ import type { GuillotineContext } from '../machines/protocol.ts';
 import { eventAlphabet, outsiderId } from '../checker/guillotineModel.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
 import type { Check } from '../properties/property.ts';
-import { isExternal, readStatechart, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { readStatechart, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
 
 // ---------------------------------------------------------------- names
 
@@ -174,6 +174,7 @@ function approvalCounts(v: View): string {
   return and('p_open', isAdmin(admin), `!p_app[${admin}]`);
 }
 
+/** The Promela rendering of each guard the statechart names, over the pre-state of the microstep (protocol.ts says what each means). */
 export const GUARDS: Readonly<Record<string, GuardRendering>> = {
   proposalAllowed: (s, v) => proposalAllowed(s, v),
   proposalCompletesQuorum: (s, v) => and(proposalAllowed(s, v), `1 >= ${quorumFor('level', v.type === 'propose' ? v.field('target') : 'level')}`),
@@ -205,6 +206,7 @@ function enterLevel(level: Level): string[] {
   return lines;
 }
 
+/** The Promela rendering of each action: context updates, raised events (pushed on the queue), effects (a rejection flag or nothing). */
 export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   // context updates
   enterLevel: (_s, _v, p) => enterLevel(param(p, 'level') as Level),
@@ -248,6 +250,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   levelSet: REPORT,
 };
 
+/** The effects this table renders as rejections; checked against the machine's own list at export time. */
 const REJECTING = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
 
 

@@ -10,7 +10,7 @@
  */
 import { machineConfig } from '../machines/guillotine.ts';
 import { REGIONS, type Region } from '../machines/engine.ts';
-import { EVENT_TYPES, type EventType } from '../spec/events.ts';
+import { EVENT_TYPES } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
 
 export interface ActionRef {
@@ -93,9 +93,4 @@ export function readStatechart(policy: Policy, known: Vocabulary, exporter: stri
     return { name, initial: raw.initial, states };
   });
   return { regions, internalEvents: [...internal].sort() };
-}
-
-/** Whether an event type is sent from outside (GUILLOTINE.md §7) rather than raised. */
-export function isExternal(type: string): type is EventType {
-  return (EVENT_TYPES as readonly string[]).includes(type);
 }

@@ -124,6 +124,7 @@ function approvalCounts(v: View, s: string): string {
   return and(`${s}.pOpen`, `${a} \\in Admins`, `${a} \\notin ${s}.pApprovals`);
 }
 
+/** The TLA+ rendering of each guard the statechart names, over the microstep's pre-state record (protocol.ts says what each means). */
 export const GUARDS: Readonly<Record<string, GuardRendering>> = {
   proposalAllowed: (p, v, _x, s) => proposalAllowed(p, v, s),
   proposalCompletesQuorum: (p, v, _x, s) => and(proposalAllowed(p, v, s), `1 >= ${quorumFor(`${s}.level`, v.type === 'propose' ? v.field('target') : `${s}.level`)}`),
@@ -143,6 +144,7 @@ const push = (r: string, type: string, to: string) => `[${r} EXCEPT !.q = Append
 const REPORT: ActionRendering = (_p, _v, _x, r) => r;
 const REJECT: ActionRendering = (_p, _v, _x, r) => `[${r} EXCEPT !.rej = TRUE]`;
 
+/** The TLA+ rendering of each action, as a new run record: context updates, raised events (appended to the queue), effects. */
 export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   enterLevel: (_p, _v, x, r) => {
     const level = param(x, 'level') as Level;
@@ -182,6 +184,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   levelSet: REPORT,
 };
 
+/** The effects this table renders as rejections; checked against the machine's own list at export time. */
 const REJECTING = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
 
 // ---------------------------------------------------------------- properties
