@@ -139,9 +139,36 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
   }
 
   const UNHANDLED: readonly Effect[] = [{ kind: 'reject', reason: '(reasons are not built in this mode)' }];
+  const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
+
+  // The config resolved once: each guard and action bound to its implementation and params, so a
+  // step does no name lookups. Nothing is decided here; the implementations still decide.
+  type Run = (ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) => GuillotineContext;
+  const compileAction = (a: ActionRef): Run => {
+    const update = implementations.updates[a.type];
+    if (update) return (ctx, event) => update(ctx, event, a.params);
+    const raiser = implementations.raises[a.type];
+    if (raiser) return (ctx, event, queue) => (queue.push(raiser(ctx, event, a.params)), ctx);
+    const effect = implementations.effects[a.type]!;
+    if (explain) return (ctx, event, _queue, effects) => (effects.push(effect(ctx, event, a.params)), ctx);
+    return implementations.rejections.has(a.type) ? (ctx, _event, _queue, effects) => (effects.push(REJECTED), ctx) : (ctx) => ctx;
+  };
+  const compileActions = (actions: readonly ActionRef[] | undefined): readonly Run[] => (actions ?? []).map(compileAction);
+  interface Compiled {
+    readonly guard: ((ctx: GuillotineContext, event: MachineEvent) => boolean) | undefined;
+    readonly target: string | undefined;
+    readonly actions: readonly Run[];
+  }
+  const compileTransition = (t: TransitionRef): Compiled => {
+    const g = t.guard && implementations.guards[t.guard.type]!;
+    const params = t.guard?.params;
+    return { guard: g && ((ctx, event) => g(ctx, event, params)), target: t.target, actions: compileActions(t.actions) };
+  };
+  /** Entry actions of each region's states. */
+  const entries = regions.map(({ region }) => new Map(Object.entries(region.states).map(([name, state]) => [name, compileActions(state.entry)])));
   // For each event type, the regions with a transition on it (in document order) and their
   // candidates per state: most events concern one region, so a microstep looks at one or two.
-  const handlers = new Map<string, { index: number; byState: Map<string, readonly TransitionRef[]> }[]>();
+  const handlers = new Map<string, { index: number; byState: Map<string, readonly Compiled[]> }[]>();
   regions.forEach(({ region }, index) => {
     for (const [stateName, state] of Object.entries(region.states)) {
       for (const [type, candidates] of Object.entries(state.on ?? {})) {
@@ -149,57 +176,54 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
         if (list === undefined) handlers.set(type, (list = []));
         let entry = list.find((h) => h.index === index);
         if (entry === undefined) list.push((entry = { index, byState: new Map() }));
-        entry.byState.set(stateName, candidates);
+        entry.byState.set(stateName, candidates.map(compileTransition));
       }
     }
   });
 
-  /** Runs a list of actions in order, threading the context and queueing raised events. */
-  const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
-  function run(actions: readonly ActionRef[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
-    for (const a of actions) {
-      const update = implementations.updates[a.type];
-      if (update) { ctx = update(ctx, event, a.params); continue; }
-      const raiser = implementations.raises[a.type];
-      if (raiser) { queue.push(raiser(ctx, event, a.params)); continue; }
-      if (explain) effects.push(implementations.effects[a.type]!(ctx, event, a.params));
-      else if (implementations.rejections.has(a.type)) effects.push(REJECTED);
-    }
+  function runAll(actions: readonly Run[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
+    for (let i = 0; i < actions.length; i++) ctx = actions[i]!(ctx, event, queue, effects);
     return ctx;
   }
 
-  /** One microstep: select the enabled transition of each region on the pre-state, then run them. */
-  function microstep(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
+  /** The enabled transition of each region on the pre-state, or undefined when no region takes the event. */
+  function select(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent): { index: number; t: Compiled }[] | undefined {
     // Plain loops and no closures: this runs for every event the checker tries in every state.
-    let selected: { index: number; t: TransitionRef }[] | undefined;
     const handling = handlers.get(event.type);
-    if (handling === undefined) return { value, ctx, taken: false };
-    for (const { index, byState } of handling) {
+    if (handling === undefined) return undefined;
+    let selected: { index: number; t: Compiled }[] | undefined;
+    for (let h = 0; h < handling.length; h++) {
+      const { index, byState } = handling[h]!;
       const candidates = byState.get(value[REGIONS[index]!]);
       if (candidates === undefined) continue;
-      for (const c of candidates) {
-        if (c.guard === undefined || implementations.guards[c.guard.type]!(ctx, event, c.guard.params)) {
-          (selected ??= []).push({ index, t: c });
+      for (let c = 0; c < candidates.length; c++) {
+        const t = candidates[c]!;
+        if (t.guard === undefined || t.guard(ctx, event)) {
+          (selected ??= []).push({ index, t });
           break;
         }
       }
     }
-    if (selected === undefined) return { value, ctx, taken: false };
+    return selected;
+  }
+
+  /** One microstep: run the selected transitions' actions, then enter their targets. */
+  function microstep(selected: readonly { index: number; t: Compiled }[], value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
     let next = value;
-    for (const { t } of selected) ctx = run(t.actions ?? [], ctx, event, queue, effects);
+    for (const { t } of selected) ctx = runAll(t.actions, ctx, event, queue, effects);
     for (const { index, t } of selected) {
       if (t.target === undefined) continue;
-      const { name, region } = regions[index]!;
-      next = { ...next, [name]: t.target };
-      ctx = run(region.states[t.target]!.entry ?? [], ctx, event, queue, effects);
+      next = { ...next, [REGIONS[index]!]: t.target };
+      ctx = runAll(entries[index]!.get(t.target)!, ctx, event, queue, effects);
     }
-    return { value: next, ctx, taken: true };
+    return { value: next, ctx };
   }
 
   function settle(value: Record<Region, string>, ctx: GuillotineContext, queue: MachineEvent[], effects: Effect[]) {
     while (queue.length > 0) {
       const internal = queue.shift()!;
-      ({ value, ctx } = microstep(value, ctx, internal, queue, effects));
+      const selected = select(value, ctx, internal);
+      if (selected !== undefined) ({ value, ctx } = microstep(selected, value, ctx, internal, queue, effects));
     }
     return { value, context: ctx };
   }
@@ -212,17 +236,18 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
       const effects: Effect[] = [];
       let ctx = config.context;
       const value = {} as Record<Region, string>;
-      for (const { name, region } of regions) {
+      regions.forEach(({ name, region }, index) => {
         value[name] = region.initial;
-        ctx = run(region.states[region.initial]!.entry ?? [], ctx, { type: 'isolation.changed' }, queue, effects);
-      }
+        ctx = runAll(entries[index]!.get(region.initial)!, ctx, { type: 'isolation.changed' }, queue, effects);
+      });
       return settle(value, ctx, queue, effects);
     },
     step(state, event) {
+      const selected = select(state.value as Record<Region, string>, state.context, event);
+      if (selected === undefined) return { state, accepted: false, effects: explain ? [unhandled(event)] : UNHANDLED };
       const queue: MachineEvent[] = [];
       const effects: Effect[] = [];
-      const first = microstep(state.value as Record<Region, string>, state.context, event, queue, effects);
-      if (!first.taken) return { state, accepted: false, effects: explain ? [unhandled(event)] : UNHANDLED };
+      const first = microstep(selected, state.value as Record<Region, string>, state.context, event, queue, effects);
       const settled = settle(first.value, first.ctx, queue, effects);
       // Nothing changed (a rejection by a transition that only explains itself): the same state object.
       const same = settled.value === state.value && settled.context === state.context;
