@@ -6,9 +6,10 @@
  * then their targets' entry actions; raised internal events wait in a FIFO queue processed after
  * the microstep, one microstep each.
  *
- * Each event of `eventAlphabet(policy)` is one `d_step` in one loop, with its whole run to
- * completion, the history update and the property assertions inside: one SPIN transition per
- * checker transition, so SPIN's stored states are the checker's states plus SPIN's own initial
+ * Each event of `eventAlphabet(policy)` is one option of an atomic choice in one loop, followed by
+ * one shared `d_step` with the event's whole run to completion, the history update and the
+ * property assertions: one SPIN transition per checker transition (SPIN does not store the states
+ * inside an atomic sequence), so SPIN's stored states are the checker's states plus SPIN's own initial
  * state before the initialising `d_step` (exactly one more). As in the checker, an event is
  * enabled when some region has a transition for it; a rejected event is a self-loop that leaves
  * the history alone.
@@ -675,31 +676,39 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  * maxStep ${policy.deescalation.maxStep}, irreversible [${policy.irreversible.join(', ')}], missLimit ${policy.heartbeat.missLimit},
  * detector.maxLevel ${policy.detector.maxLevel}, faults.rebootLevel ${policy.faults.rebootLevel}, actuators.escalateOnFailureUpTo ${policy.actuators.escalateOnFailureUpTo}.
  *
- * Semantics: one process, one loop, one d_step per event of the checker's alphabet (${events} events:
- * each admin and one outsider proposing every level and approving, timeout, heartbeat, heartbeat-missed,
- * alarms at every level, mce, assertion-failure, reboot-complete, each actuator's confirm and fault).
- * A d_step is the event's whole run to completion (internal events included), so SPIN's stored
- * states are the built-in checker's states (guillotine check --no-symmetry) plus SPIN's own
- * initial state before \`initialise\`. Time is abstract, as in the checker: a timer may expire at any step.
+ * Semantics: one process, one loop; each of the ${events} events of the checker's alphabet (each admin and
+ * one outsider proposing every level and approving, timeout, heartbeat, heartbeat-missed, alarms at every
+ * level, mce, assertion-failure, reboot-complete, each actuator's confirm and fault) is one option of an
+ * atomic choice followed by one shared d_step, which is the event's whole run to completion (internal
+ * events included), its history update and its assertions: ONE SPIN transition per event. (The step is
+ * shared because an inline is copied at every use: one copy per event made gcc take minutes.) So SPIN's
+ * stored states are the built-in checker's (guillotine check --no-symmetry) plus SPIN's own initial
+ * state before \`initialise\`. As in the checker, an event is enabled when some region has a transition
+ * for it, and a rejected event is a self-loop that keeps the history. Time is abstract, as in the
+ * checker: a timer may expire at any step.
  *
  * Properties (GUILLOTINE.md section 4) and how they are exported:
  *   irreversible-levels, deescalation-needs-quorum, escalation-has-cause, failsafe-only-raises,
  *   failsafe-reaches-offline  - step properties: asserted at the end of every d_step on (pre-state, event, post-state);
  *   approvals-bound-to-proposal, level-capabilities - state properties: asserted in the initial state and after every step;
  *   quorum-intersection - policy arithmetic: asserted once, in the initialising d_step;
- *   no-deadlock - SPIN's invalid end state (the loop head is not an end state);
+ *   no-deadlock - SPIN's invalid end state (the loop head is not an end label);
  *   escalation-liveness - the ltl claim below, [] <> (nothing awaits), judged like the checker under weak
  *     fairness of every event: SPIN's weak fairness (pan -f) is per process, so the FAIR_EVENTS variant
- *     runs one process per event (same states; the claim's run only, as fairness makes it far larger).
+ *     runs one process per event (for the claim's run only: its processes and SPIN's fairness copies make
+ *     it larger, over the same machine states).
  * The history variables of properties/history.ts (votes, misses, awaiting) are kept as the checker keeps them.
  * Not exported: the vacuity guards (sometimes-properties), which the checker reports as warnings only.
  * Each assertion names a flag called after its property, so "assertion violated <flag>" says which one failed.
  *
  * Run (exhaustive, every verdict in one run, no partial-order reduction):
  *   spin -a guillotine.pml
- *   gcc -O2 -DNOREDUCE -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -c0 -m10000000
+ *   gcc -O2 -DNOREDUCE -DSAFETY -DNOCLAIM -DVECTORSZ=8192 -o pan pan.c && ./pan -c0 -m1000000
  *   spin -DFAIR_EVENTS -a guillotine.pml          (escalation-liveness, one process per event)
- *   gcc -O2 -DNOREDUCE -DNFAIR=${Math.ceil((events + 2 + 4) / 4) + 1} -o pan-ltl pan.c && ./pan-ltl -a -f -A -m10000000
- * Multi-core (SPIN refuses hidden variables there): spin -DMULTICORE -a guillotine.pml; gcc ... -DNCORE=2. Expect "errors: 0" and no "assertion violated" lines for a safe policy.
+ *   gcc -O2 -DNOREDUCE -DVECTORSZ=8192 -DNFAIR=${Math.ceil((events + 2 + 4) / 4) + 1} -o pan-ltl pan.c && ./pan-ltl -a -f -A -m1000000
+ * Multi-core (SPIN refuses hidden variables there): spin -DMULTICORE -a guillotine.pml; gcc ... -DNCORE=2.
+ * A safe policy gives "errors: 0"; otherwise each "assertion violated <flag>" line names a refuted property
+ * (pan -c0 goes on after errors and prints each distinct message at least once), "invalid end state" a deadlock.
+ * \`guillotine\`'s own runner of all this is export/spin.ts (runSpin).
  */`;
 }
