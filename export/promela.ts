@@ -18,7 +18,7 @@
  * {@link ACTIONS}; every property of `properties/` has one in {@link PROPERTY_RENDERINGS}. An
  * unknown name throws at export time.
  */
-import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, levelIndex, type Capabilities, type Level } from '../spec/levels.ts';
+import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, type Capabilities, type Level } from '../spec/levels.ts';
 import { FAILSAFE_EVENTS, encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { machineConfig, machineImplementations } from '../machines/guillotine.ts';
