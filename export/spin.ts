@@ -4,10 +4,12 @@
  * `pan -c0` (never stop at an error, so every assertion's verdict comes out of one run; pan
  * prints each assertion's message at least once, since it only suppresses a repeat of the
  * previous message). With `liveness`, a second pan is built with the never claims and run with
- * `-a` per claim, under weak fairness (`-f`) when the model has a FAIR_EVENTS variant. The outcome is data (a tagged union); nothing here throws on a SPIN failure.
+ * `-a` per claim, under weak fairness (`-f`) when the model has a FAIR_EVENTS variant. The
+ * outcome is data (a tagged union); a failure of SPIN, gcc or pan is a result, not a throw.
  *
- * Known limits: `seconds` is pan's own search time (it prints two decimals), not compilation;
- * a depth-limited search is retried once with ten times the depth before it counts as incomplete.
+ * Known limits: `seconds` is pan's own search time (it prints two decimals; `panWallSeconds` is
+ * the whole pan process, measured here), not compilation; a depth-limited search is retried once
+ * with ten times the depth before it counts as incomplete.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,6 +69,8 @@ export type SpinResult =
       readonly states: number;
       readonly transitions: number;
       readonly seconds: number;
+      /** Wall-clock seconds of the safety pan process: start-up and hash-table allocation included, and not rounded. */
+      readonly panWallSeconds: number;
       readonly safety: PanRun;
       /** Flags named in "assertion violated <flag>" messages: the properties SPIN refuted. */
       readonly violatedAssertions: readonly string[];
@@ -201,6 +205,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
       states: safety.states,
       transitions: safety.transitions,
       seconds: safety.seconds,
+      panWallSeconds: pan.seconds,
       safety,
       violatedAssertions,
       deadlock: safety.messages.includes('invalid end state'),
