@@ -552,6 +552,8 @@ function header(policy: Policy, source: string, kinds: number): string {
    Run (tla2tools.jar is not bundled with the workbench; TLC has not been run on this output, only
    parsed with tree-sitter-tlaplus by the tests):
      java -cp tla2tools.jar tlc2.TLC -workers auto -config Guillotine.cfg Guillotine.tla
+   TLC stops at the first violation; -continue goes on after violated invariants. A failed ASSUME
+   (quorum-intersection) stops it before the first state: check such a policy with the ASSUME removed.
    Distributed: java -cp tla2tools.jar tlc2.tool.distributed.TLCServer Guillotine
      and on each worker machine: java -cp tla2tools.jar tlc2.tool.distributed.TLCWorker <server host>  *)
 `;
