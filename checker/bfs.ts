@@ -54,9 +54,9 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
     const unmet = verdicts.unmet(state);
     let anyEnabled = false;
     for (const action of model.actions(state)) {
-      transitions++;
       const next = model.next(state, action);
-      if (next === undefined) continue; // a disabled action leaves the state unchanged: nothing to judge
+      if (next === undefined) continue; // a disabled action leaves the state unchanged: no transition, nothing to judge
+      transitions++;
       anyEnabled = true;
       const to = idOf(next, current, action);
       verdicts.judge(next, to, current, state, action);

@@ -25,9 +25,9 @@ parentPort!.on('message', ({ chunk, rows, count }: ChunkRequest) => {
     const header = at++;
     let enabled = 0;
     for (const action of model.actions(state)) {
-      transitions++;
       const next = model.next(state, action);
       if (next === undefined) continue;
+      transitions++;
       enabled++;
       if (at + width + 1 > out.length) {
         const grown = new Uint32Array(out.length * 2);

@@ -14,6 +14,7 @@ import { StateTable } from './stateTable.ts';
 
 export interface Progress {
   readonly states: number;
+  /** Enabled transitions taken (an action a state disables is not one). */
   readonly transitions: number;
   readonly depth: number;
   readonly seconds: number;

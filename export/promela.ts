@@ -11,8 +11,7 @@
  * property assertions: one SPIN transition per checker transition (SPIN does not store the states
  * inside an atomic sequence), so SPIN's stored states are the checker's states plus SPIN's own initial
  * state before the initialising `d_step` (exactly one more). As in the checker, an event is
- * enabled when some region has a transition for it; a rejected event is a self-loop that leaves
- * the history alone.
+ * enabled when it is accepted: a rejected event leaves the state as it was and is no transition.
  *
  * Every guard and action of the config has ONE Promela rendering in {@link GUARDS} and
  * {@link ACTIONS}; every property of `properties/` has one in {@link PROPERTY_RENDERINGS}. An
@@ -69,6 +68,8 @@ const or = (...parts: string[]) => {
   const kept = parts.filter((p) => p !== 'false');
   return kept.length === 0 ? 'false' : kept.length === 1 ? kept[0]! : `(${kept.join(' || ')})`;
 };
+/** Negation of any rendered expression (`not` is for atoms). */
+const negate = (p: string) => (p === 'true' ? 'false' : p === 'false' ? 'true' : `!(${p})`);
 const not = (p: string) => (p === 'true' ? 'false' : p === 'false' ? 'true' : `!${p}`);
 const cond = (c: string, a: string, b: string) => (c === 'true' ? a : c === 'false' ? b : `(${c} -> ${a} : ${b})`);
 const max = (a: string, b: string) => `(${a} >= ${b} -> ${a} : ${b})`;
@@ -240,7 +241,7 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   actuatorFailsafe: () => push('isolation.set', min('level + 1', L('immolation'))),
   levelChanged: () => push('isolation.changed', '0'),
   hypervisorDown: () => push('hypervisor.down', '0'),
-  // effects: rejections make the step a self-loop for the history; the rest only report
+  // effects: rejections mark the step rejected (acceptance is also the option's guard: see handled); the rest only report
   rejectProposal: REJECT,
   rejectApproval: REJECT,
   rejectAs: REJECT,
@@ -385,16 +386,42 @@ function candidates(region: RegionRef, type: string) {
   return region.states.flatMap((state) => (state.on[type] ?? []).map((t) => ({ state, t, index: ++n })));
 }
 
-/** Whether some region has an enabled transition for the event: the checker's "enabled". */
+/**
+ * Whether the event is accepted: the checker's "enabled" (a rejected event leaves the state as it
+ * was and is no transition at all). A region's first enabled transition is the one it takes, so the
+ * event is accepted when that transition, in the region whose state has one, is not a rejection.
+ * (Every rejecting transition of the config only explains itself and no event type is handled by
+ * two regions; `checkRejectionsExplainOnly` holds the config to that.)
+ */
 function handled(s: Setting, chart: Statechart, view: View): string {
   return or(
     ...chart.regions.flatMap((region) =>
       region.states.map((state) => {
         const list = state.on[view.type] ?? [];
-        return list.length === 0 ? 'false' : and(`${R(region.name)} == ${S(region.name, state.name)}`, or(...list.map((t) => renderGuard(s, view, t))));
+        const guards = list.map((t) => renderGuard(s, view, t));
+        const takes = list.flatMap((t, i) => (rejecting(t) ? [] : [and(guards[i]!, ...guards.slice(0, i).map(negate))]));
+        return takes.length === 0 ? 'false' : and(`${R(region.name)} == ${S(region.name, state.name)}`, or(...takes));
       }),
     ),
   );
+}
+
+const rejecting = (t: TransitionRef) => (t.actions ?? []).some((a) => REJECTING.has(a.type));
+
+/** Holds the config to what {@link handled} assumes, so a change that breaks it is caught at export time. */
+function checkRejectionsExplainOnly(chart: Statechart): void {
+  const owner = new Map<string, string>();
+  for (const region of chart.regions) {
+    for (const state of region.states) {
+      for (const [type, list] of Object.entries(state.on)) {
+        if (owner.has(type) && owner.get(type) !== region.name) throw new Error(`promela: events "${type}" are handled by two regions (${owner.get(type)}, ${region.name}); acceptance is rendered per region`);
+        owner.set(type, region.name);
+        for (const t of list) {
+          if (rejecting(t) && (t.target !== undefined || (t.actions ?? []).length > 1)) throw new Error(`promela: a rejecting transition of ${region.name}.${state.name} on "${type}" also changes the state; acceptance is rendered from the first enabled transition only`);
+        }
+      }
+    }
+  }
 }
 
 /** One microstep for an event: select on the pre-state, run the actions, enter the targets. */
@@ -683,8 +710,9 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  * events included), its history update and its assertions: ONE SPIN transition per event. (The step is
  * shared because an inline is copied at every use: one copy per event made gcc take minutes.) So SPIN's
  * stored states are the built-in checker's (guillotine check --no-symmetry) plus SPIN's own initial
- * state before \`initialise\`. As in the checker, an event is enabled when some region has a transition
- * for it, and a rejected event is a self-loop that keeps the history. Time is abstract, as in the
+ * state before \`initialise\`. As in the checker, an event is enabled when it is accepted: a rejected
+ * event leaves the state as it was and is no transition (so a state where every event is rejected
+ * is an invalid end state, the checker's deadlock). Time is abstract, as in the
  * checker: a timer may expire at any step.
  *
  * Properties (GUILLOTINE.md section 4) and how they are exported:

@@ -463,7 +463,7 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
     out.push(`Micro_${camel(type)}${call.replace(/^\(/, '(r0, ').replace(/^$/, '(r0)')} ==\n  ${microstep(policy, chart, view, fresh)}`, '');
     out.push(`History_${camel(type)}${call.replace(/^\(/, '(n, ').replace(/^$/, '(n)')} ==\n  ${history(view)}`, '');
     out.push(
-      `${pascal(type)}${call} ==\n  LET r == Micro_${camel(type)}${call.replace(/^\(/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE], ').replace(/^$/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE])')}\n  IN /\\ r.taken\n     /\\ LET done == Settle(r)\n        IN /\\ m' = done.m\n           /\\ h' = IF done.rej THEN h ELSE History_${camel(type)}${call.replace(/^\(/, '(done.m, ').replace(/^$/, '(done.m)')}`,
+      `${pascal(type)}${call} ==\n  LET r == Micro_${camel(type)}${call.replace(/^\(/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE], ').replace(/^$/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE])')}\n  IN /\\ r.taken\n     /\\ ~r.rej\n     /\\ LET done == Settle(r)\n        IN /\\ m' = done.m\n           /\\ h' = IF done.rej THEN h ELSE History_${camel(type)}${call.replace(/^\(/, '(done.m, ').replace(/^$/, '(done.m)')}`,
       '',
     );
   }
@@ -533,15 +533,14 @@ function header(policy: Policy, source: string, kinds: number): string {
    history (votes, misses, awaiting: properties/history.ts). Next has ${kinds} disjuncts, one per event
    kind, each the event's whole run to completion with its parameters quantified over the policy's
    constants; so TLC's distinct states are the built-in checker's (guillotine check --no-symmetry).
-   A rejected event is a stuttering step, as in the checker (a self-loop that keeps the history).
+   A rejected event is no step at all, as in the checker: its disjunct is not enabled (so a state
+   where every event is rejected is a deadlock, the checker's no-deadlock).
    Time is abstract: a timer may expire at any step.
 
    Properties and how they are exported:
      irreversible-levels, deescalation-needs-quorum, escalation-has-cause, failsafe-only-raises,
-     failsafe-reaches-offline - action properties [][P]_vars over each event's step. Stuttering
-       steps (rejected events) are not judged; the one a rejected event could break in the checker
-       (failsafe-reaches-offline on an mce while rebooting below offline) is first broken by the
-       accepted fault that started the reboot, so the verdicts agree.
+     failsafe-reaches-offline - action properties [][P]_vars over each event's step (rejected
+       events are no steps, and the checker does not judge them either).
      approvals-bound-to-proposal, level-capabilities - INVARIANTs.
      quorum-intersection - an ASSUME on the policy's constants (TLC stops at once if it fails).
      no-deadlock - TLC's deadlock check (CHECK_DEADLOCK TRUE).
