@@ -26,12 +26,14 @@ function echoed(message: string): string {
 
 /**
  * A bad-input message quotes what the user gave (`--coverage takes state, transition, path, got
- * "…"`): one place cuts every quoted value to 200 characters, so a 10,000-character option value
+ * "…"`): one place cuts every quoted value and every word to 200 characters, so a 10,000-character option value
  * does not make a 10,000-character message, and shows control characters as `\u001b`.
  */
 function shortQuotes(message: string): string {
   return message
     .replace(/"((?:[^"\\]|\\.){200})(?:[^"\\]|\\.)+"/g, (_, head: string) => `"${head}…"`)
+    // Unquoted too: `--target <value>: no module at <path>` echoes the value twice, bare.
+    .replace(/[^\s"]{201,}/g, (word) => word.slice(0, 200) + '…')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
