@@ -109,6 +109,9 @@ export interface RunScenarioOptions {
   readonly onProgress?: (done: number, total: number, what: string) => void;
 }
 
+/** The most heartbeats one soak simulates: a simulated year at the default 1 s period. */
+export const MAX_SOAK_HEARTBEATS = 8_760 * 3_600;
+
 /**
  * What a scenario cannot run, said in a sentence a user can act on (the CLI turns it into exit 2):
  * an unknown scenario, hours outside the soak, or a policy whose admins' keys the simulator cannot sign with.
@@ -134,6 +137,15 @@ export function runScenario(name: ScenarioName, options: RunScenarioOptions = {}
   const policy = options.policy ?? DEFAULT_POLICY;
   if (options.hours !== undefined && name !== 'soak') throw new ScenarioInputError(`hours applies only to the soak scenario, not ${name}`);
   if (options.hours !== undefined && !(options.hours > 0 && Number.isFinite(options.hours))) throw new ScenarioInputError(`soak hours must be a positive number, got ${options.hours}`);
+  // The soak's work grows with the heartbeats it simulates: a 72 h soak at the smallest period (1 µs) is
+  // 2.6e11 of them, days of CPU. Refuse what would take longer than a simulated year at the default 1 s.
+  if (name === 'soak') {
+    const hours = options.hours ?? DEFAULT_SOAK_HOURS;
+    const heartbeats = (hours * 3_600_000) / policy.heartbeat.periodMs;
+    if (heartbeats > MAX_SOAK_HEARTBEATS) {
+      throw new ScenarioInputError(`a soak of ${hours} h at a heartbeat period of ${policy.heartbeat.periodMs} ms simulates ${heartbeats.toExponential(1)} heartbeats; at most ${MAX_SOAK_HEARTBEATS.toExponential(1)} (a simulated year at a 1 s period): lower --hours or raise heartbeat.periodMs`);
+    }
+  }
   if (name !== 'side-channel') {
     const pinned = policy.admins.find((a) => a.publicKey !== undefined && a.publicKey !== deriveKey(seed, a.id).publicKeyBase64);
     if (pinned !== undefined) {

@@ -27,6 +27,13 @@ describe('simulator/index', () => {
     assert.deepEqual(runScenario('side-channel').policy, summarisePolicy(DEFAULT_POLICY));
   });
 
+  it('refuses a soak that would simulate more heartbeats than a year at 1 s, before doing any work', () => {
+    const parsed = parsePolicy({ admins: DEFAULT_POLICY.admins, heartbeat: { periodMs: 0.001 } });
+    assert.ok(parsed.ok);
+    assert.throws(() => runScenario('soak', { policy: parsed.policy }), /simulates 2\.6e\+11 heartbeats; at most 3\.2e\+7.*lower --hours or raise heartbeat\.periodMs/);
+    assert.throws(() => runScenario('soak', { policy: DEFAULT_POLICY, hours: 9000 }), /lower --hours/);
+  });
+
   it('refuses an unknown scenario naming the allowed ones, and hours for anything but the soak', () => {
     assert.throws(() => runScenario('meltdown' as never), /unknown scenario "meltdown"; allowed: side-channel, port-resilience, soak/);
     assert.throws(() => runScenario('side-channel', { hours: 3 }), /hours applies only to the soak/);
