@@ -1,7 +1,7 @@
 /**
  * `--mutant NAME`, shared by `check` and `replay`: run a design bug of the spec-mutant catalogue
- * (machines/mutants.ts) instead of the correct machine. `--mutant list`, or a name not in the
- * catalogue, prints the catalogue and is bad input (exit 2) naming the allowed names.
+ * (machines/mutants.ts) instead of the correct machine. `--mutant list` prints the catalogue (exit 0);
+ * a name not in the catalogue is bad input (exit 2) naming the allowed names.
  */
 import { Option } from 'commander';
 import { SPEC_MUTANTS, SPEC_MUTANT_NAMES, specMutant, type SpecMutant } from '../machines/mutants.ts';
@@ -23,21 +23,20 @@ export function mutantSummary(m: SpecMutant): MutantSummary {
 }
 
 /**
- * The mutant `--mutant` names, or undefined without the option. `list` prints the catalogue on
- * stdout (as JSON with `--json`); an unknown name prints it on stderr; both then throw {@link BadInput}.
+ * The mutant `--mutant` names, `'list'` when the user asked for the catalogue (printed on stdout,
+ * as JSON with `--json`; the command then exits 0), or undefined without the option. A name not in
+ * the catalogue is bad input naming the allowed ones.
  */
-export function mutantFrom(io: Output, name: string | undefined, json: boolean | undefined): SpecMutant | undefined {
+export function mutantFrom(io: Output, name: string | undefined, json: boolean | undefined): SpecMutant | 'list' | undefined {
   if (name === undefined) return undefined;
   const found = specMutant(name);
   if (found !== undefined) return found;
-  const allowed = SPEC_MUTANT_NAMES.join(', ');
   if (name === 'list') {
     if (json) printJson(io, { mutants: SPEC_MUTANTS.map(mutantSummary) });
     else io.out(catalogue());
-    throw new BadInput(`--mutant list printed the catalogue; to run a mutant pass its name: ${allowed}`);
+    return 'list';
   }
-  io.err(catalogue());
-  throw new BadInput(`--mutant: no mutant named ${JSON.stringify(name)}; allowed: ${allowed}, or list to print the catalogue`);
+  throw new BadInput(`--mutant: no mutant named ${JSON.stringify(name)}; allowed: ${SPEC_MUTANT_NAMES.join(', ')}, or list to print the catalogue`);
 }
 
 /** One entry per mutant, two lines each: a table of four columns would not fit a terminal. */

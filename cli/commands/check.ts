@@ -32,7 +32,9 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--workers <n>', 'explore on this many worker threads (1 to 64; the same result, faster only for models of tens of thousands of states)').default('1'))
     .action(
       action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string; workers: string }) => {
-        const mutant = mutantFrom(io, opts.mutant, opts.json);
+        const chosen = mutantFrom(io, opts.mutant, opts.json);
+        if (chosen === 'list') return 0;
+        const mutant = chosen;
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
         const workers = integerOption('--workers', opts.workers, 1, 64)!;
         const correct = policyFrom(opts.policy);

@@ -27,7 +27,9 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
     .addOption(mutantOption())
     .action(
       action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled'; mutant?: string }) => {
-        const mutant = mutantFrom(io, opts.mutant, opts.json);
+        const chosen = mutantFrom(io, opts.mutant, opts.json);
+        if (chosen === 'list') return 0;
+        const mutant = chosen;
         let events: readonly GuillotineEvent[];
         let cycle: readonly GuillotineEvent[] | undefined;
         let tracePolicy: Policy | undefined;
