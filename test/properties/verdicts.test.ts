@@ -262,6 +262,8 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
       assert.equal(onStep('deescalation-needs-quorum', at('severed'), propose('a1', 'probation'), at('probation'), one), true);
       violates(onStep('deescalation-needs-quorum', at('severed'), propose('a1', 'probation'), at('probation')), 1, 5);
       violates(onStep('deescalation-needs-quorum', at('severed'), propose('a1', 'standard'), at('probation'), one), 'severed', 'probation');
+      // A machine that lets a stranger's proposal apply: no admin approved it at all.
+      violates(onStep('deescalation-needs-quorum', at('severed'), propose('mallory', 'probation'), at('probation'), one), 0, 'none');
     });
 
     it('refuses a drop on any event that applies no de-escalation proposal, and ignores rises and stays', () => {
