@@ -6,12 +6,14 @@
  * proposing it and waiting out the quorum timer.
  *
  * Admins are interchangeable in the protocol, so "k admins can" is decided by exploring the
- * machine with only the first k admins acting, for k = 0, 1, 2, … until every answer is known.
+ * machine with only the first k admins acting, and what k admins can do, k + 1 can: each answer is
+ * found by binary search over k.
  */
 import { LEVELS, levelIndex, type Level } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { levelOf, type Engine, type SystemState } from '../machines/engine.ts';
 import { stateKey } from '../machines/stateKey.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
 import { eventAlphabet } from './guillotineModel.ts';
 import { canonicalMachineState } from './symmetry.ts';
 
@@ -35,20 +37,36 @@ export function findingNotes(findings: Findings): string[] {
   return [...belowQuorum, ...all.filter((n) => !belowQuorum.includes(n))];
 }
 
-/** Levels reached, and levels lowered from, with only `admins` acting. */
-function reachWith(engine: Engine, admins: readonly string[], symmetry: boolean): { reached: Set<Level>; lowered: Set<Level> } {
-  const alphabet = eventAlphabet(engine.policy, { admins, outsider: false });
-  // Renaming keeps a state inside "only the first k admins act": representatives use a prefix of the admins.
-  const canonical = (s: SystemState) => (symmetry ? canonicalMachineState(engine.policy, s) : s);
+/** Levels reached, and levels lowered from, with only the first `k` admins acting; undefined past `maxStates`. */
+export function levelsWith(engine: Engine, k: number, symmetry: boolean, maxStates: number): { reached: Set<Level>; lowered: Set<Level> } | undefined {
+  const policy = engine.policy;
+  const ids = adminIds(policy);
+  const everyone = eventAlphabet(policy, { admins: ids.slice(0, k), outsider: false });
+  // Under symmetry a state's approvals are a prefix of the admins (renaming keeps a state inside
+  // "only the first k act"), and two admins on the same side of it act alike: trying the first
+  // approver and the first of the others reaches every orbit trying all k would.
+  const alphabets = new Map<number, readonly GuillotineEvent[]>();
+  const alphabetOf = (s: SystemState): readonly GuillotineEvent[] => {
+    if (!symmetry) return everyone;
+    const approved = s.context.proposal?.approvals.length ?? 0;
+    let alphabet = alphabets.get(approved);
+    if (alphabet === undefined) {
+      const representatives = [...(approved > 0 ? [ids[0]!] : []), ...(approved < k ? [ids[approved]!] : [])];
+      alphabets.set(approved, (alphabet = eventAlphabet(policy, { admins: representatives, outsider: false })));
+    }
+    return alphabet;
+  };
+  const canonical = (s: SystemState) => (symmetry ? canonicalMachineState(policy, s) : s);
   const init = canonical(engine.initial());
   const seen = new Set<string>([stateKey(init)]);
   const queue: SystemState[] = [init];
   const reached = new Set<Level>([levelOf(init)]);
   const lowered = new Set<Level>();
   for (let i = 0; i < queue.length; i++) {
+    if (queue.length > maxStates) return undefined;
     const state = queue[i]!;
     const from = levelOf(state);
-    for (const event of alphabet) {
+    for (const event of alphabetOf(state)) {
       const step = engine.step(state, event);
       if (!step.accepted) continue;
       const to = levelOf(step.state);
@@ -65,24 +83,46 @@ function reachWith(engine: Engine, admins: readonly string[], symmetry: boolean)
   return { reached, lowered };
 }
 
-/** Computes the findings of a policy with the given engine. */
-export function policyFindings(engine: Engine, symmetry = true): Findings {
+/**
+ * Computes the findings of a policy with the given engine; null when an exploration would pass
+ * `maxStates` (the answers are then unknown, as the properties are).
+ *
+ * What k admins can do, k + 1 can (the extra one may stay silent), so each answer is the least k
+ * at which a level is reached or lowered: found by binary search over k, each k explored once.
+ */
+export function policyFindings(engine: Engine, symmetry = true, maxStates = Number.POSITIVE_INFINITY): Findings | null {
   const policy = engine.policy;
-  const ids = adminIds(policy);
-  const reach = new Map<Level, number>();
-  const leave = new Map<Level, number>();
-  for (let k = 0; k <= ids.length; k++) {
-    const { reached, lowered } = reachWith(engine, ids.slice(0, k), symmetry);
-    for (const l of reached) if (!reach.has(l)) reach.set(l, k);
-    for (const l of lowered) if (!leave.has(l)) leave.set(l, k);
-    // Lowering needs at least one admin; once every level is reached and every reversible level
-    // has been lowered, more admins cannot change an answer.
-    if (reach.size === LEVELS.length && LEVELS.every((l) => leave.has(l) || policy.irreversible.includes(l) || l === 'standard')) break;
+  const n = adminIds(policy).length;
+  const explored = new Map<number, ReturnType<typeof levelsWith>>();
+  const at = (k: number) => {
+    if (!explored.has(k)) explored.set(k, levelsWith(engine, k, symmetry, maxStates));
+    return explored.get(k);
+  };
+  /** The least k in 0..n at which `holds` is true, or null; undefined when an exploration gave up. */
+  const least = (holds: (r: NonNullable<ReturnType<typeof levelsWith>>) => boolean): number | null | undefined => {
+    const all = at(n);
+    if (all === undefined) return undefined;
+    if (!holds(all)) return null;
+    let lo = 0;
+    let hi = n; // holds at hi
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = at(mid);
+      if (r === undefined) return undefined;
+      if (holds(r)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const findings: LevelFinding[] = [];
+  for (const level of LEVELS) {
+    const fewestToReach = least((r) => r.reached.has(level));
+    const fewestToLeave = least((r) => r.lowered.has(level));
+    if (fewestToReach === undefined || fewestToLeave === undefined) return null;
+    const f = { level, fewestToReach, fewestToLeave };
+    findings.push({ ...f, notes: notesFor(policy, f) });
   }
-  return LEVELS.map((level) => {
-    const f = { level, fewestToReach: reach.get(level) ?? null, fewestToLeave: leave.get(level) ?? null };
-    return { ...f, notes: notesFor(policy, f) };
-  });
+  return findings;
 }
 
 function notesFor(policy: Policy, f: Omit<LevelFinding, 'notes'>): string[] {

@@ -64,7 +64,7 @@ export interface CheckOptions {
   readonly symmetry?: boolean;
   /** Stop after this many states; unfinished properties are then `unknown`. */
   readonly maxStates?: number;
-  /** Skip the findings (they explore the machine once per admin count). */
+  /** Skip the findings (they explore the machine for a few admin counts, found by binary search). */
   readonly findings?: boolean;
   readonly onProgress?: (progress: Progress) => void;
   /** A design bug of the spec-mutant catalogue (`machines/mutants.ts`) to check instead of the correct machine. */
@@ -131,7 +131,8 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
     bytesPerState: Math.round(outcome.bytesPerState),
     properties: reports,
     vacuity,
-    findings: options.findings === false ? null : policyFindings(engine, useSymmetry),
+    // Unknown when the search stopped early, as unfinished properties are; bounded like it.
+    findings: options.findings === false || !complete ? null : policyFindings(engine, useSymmetry, options.maxStates),
   };
 }
 

@@ -38,18 +38,47 @@ export function canonicalCheckState(policy: Policy, s: CheckState): CheckState {
       return { machine: { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal!, approvals: first } } }, history: { ...s.history, votes: first } };
     }
   }
-  const rank = (id: string) => (approvals.includes(id) ? 0 : 2) + (votes.includes(id) ? 0 : 1);
-  const order = [...ids].sort((a, b) => rank(a) - rank(b) || ids.indexOf(a) - ids.indexOf(b));
+  if (votes.length === 0 && proposal !== null) {
+    // A bare machine state (the findings) or a machine whose votes were cleared: one class, the
+    // approvers, renamed to the first admins when they are distinct admins in policy order.
+    const position = policyPositions(policy);
+    let last = -1;
+    const inOrder = approvals.every((id) => {
+      const p = position.get(id);
+      return p !== undefined && p > last && ((last = p), true);
+    });
+    if (inOrder) {
+      if (approvals.every((id, i) => id === ids[i])) return s;
+      return { machine: { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal, approvals: ids.slice(0, approvals.length) } } }, history: s.history };
+    }
+  }
+  // Linear in the admins: a stable partition by class, not a sort with list lookups (the findings
+  // canonicalise every state they reach, and 101 admins made that quadratic).
+  const approved = new Set(approvals);
+  const voted = new Set(votes);
+  const classes: string[][] = [[], [], [], []];
+  for (const id of ids) classes[(approved.has(id) ? 0 : 2) + (voted.has(id) ? 0 : 1)]!.push(id);
+  const order = classes.flat();
   const rename = new Map(order.map((id, i) => [id, ids[i]!]));
+  const position = policyPositions(policy);
   const renamed = (list: readonly string[]) => {
-    const out = list.map((id) => rename.get(id) ?? id);
-    return ids.filter((id) => out.includes(id)).concat(out.filter((id) => !rename.has(id)));
+    const admins = list.filter((id) => rename.has(id)).map((id) => rename.get(id)!);
+    admins.sort((a, b) => position.get(a)! - position.get(b)!);
+    return admins.concat(list.filter((id) => !rename.has(id)));
   };
   const newApprovals = renamed(approvals);
   const newVotes = renamed(votes);
   if (sameList(newApprovals, approvals) && sameList(newVotes, votes)) return s;
   const machine: SystemState = proposal === null ? s.machine : { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal, approvals: newApprovals } } };
   return { machine, history: { ...s.history, votes: newVotes } };
+}
+
+const positions = new WeakMap<Policy, Map<string, number>>();
+/** Each admin's place in policy order. */
+function policyPositions(policy: Policy): Map<string, number> {
+  let p = positions.get(policy);
+  if (p === undefined) positions.set(policy, (p = new Map(adminIds(policy).map((id, i) => [id, i]))));
+  return p;
 }
 
 /** The same reduction for bare machine states (no history), used by the findings. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { findingNotes, policyFindings } from '../../checker/findings.ts';
+import { findingNotes, levelsWith, policyFindings } from '../../checker/findings.ts';
+import { LEVELS } from '../../spec/levels.ts';
 import { compiledEngine } from '../../machines/engine.ts';
-import { DEFAULT_POLICY, parsePolicy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type PolicyInput } from '../../spec/policy.ts';
 
 const withDefaults = (extra: Partial<PolicyInput>) => {
   const r = parsePolicy({ admins: DEFAULT_POLICY.admins, ...extra });
@@ -13,7 +14,7 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   this.timeout(60_000);
 
   it('shows that under onTimeout "restrictive" one admin reaches immolation alone, by waiting', () => {
-    const f = policyFindings(compiledEngine(DEFAULT_POLICY));
+    const f = policyFindings(compiledEngine(DEFAULT_POLICY))!;
     const by = Object.fromEntries(f.map((l) => [l.level, l]));
     assert.equal(by.immolation!.fewestToReach, 1);
     assert.equal(by.decapitation!.fewestToReach, 1);
@@ -24,7 +25,7 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   });
 
   it('needs the full escalation quorum for destruction under onTimeout "unchanged"', () => {
-    const f = policyFindings(compiledEngine(withDefaults({ quorum: { onTimeout: 'unchanged' } })));
+    const f = policyFindings(compiledEngine(withDefaults({ quorum: { onTimeout: 'unchanged' } })))!;
     assert.equal(f.find((l) => l.level === 'immolation')!.fewestToReach, 3);
     assert.ok(!findingNotes(f).some((n) => /immolation, fewer than/.test(n)));
   });
@@ -32,5 +33,20 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   it('gives the same answers with and without symmetry', () => {
     const engine = compiledEngine(withDefaults({ quorum: { escalate: 2, deescalate: 4 } }));
     assert.deepEqual(policyFindings(engine, true), policyFindings(engine, false));
+  });
+
+  it('finds by binary search over the admins the same answers as trying every count in turn (nine admins)', () => {
+    const engine = compiledEngine(scaledPolicy(9));
+    const every = Array.from({ length: 10 }, (_, k) => levelsWith(engine, k, true, Number.POSITIVE_INFINITY)!);
+    const least = (holds: (r: (typeof every)[number]) => boolean) => {
+      const k = every.findIndex(holds);
+      return k < 0 ? null : k;
+    };
+    const expected = LEVELS.map((level) => [level, least((r) => r.reached.has(level)), least((r) => r.lowered.has(level))]);
+    assert.deepEqual(policyFindings(engine)!.map((f) => [f.level, f.fewestToReach, f.fewestToLeave]), expected);
+  });
+
+  it('gives up (null, as unknown) rather than run past --max-states', () => {
+    assert.equal(policyFindings(compiledEngine(DEFAULT_POLICY), true, 50), null);
   });
 });
