@@ -1,11 +1,13 @@
 /**
  * The whole review of a policy, what `npm start` runs: check the statechart's safety properties,
- * prove the hardware invariants, run the simulator's experiments, and generate the transition
+ * cross-examine the verdicts with SPIN on the Promela export, prove the hardware invariants, run the simulator's experiments, and generate the transition
  * tests and run them against the simulator. Each stage is one library call; this module only
  * sequences them and condenses each into rows of one summary table a reviewer reads at a glance.
  * Printing is the CLI's job (`cli/commands/review.ts`).
  */
 import { allHold, checkPolicy, type CheckOptions, type CheckReport } from '../checker/index.ts';
+import { promelaModel } from '../export/promela.ts';
+import { propertyVerdicts, runSpin } from '../export/spin.ts';
 import { proveAll, reportHolds, shutdownProver, type ProveReport } from '../proofs/index.ts';
 import { runScenario, ScenarioInputError, SCENARIOS, type ScenarioResult } from '../simulator/index.ts';
 import { createSimulatorSut } from '../simulator/sut.ts';
@@ -22,7 +24,7 @@ const verdict = (holds: boolean): Verdict => (holds ? 'holds' : 'fails');
 
 /** One line of the summary: a stage, what it established, and whether it holds. */
 export interface SummaryRow {
-  readonly stage: 'check' | 'prove' | 'simulate' | 'gen-tests';
+  readonly stage: 'check' | 'cross-check' | 'prove' | 'simulate' | 'gen-tests';
   readonly subject: string;
   readonly result: string;
   readonly verdict: Verdict;
@@ -158,12 +160,42 @@ async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; ro
   };
 }
 
+/**
+ * SPIN's exhaustive search of the Promela export against the checker's verdicts, property by
+ * property (liveness is left to the checker here: SPIN's fair run takes a minute to build). A
+ * machine without `spin` gets a `not run` row saying how to install it.
+ */
+async function crossCheckRow(policy: Policy, check: CheckReport): Promise<SummaryRow> {
+  const start = performance.now();
+  const subject = 'SPIN on the Promela export (guillotine export --format promela)';
+  const result = await runSpin(promelaModel(policy));
+  if (result.kind === 'missing') return { stage: 'cross-check', subject, result: result.message, verdict: 'not run', seconds: secondsSince(start) };
+  if (result.kind !== 'complete') {
+    const why = result.kind === 'incomplete' ? result.reason : `${result.stage} failed: ${result.message.split('\n')[0]}`;
+    return { stage: 'cross-check', subject, result: `SPIN did not finish: ${why}`, verdict: 'fails', seconds: secondsSince(start) };
+  }
+  const spin = propertyVerdicts(result);
+  const judged = check.properties.filter((p) => spin[p.id] !== undefined && p.status !== 'unknown');
+  const differ = judged.filter((p) => spin[p.id] !== p.status).map((p) => `${p.id} (SPIN: ${spin[p.id]}, check: ${p.status})`);
+  const states = result.states.toLocaleString('en-US');
+  return {
+    stage: 'cross-check',
+    subject,
+    result: differ.length === 0 ? `${states} states; agrees on all ${judged.length} safety verdicts` : `${states} states; DISAGREES on ${differ.join(', ')}`,
+    verdict: verdict(differ.length === 0),
+    seconds: secondsSince(start),
+  };
+}
+
 /** Runs every stage of the review on a policy. */
 export async function reviewPolicy(policy: Policy, options: ReviewOptions): Promise<ReviewReport> {
   const progress = options.progress ?? (() => {});
 
   progress('check: exploring every reachable state of the statechart…');
   const check = checkPolicy(policy, { onProgress: options.onCheckProgress });
+
+  progress('cross-check: SPIN\'s exhaustive search of the Promela export…');
+  const crossCheck = await crossCheckRow(policy, check);
 
   progress('prove: discharging the hardware invariants with Z3…');
   let prove: ProveReport;
@@ -191,6 +223,6 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions): Prom
   progress('gen-tests: generating the transition tests and running them against the simulator…');
   const coverage = await coverageStage(policy);
 
-  const summary = [...checkRows(check), ...proveRows(prove), ...simulateRows, coverage.row];
+  const summary = [...checkRows(check), crossCheck, ...proveRows(prove), ...simulateRows, coverage.row];
   return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.verdict !== 'fails') && reportHolds(prove) };
 }

@@ -41,5 +41,5 @@ function printSummary(io: Output, r: ReviewReport, source: string) {
   }
   const notRun = r.summary.filter((row) => row.verdict === 'not run').length;
   if (r.holds && notRun > 0) io.out(`Every claim that ran holds; ${notRun} stage(s) could not run (see their rows).\n`);
-  else io.out(r.holds ? 'Every claim holds.\n' : 'Some claims FAIL: run the command of each failing stage (guillotine check, prove, simulate, gen-tests --run) for its counterexamples.\n');
+  else io.out(r.holds ? 'Every claim holds.\n' : 'Some claims FAIL: run the command of each failing stage (guillotine check, export, prove, simulate, gen-tests --run) for its counterexamples.\n');
 }

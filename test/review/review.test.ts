@@ -13,7 +13,7 @@ describe('review: the whole review of a policy, what npm start prints', function
     assert.equal(human.code, 0, human.err);
     assert.ok(!looksLikeCrash(human.err), human.err);
     assert.match(human.out, /Guillotine review of the embedded default policy/);
-    for (const stage of ['check', 'prove', 'simulate', 'gen-tests']) assert.match(human.out, new RegExp(`│ ${stage} +│`), `a ${stage} row`);
+    for (const stage of ['check', 'cross-check', 'prove', 'simulate', 'gen-tests']) assert.match(human.out, new RegExp(`│ ${stage} +│`), `a ${stage} row`);
     assert.doesNotMatch(human.out, /FAILS/);
     assert.match(human.out, /1 admin\(s\) can take the system to immolation/, 'the findings say what onTimeout "restrictive" implies');
     assert.match(human.out, /Every claim holds\.\n$/);
@@ -25,7 +25,8 @@ describe('review: the whole review of a policy, what npm start prints', function
     const r = JSON.parse(run.out) as ReviewReport;
     assert.equal(r.holds, false);
     assert.equal(r.seed, 7);
-    assert.deepEqual([...new Set(r.summary.map((row) => row.stage))], ['check', 'prove', 'simulate', 'gen-tests'], 'every stage runs even when an earlier one fails');
+    assert.deepEqual([...new Set(r.summary.map((row) => row.stage))], ['check', 'cross-check', 'prove', 'simulate', 'gen-tests'], 'every stage runs even when an earlier one fails');
+    assert.ok(r.summary.some((row) => row.stage === 'cross-check' && row.verdict === 'holds' && /agrees on all \d+ safety verdicts/.test(row.result)), 'SPIN agrees with the checker on the unsafe policy too');
     const failing = r.check.properties.filter((p) => p.status === 'fail').map((p) => p.id);
     assert.ok(failing.includes('irreversible-levels'));
     for (const id of failing) assert.ok(r.summary.some((row) => row.stage === 'check' && row.subject === id && row.verdict === 'fails'), `a row for ${id}`);
