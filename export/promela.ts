@@ -20,12 +20,12 @@
 import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, type Capabilities, type Level } from '../spec/levels.ts';
 import { FAILSAFE_EVENTS, encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { machineConfig, machineImplementations } from '../machines/guillotine.ts';
+import { machineConfig } from '../machines/guillotine.ts';
 import type { GuillotineContext } from '../machines/protocol.ts';
 import { eventAlphabet, outsiderId } from '../checker/guillotineModel.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
 import type { Check } from '../properties/property.ts';
-import { readStatechart, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { checkRejections, EXTERNAL_FIELDS, readStatechart, REJECTING, type EventField, type View, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
 
 // ---------------------------------------------------------------- names
 
@@ -75,24 +75,8 @@ const cond = (c: string, a: string, b: string) => (c === 'true' ? a : c === 'fal
 const max = (a: string, b: string) => `(${a} >= ${b} -> ${a} : ${b})`;
 const min = (a: string, b: string) => `(${a} <= ${b} -> ${a} : ${b})`;
 
-/**
- * The event a rendering sees: its type and how to read each field. In the shared step body an
- * external event's fields are the hidden `ev_*` variables the loop sets; in the loop's guards
- * they are the event's constants; an internal event's field is the dequeued entry.
- */
-interface View {
-  readonly type: string;
-  readonly field: (name: 'admin' | 'target' | 'level' | 'actuator' | 'to') => string;
-}
-
-type EventField = 'admin' | 'target' | 'level' | 'actuator';
-const EXTERNAL_FIELDS: Readonly<Record<string, readonly EventField[]>> = {
-  propose: ['admin', 'target'],
-  approve: ['admin'],
-  alarm: ['level'],
-  'actuator-confirm': ['actuator'],
-  'actuator-fault': ['actuator'],
-};
+// A View's fields (statechart.ts): in the shared step body an external event's fields are the
+// hidden `ev_*` variables the loop sets; in the loop's guards they are the event's constants.
 const EV = (field: string) => `ev_${field}`;
 
 /** An external event of a type, its fields read through `value`. */
@@ -251,17 +235,6 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   alertAdmins: REPORT,
   levelSet: REPORT,
 };
-
-/** The effects this table renders as rejections; checked against the machine's own list at export time. */
-const REJECTING = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
-
-
-/** Checks that this table's idea of which effects reject is the machine's own. */
-function checkRejections(policy: Policy): void {
-  const machine = machineImplementations(policy).rejections;
-  const differ = [...new Set([...machine, ...REJECTING])].filter((name) => machine.has(name) !== REJECTING.has(name));
-  if (differ.length > 0) throw new Error(`promela: the machine and the exporter disagree on which effects reject: ${differ.join(', ')}`);
-}
 
 // ---------------------------------------------------------------- properties
 
@@ -517,7 +490,7 @@ export interface PromelaOptions {
  * @throws Error when the config uses a guard, action or shape this exporter has no rendering for.
  */
 export function promelaModel(policy: Policy, options: PromelaOptions = {}): string {
-  checkRejections(policy);
+  checkRejections(policy, 'promela');
   checkActuatorOutputs();
   const guards = { ...GUARDS, ...options.overrides?.guards };
   const actions = { ...ACTIONS, ...options.overrides?.actions };

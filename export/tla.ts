@@ -16,12 +16,12 @@
 import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, type Capabilities, type Level } from '../spec/levels.ts';
 import { FAILSAFE_EVENTS } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { machineConfig, machineImplementations } from '../machines/guillotine.ts';
+import { machineConfig } from '../machines/guillotine.ts';
 import type { GuillotineContext } from '../machines/protocol.ts';
 import { eventAlphabet, outsiderId } from '../checker/guillotineModel.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
 import type { Check } from '../properties/property.ts';
-import { readStatechart, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { checkRejections, EXTERNAL_FIELDS, readStatechart, type EventField, type View, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
 
 // ---------------------------------------------------------------- names
 
@@ -59,20 +59,7 @@ const or = (...parts: string[]) => {
 const not = (p: string) => (p === 'TRUE' ? 'FALSE' : p === 'FALSE' ? 'TRUE' : `~${p}`);
 const ite = (c: string, a: string, b: string) => (c === 'TRUE' ? a : c === 'FALSE' ? b : `(IF ${c} THEN ${a} ELSE ${b})`);
 
-/** The event a rendering sees: its type and TLA+ expressions for its fields. */
-interface View {
-  readonly type: string;
-  readonly field: (name: 'admin' | 'target' | 'level' | 'actuator' | 'to') => string;
-}
-
-type EventField = 'admin' | 'target' | 'level' | 'actuator';
-const EXTERNAL_FIELDS: Readonly<Record<string, readonly EventField[]>> = {
-  propose: ['admin', 'target'],
-  approve: ['admin'],
-  alarm: ['level'],
-  'actuator-confirm': ['actuator'],
-  'actuator-fault': ['actuator'],
-};
+/** The TLA+ name of each event field when it is quantified, and the constant it ranges over. */
 const PARAM: Readonly<Record<EventField, string>> = { admin: 'a', target: 't', level: 'l', actuator: 'x' };
 const DOMAIN: Readonly<Record<EventField, string>> = { admin: 'Voters', target: 'Levels', level: 'Levels', actuator: 'Actuators' };
 
@@ -184,8 +171,6 @@ export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
   levelSet: REPORT,
 };
 
-/** The effects this table renders as rejections; checked against the machine's own list at export time. */
-const REJECTING = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
 
 // ---------------------------------------------------------------- properties
 
@@ -388,9 +373,7 @@ export interface TlaOptions {
  * @throws Error when the config uses a guard, action or shape this exporter has no rendering for.
  */
 export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
-  const machine = machineImplementations(policy).rejections;
-  const differ = [...new Set([...machine, ...REJECTING])].filter((name) => machine.has(name) !== REJECTING.has(name));
-  if (differ.length > 0) throw new Error(`tla: the machine and the exporter disagree on which effects reject: ${differ.join(', ')}`);
+  checkRejections(policy, 'tla');
   for (const level of LEVELS) {
     for (const a of ACTUATORS) {
       const [field, engaged] = ACTUATOR_OUTPUT[a];
