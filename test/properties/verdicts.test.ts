@@ -165,6 +165,9 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
       violates(v, 'a4', 'a5', 'severed', 'offline');
       assert.ok(!(v as string).includes('a1'), 'a1 did approve this proposal');
       violates(onState('approvals-bound-to-proposal', at('standard', { proposal: proposal('standard', 'severed', ['a2']), votes: [] })), 'a2');
+      // As many approvals as votes, but not the same admins: the one-pass fast path must not accept it.
+      violates(onState('approvals-bound-to-proposal', at('severed', { proposal: proposal('severed', 'offline', ['a1', 'a4']), votes: ['a1', 'a2'] })), 'a4');
+      violates(onState('approvals-bound-to-proposal', at('severed', { proposal: proposal('severed', 'offline', ['a3', 'a1']), votes: ['a1', 'a2'] })), 'a3');
     });
   });
 
