@@ -7,7 +7,7 @@
  * threads and gives the same outcome.
  */
 import type { Model } from './model.ts';
-import { outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
+import { addInitialStates, outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
 
 export type { ExploreOptions, ExploreOutcome, Progress, PropertyOutcome } from './search.ts';
 
@@ -27,16 +27,12 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
   let transitions = 0;
   let lastReport = performance.now();
 
-  const idOf = (state: S, from: number, action: A | undefined): number => {
+  const idOf = (state: S, from: number, action: A): number => {
     codec.encode(state, scratch, 0);
     return tree.add(scratch, 0, from, action);
   };
 
-  for (const init of model.initialStates()) {
-    const known = tree.size;
-    const id = idOf(init, -1, undefined);
-    if (id === known) verdicts.judge(init, id, -1, undefined, undefined);
-  }
+  addInitialStates(model, tree, verdicts);
 
   let complete = true;
   let depth = 0;

@@ -93,8 +93,9 @@ export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckRe
 export async function checkPolicyInParallel(policy: Policy, workers: number, options: CheckOptions = {}): Promise<CheckReport> {
   if (options.implementations !== undefined) throw new Error('checkPolicyInParallel: replaced implementations cannot be sent to worker threads; name a spec mutant instead');
   const recipe = recipeOf(policy, options);
-  const outcome = await exploreInParallel(recipe, workers, { maxStates: options.maxStates, onProgress: options.onProgress });
-  return reportOf(recipe, checkedModel(recipe), outcome, options);
+  const checked = checkedModel(recipe);
+  const outcome = await exploreInParallel(recipe, workers, { maxStates: options.maxStates, onProgress: options.onProgress }, checked);
+  return reportOf(recipe, checked, outcome, options);
 }
 
 function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOutcome<GuillotineEvent>, options: CheckOptions): CheckReport {

@@ -12,9 +12,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { GuillotineEvent } from '../spec/events.ts';
-import type { ModelRecipe } from './checkedModel.ts';
-import { checkedModel } from './checkedModel.ts';
-import { outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
+import { checkedModel, type CheckedModel, type ModelRecipe } from './checkedModel.ts';
+import { addInitialStates, outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
 
 /** A state's header word in a chunk result: its number of enabled actions, and this bit when an `eventually` condition is false in it. */
 export const UNMET = 0x80000000;
@@ -36,14 +35,16 @@ export interface ChunkResult {
   readonly witnesses: readonly [number, number, number][];
 }
 
-/** Explores the recipe's model with `workers` worker threads; the same outcome as `explore`. */
-export async function exploreInParallel(recipe: ModelRecipe, workers: number, options: ExploreOptions = {}): Promise<ExploreOutcome<GuillotineEvent>> {
+/**
+ * Explores the recipe's model with `workers` worker threads; the same outcome as `explore`.
+ * `checked` is the recipe's model on this thread (built by the caller, who reports on it too).
+ */
+export async function exploreInParallel(recipe: ModelRecipe, workers: number, options: ExploreOptions = {}, checked: CheckedModel = checkedModel(recipe)): Promise<ExploreOutcome<GuillotineEvent>> {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`exploreInParallel: workers must be a positive integer, not ${workers}`);
   const started = performance.now();
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
-  const { explored: model, actions } = checkedModel(recipe);
-  const codec = model.codec;
-  const width = codec.width;
+  const { explored: model, actions } = checked;
+  const width = model.codec.width;
   const tree = new SearchTree<GuillotineEvent>(width);
   const verdicts = new Verdicts(model.properties);
   const wantsProgress = model.properties.some((p) => p.expectation === 'progress');
@@ -52,13 +53,7 @@ export async function exploreInParallel(recipe: ModelRecipe, workers: number, op
   let transitions = 0;
   let lastReport = performance.now();
 
-  const scratch = new Uint32Array(width);
-  for (const init of model.initialStates()) {
-    const known = tree.size;
-    codec.encode(init, scratch, 0);
-    const id = tree.add(scratch, 0, -1, undefined);
-    if (id === known) verdicts.judge(init, id, -1, undefined, undefined);
-  }
+  addInitialStates(model, tree, verdicts);
 
   const pool = startWorkers(recipe, workers);
   let complete = true;

@@ -94,6 +94,17 @@ export class SearchTree<A> {
   }
 }
 
+/** Numbers the model's initial states (duplicates once) and judges each new one: the start of both searches. */
+export function addInitialStates<S, A>(model: Model<S, A>, tree: SearchTree<A>, verdicts: Verdicts<S, A>): void {
+  const scratch = new Uint32Array(model.codec.width);
+  for (const init of model.initialStates()) {
+    const known = tree.size;
+    model.codec.encode(init, scratch, 0);
+    const id = tree.add(scratch, 0, -1, undefined);
+    if (id === known) verdicts.judge(init, id, -1, undefined, undefined);
+  }
+}
+
 /** The first finding of each property, in the order the search judges states and transitions. */
 export class Verdicts<S, A> {
   readonly violations = new Map<number, Finding<A> & { readonly reason: string }>();

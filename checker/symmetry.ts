@@ -30,17 +30,10 @@ export function canonicalCheckState(policy: Policy, s: CheckState): CheckState {
   if (proposal === null && votes.length === 0) return s;
   const approvals = proposal?.approvals ?? [];
   const ids = adminIds(policy);
-  if (sameList(approvals, votes)) {
-    // The common case (a correct machine): one class, renamed to the first admins in policy order.
-    if (approvals.every((id, i) => id === ids[i])) return s;
-    if (approvals.every((id) => ids.includes(id))) {
-      const first = ids.slice(0, approvals.length);
-      return { machine: { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal!, approvals: first } } }, history: { ...s.history, votes: first } };
-    }
-  }
-  if (votes.length === 0 && proposal !== null) {
-    // A bare machine state (the findings) or a machine whose votes were cleared: one class, the
-    // approvers, renamed to the first admins when they are distinct admins in policy order.
+  if (sameList(approvals, votes) || (votes.length === 0 && proposal !== null)) {
+    // One class of admins: the approvers who are also the voters (a correct machine), or the
+    // approvers of a bare machine state (the findings). When they are distinct admins in policy
+    // order, the representative renames them to the first admins.
     const position = policyPositions(policy);
     let last = -1;
     const inOrder = approvals.every((id) => {
@@ -49,7 +42,9 @@ export function canonicalCheckState(policy: Policy, s: CheckState): CheckState {
     });
     if (inOrder) {
       if (approvals.every((id, i) => id === ids[i])) return s;
-      return { machine: { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal, approvals: ids.slice(0, approvals.length) } } }, history: s.history };
+      const first = ids.slice(0, approvals.length);
+      const machine: SystemState = { value: s.machine.value, context: { ...s.machine.context, proposal: { ...proposal!, approvals: first } } };
+      return { machine, history: votes.length === 0 ? s.history : { ...s.history, votes: first } };
     }
   }
   // Linear in the admins: a stable partition by class, not a sort with list lookups (the findings
