@@ -14,7 +14,7 @@
  * its index written in place of the bit set and the list's "irregular" flag set. The encoding
  * stays injective on every state, correct or not, and the side table stays empty for a correct one.
  */
-import { ACTUATORS, LEVELS, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
+import { ACTUATORS, CAPABILITY_FIELDS, LEVELS, capabilityDomain, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { machineConfig } from '../machines/guillotine.ts';
 import { REGIONS, type Region, type SystemState } from '../machines/engine.ts';
@@ -23,16 +23,13 @@ import type { CheckState } from '../properties/history.ts';
 import type { StateCodec } from './model.ts';
 import { outsiderId } from './guillotineModel.ts';
 
-/** The values each capability can take, in the order their codes count. */
-const CAPABILITY_VALUES: { readonly [K in keyof Capabilities]: readonly Capabilities[K][] } = {
-  modelCores: ['run', 'halted'],
-  ports: ['all', 'allowlist', 'local', 'none'],
-  networkRelay: ['connected', 'open'],
-  modelPower: ['on', 'off'],
-  modelHardware: ['intact', 'destroyed'],
-  facility: ['intact', 'destroyed'],
-};
-const CAPABILITY_KEYS = Object.keys(CAPABILITY_VALUES) as (keyof Capabilities)[];
+/** Each capability's values (from §2's table) and the bits its code takes in word 1. */
+const CAPABILITY_CODES = CAPABILITY_FIELDS.map((field) => {
+  const values = capabilityDomain(field);
+  return { field, values, bits: Math.max(1, Math.ceil(Math.log2(values.length))) };
+});
+const OUTPUT_BITS = 7; // word 1, bits 11..17
+if (CAPABILITY_CODES.reduce((sum, c) => sum + c.bits, 0) > OUTPUT_BITS) throw new Error(`guillotineCodec: the capability codes need more than the ${OUTPUT_BITS} bits word 1 gives them`);
 
 const REGION_BITS = 4;
 const COUNTER_LIMIT = 0xffff;
@@ -126,12 +123,11 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
     if (code === undefined) {
       code = 0;
       let shift = 0;
-      for (const key of CAPABILITY_KEYS) {
-        const values = CAPABILITY_VALUES[key] as readonly string[];
-        const i = values.indexOf(o[key]);
-        if (i < 0) throw new Error(`guillotineCodec: outputs.${key} = ${JSON.stringify(o[key])} is not one of ${values.join(', ')}`);
+      for (const { field, values, bits } of CAPABILITY_CODES) {
+        const i = values.indexOf(o[field]);
+        if (i < 0) throw new Error(`guillotineCodec: outputs.${field} = ${JSON.stringify(o[field])} is not one of ${values.join(', ')}`);
         code |= i << shift;
-        shift += values.length > 2 ? 2 : 1;
+        shift += bits;
       }
       outputsCodes.set(o, code);
     }
@@ -195,15 +191,13 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
         pendingActuators = pendingCode < 0 ? (irregularLists[-1 - pendingCode] as Actuator[]) : ACTUATORS.filter((_, i) => (pendingCode & (1 << i)) !== 0);
         pendingByCode.set(pendingCode, pendingActuators);
       }
-      const outputsCode = (w1 >>> 11) & 0x7f;
+      const outputsCode = (w1 >>> 11) & ((1 << OUTPUT_BITS) - 1);
       let outputs = outputsByCode.get(outputsCode);
       if (outputs === undefined) {
         let shift = 11;
         const o: Record<string, string> = {};
-        for (const key of CAPABILITY_KEYS) {
-          const values = CAPABILITY_VALUES[key] as readonly string[];
-          const bits = values.length > 2 ? 2 : 1;
-          o[key] = values[(w1 >>> shift) & ((1 << bits) - 1)]!;
+        for (const { field, values, bits } of CAPABILITY_CODES) {
+          o[field] = values[(w1 >>> shift) & ((1 << bits) - 1)]!;
           shift += bits;
         }
         outputsByCode.set(outputsCode, (outputs = o as unknown as Capabilities));

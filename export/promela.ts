@@ -17,7 +17,7 @@
  * {@link ACTIONS}; every property of `properties/` has one in {@link PROPERTY_RENDERINGS}. An
  * unknown name throws at export time.
  */
-import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, type Capabilities, type Level } from '../spec/levels.ts';
+import { ACTUATOR_OUTPUT, ACTUATORS, CAPABILITIES, CAPABILITY_FIELDS, LEVELS, actuatorPositions, capabilityDomain, type Level } from '../spec/levels.ts';
 import { FAILSAFE_EVENTS, encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { machineConfig } from '../machines/guillotine.ts';
@@ -45,14 +45,6 @@ const QUEUE = 8;
 /** SPIN runs at most 255 processes; the fair variant has one per event plus init. */
 export const MAX_FAIR_EVENTS = 250;
 
-const CAPABILITY_FIELDS = ['modelCores', 'ports', 'networkRelay', 'modelPower', 'modelHardware', 'facility'] as const satisfies readonly (keyof Capabilities)[];
-/** The output field an actuator moves and the value it has when the actuator is engaged. */
-const ACTUATOR_OUTPUT: Readonly<Record<(typeof ACTUATORS)[number], readonly [keyof Capabilities, string]>> = {
-  'network-relay': ['networkRelay', 'open'],
-  'model-power': ['modelPower', 'off'],
-  'hardware-destruction': ['modelHardware', 'destroyed'],
-  'facility-destruction': ['facility', 'destroyed'],
-};
 const V = (field: string, value: string) => `V_${field}_${id(value)}`;
 const O = (field: string) => `o_${field}`;
 
@@ -68,9 +60,8 @@ const or = (...parts: string[]) => {
   const kept = parts.filter((p) => p !== 'false');
   return kept.length === 0 ? 'false' : kept.length === 1 ? kept[0]! : `(${kept.join(' || ')})`;
 };
-/** Negation of any rendered expression (`not` is for atoms). */
-const negate = (p: string) => (p === 'true' ? 'false' : p === 'false' ? 'true' : `!(${p})`);
-const not = (p: string) => (p === 'true' ? 'false' : p === 'false' ? 'true' : `!${p}`);
+/** Negation of any rendered expression: parenthesised, since `!` binds tighter than `==` and `!!` is no Promela. */
+const not = (p: string) => (p === 'true' ? 'false' : p === 'false' ? 'true' : `!(${p})`);
 const cond = (c: string, a: string, b: string) => (c === 'true' ? a : c === 'false' ? b : `(${c} -> ${a} : ${b})`);
 const max = (a: string, b: string) => `(${a} >= ${b} -> ${a} : ${b})`;
 const min = (a: string, b: string) => `(${a} <= ${b} -> ${a} : ${b})`;
@@ -372,7 +363,7 @@ function handled(s: Setting, chart: Statechart, view: View): string {
       region.states.map((state) => {
         const list = state.on[view.type] ?? [];
         const guards = list.map((t) => renderGuard(s, view, t));
-        const takes = list.flatMap((t, i) => (rejecting(t) ? [] : [and(guards[i]!, ...guards.slice(0, i).map(negate))]));
+        const takes = list.flatMap((t, i) => (rejecting(t) ? [] : [and(guards[i]!, ...guards.slice(0, i).map(not))]));
         return takes.length === 0 ? 'false' : and(`${R(region.name)} == ${S(region.name, state.name)}`, or(...takes));
       }),
     ),
@@ -491,7 +482,6 @@ export interface PromelaOptions {
  */
 export function promelaModel(policy: Policy, options: PromelaOptions = {}): string {
   checkRejections(policy, 'promela');
-  checkActuatorOutputs();
   const guards = { ...GUARDS, ...options.overrides?.guards };
   const actions = { ...ACTIONS, ...options.overrides?.actions };
   const chart = readStatechart(policy, { guards: new Set(Object.keys(guards)), actions: new Set(Object.keys(actions)) }, 'promela');
@@ -647,22 +637,6 @@ function initialContext(s: Setting, ctx: GuillotineContext): string[] {
     ...CAPABILITY_FIELDS.map((f) => `${O(f)} = ${V(f, ctx.outputs[f])}`),
     ...ACTUATORS.map((a, i) => `pending[${i}] = ${ctx.pendingActuators.includes(a) ? 1 : 0}`),
   ];
-}
-
-/** The values a capability field takes, in level order (the numbering the model uses). */
-export function capabilityDomain(field: keyof Capabilities): string[] {
-  return [...new Set(LEVELS.map((level) => CAPABILITIES[level][field]))];
-}
-
-/** The actuator ↔ output mapping above must be the one `actuatorPositions` derives. */
-function checkActuatorOutputs(): void {
-  for (const level of LEVELS) {
-    const positions = actuatorPositions(level);
-    for (const a of ACTUATORS) {
-      const [field, engaged] = ACTUATOR_OUTPUT[a];
-      if ((CAPABILITIES[level][field] === engaged) !== (positions[a] === 'engaged')) throw new Error(`promela: actuator ${a} at ${level} is not engaged exactly when ${field} is ${engaged}`);
-    }
-  }
 }
 
 function header(policy: Policy, source: string, s: Setting, events: number): string {

@@ -13,7 +13,7 @@
  * Every guard and action has ONE TLA+ rendering in {@link GUARDS} and {@link ACTIONS}, every
  * property one in {@link PROPERTY_RENDERINGS}; an unknown name throws at export time.
  */
-import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, type Capabilities, type Level } from '../spec/levels.ts';
+import { ACTUATOR_OUTPUT, ACTUATORS, CAPABILITIES, CAPABILITY_FIELDS, LEVELS, type Level } from '../spec/levels.ts';
 import { FAILSAFE_EVENTS } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { machineConfig } from '../machines/guillotine.ts';
@@ -34,13 +34,6 @@ const pascal = (text: string) => {
 const L = (level: string) => pascal(level);
 const RF = (region: string) => `in_${camel(region)}`;
 const str = (text: string) => JSON.stringify(text);
-const CAPABILITY_FIELDS = ['modelCores', 'ports', 'networkRelay', 'modelPower', 'modelHardware', 'facility'] as const satisfies readonly (keyof Capabilities)[];
-const ACTUATOR_OUTPUT: Readonly<Record<(typeof ACTUATORS)[number], readonly [keyof Capabilities, string]>> = {
-  'network-relay': ['networkRelay', 'open'],
-  'model-power': ['modelPower', 'off'],
-  'hardware-destruction': ['modelHardware', 'destroyed'],
-  'facility-destruction': ['facility', 'destroyed'],
-};
 /** The operator that names a property: `irreversible-levels` → `IrreversibleLevels`. */
 export const propertyOperator = (property: string) => pascal(property);
 
@@ -374,12 +367,6 @@ export interface TlaOptions {
  */
 export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   checkRejections(policy, 'tla');
-  for (const level of LEVELS) {
-    for (const a of ACTUATORS) {
-      const [field, engaged] = ACTUATOR_OUTPUT[a];
-      if ((CAPABILITIES[level][field] === engaged) !== (actuatorPositions(level)[a] === 'engaged')) throw new Error(`tla: actuator ${a} at ${level} is not engaged exactly when ${field} is ${engaged}`);
-    }
-  }
   const chart = readStatechart(policy, { guards: new Set(Object.keys(GUARDS)), actions: new Set(Object.keys(ACTIONS)) }, 'tla');
   const props = renderings();
   const name = options.name ?? 'Guillotine';

@@ -52,6 +52,9 @@ export interface Capabilities {
   readonly facility: 'intact' | 'destroyed';
 }
 
+/** The capability fields, in the order of §2's table. */
+export const CAPABILITY_FIELDS = ['modelCores', 'ports', 'networkRelay', 'modelPower', 'modelHardware', 'facility'] as const satisfies readonly (keyof Capabilities)[];
+
 /** GUILLOTINE.md §2, row by row. */
 export const CAPABILITIES: Readonly<Record<Level, Capabilities>> = {
   standard: { modelCores: 'run', ports: 'all', networkRelay: 'connected', modelPower: 'on', modelHardware: 'intact', facility: 'intact' },
@@ -61,6 +64,11 @@ export const CAPABILITIES: Readonly<Record<Level, Capabilities>> = {
   decapitation: { modelCores: 'halted', ports: 'none', networkRelay: 'open', modelPower: 'off', modelHardware: 'destroyed', facility: 'intact' },
   immolation: { modelCores: 'halted', ports: 'none', networkRelay: 'open', modelPower: 'off', modelHardware: 'destroyed', facility: 'destroyed' },
 };
+
+/** The values a capability field takes in §2's table, in level order (the numbering exports and packed states use). */
+export function capabilityDomain(field: keyof Capabilities): string[] {
+  return [...new Set(LEVELS.map((level) => CAPABILITIES[level][field]))];
+}
 
 /** Whether a port of the given class may be serviced under a port-service rule. */
 export function servicesPort(service: PortService, port: 'network' | 'local'): boolean {
@@ -79,13 +87,18 @@ export function servicesPort(service: PortService, port: 'network' | 'local'): b
 export const ACTUATORS = ['network-relay', 'model-power', 'hardware-destruction', 'facility-destruction'] as const;
 export type Actuator = (typeof ACTUATORS)[number];
 
+/** The output each actuator moves, and the value that output has while the actuator is engaged. */
+export const ACTUATOR_OUTPUT: Readonly<Record<Actuator, readonly [keyof Capabilities, string]>> = {
+  'network-relay': ['networkRelay', 'open'],
+  'model-power': ['modelPower', 'off'],
+  'hardware-destruction': ['modelHardware', 'destroyed'],
+  'facility-destruction': ['facility', 'destroyed'],
+};
+
 /** The position each actuator must be in at a level, derived from the capability row. */
 export function actuatorPositions(level: Level): Record<Actuator, 'engaged' | 'released'> {
   const row = CAPABILITIES[level];
-  return {
-    'network-relay': row.networkRelay === 'open' ? 'engaged' : 'released',
-    'model-power': row.modelPower === 'off' ? 'engaged' : 'released',
-    'hardware-destruction': row.modelHardware === 'destroyed' ? 'engaged' : 'released',
-    'facility-destruction': row.facility === 'destroyed' ? 'engaged' : 'released',
-  };
+  const positions = {} as Record<Actuator, 'engaged' | 'released'>;
+  for (const a of ACTUATORS) positions[a] = row[ACTUATOR_OUTPUT[a][0]] === ACTUATOR_OUTPUT[a][1] ? 'engaged' : 'released';
+  return positions;
 }
