@@ -1,99 +1,12 @@
 /**
- * The statechart config `machineConfig(policy)` read as plain data for the exporters, with the
- * same checks `compiledEngine` makes at construction: only parallel regions of atomic states,
- * guards and actions named in a table the exporter knows, targets that exist. Anything else
- * throws here, so a config change that an exporter cannot translate is caught at export time
- * instead of being silently mistranslated.
- *
- * The walk keeps the interpreter's order: regions in `REGIONS` order, transitions in document
- * order (the first enabled one of a region is selected), entry actions in order.
+ * What both exporters share beyond the statechart itself (read by `machines/statechart.ts`, which
+ * the compiled interpreter reads too): the view of an event a rendering sees, the fields of each
+ * external event, and which effects reject.
  */
-import { machineConfig, machineImplementations } from '../machines/guillotine.ts';
-import { REGIONS, type Region } from '../machines/engine.ts';
-import { EVENT_TYPES } from '../spec/events.ts';
+import { machineImplementations } from '../machines/guillotine.ts';
 import type { Policy } from '../spec/policy.ts';
 
-export interface ActionRef {
-  readonly type: string;
-  readonly params?: Readonly<Record<string, string>>;
-}
-
-export interface TransitionRef {
-  readonly guard?: ActionRef;
-  readonly target?: string;
-  readonly actions: readonly ActionRef[];
-}
-
-export interface StateRef {
-  readonly name: string;
-  readonly entry: readonly ActionRef[];
-  readonly on: Readonly<Record<string, readonly TransitionRef[]>>;
-}
-
-export interface RegionRef {
-  readonly name: Region;
-  readonly initial: string;
-  readonly states: readonly StateRef[];
-}
-
-export interface Statechart {
-  readonly regions: readonly RegionRef[];
-  /** Event types the config handles that no one sends from outside: raised by actions. */
-  readonly internalEvents: readonly string[];
-}
-
-/** What an exporter can render: the names of its guards and actions. */
-export interface Vocabulary {
-  readonly guards: ReadonlySet<string>;
-  readonly actions: ReadonlySet<string>;
-}
-
-interface RawState { entry?: readonly ActionRef[]; on?: Record<string, readonly { guard?: ActionRef; target?: string; actions?: readonly ActionRef[] }[]>; states?: unknown; type?: string; tags?: unknown }
-interface RawRegion { initial?: string; states?: Record<string, RawState>; type?: string }
-
-/**
- * Reads `machineConfig(policy)` and checks that every guard and action it names is in `known`.
- * @throws Error naming the region, state and name that cannot be exported.
- */
-export function readStatechart(policy: Policy, known: Vocabulary, exporter: string): Statechart {
-  const config = machineConfig(policy) as unknown as { type?: string; states: Record<string, RawRegion> };
-  const fail = (what: string): never => {
-    throw new Error(`${exporter}: ${what}; the exporter must be taught this shape before the config can use it`);
-  };
-  if (config.type !== 'parallel') fail(`the machine is of type ${JSON.stringify(config.type)}, not "parallel"`);
-  const extra = Object.keys(config.states).filter((name) => !(REGIONS as readonly string[]).includes(name));
-  if (extra.length > 0) fail(`the config has region(s) ${extra.join(', ')} that REGIONS does not list`);
-  const internal = new Set<string>();
-  const regions = REGIONS.map((name): RegionRef => {
-    const raw = config.states[name];
-    if (raw === undefined) return fail(`the config has no region "${name}"`);
-    if (raw.type !== undefined || raw.states === undefined || raw.initial === undefined) return fail(`region ${name} is not a plain region with an initial state`);
-    const stateNames = Object.keys(raw.states);
-    if (!stateNames.includes(raw.initial)) fail(`region ${name} starts in unknown state "${raw.initial}"`);
-    const checkAction = (a: ActionRef, where: string) => {
-      if (!known.actions.has(a.type)) fail(`unknown action "${a.type}" in ${where}`);
-    };
-    const states = stateNames.map((stateName): StateRef => {
-      const s = raw.states![stateName]!;
-      const where = `${name}.${stateName}`;
-      if (s.states !== undefined || s.type !== undefined) fail(`state ${where} is compound; only atomic states are supported`);
-      const on: Record<string, TransitionRef[]> = {};
-      for (const [event, list] of Object.entries(s.on ?? {})) {
-        if (!(EVENT_TYPES as readonly string[]).includes(event)) internal.add(event);
-        on[event] = list.map((t) => {
-          if (t.guard !== undefined && !known.guards.has(t.guard.type)) fail(`unknown guard "${t.guard.type}" in ${where} on ${event}`);
-          if (t.target !== undefined && !stateNames.includes(t.target)) fail(`unknown target "${t.target}" in ${where} on ${event}`);
-          for (const a of t.actions ?? []) checkAction(a, `${where} on ${event}`);
-          return { guard: t.guard, target: t.target, actions: t.actions ?? [] };
-        });
-      }
-      for (const a of s.entry ?? []) checkAction(a, `${where} entry`);
-      return { name: stateName, entry: s.entry ?? [], on };
-    });
-    return { name, initial: raw.initial, states };
-  });
-  return { regions, internalEvents: [...internal].sort() };
-}
+export { readStatechart, type ActionRef, type RegionRef, type StateRef, type Statechart, type TransitionRef, type Vocabulary } from '../machines/statechart.ts';
 
 /**
  * The event a rendering sees: its type and, for each field, an expression of the target language

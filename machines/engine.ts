@@ -15,12 +15,12 @@ import { createActor, type AnyActorScope } from 'xstate';
 import type { Level } from '../spec/levels.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
-import { createGuillotineMachine, machineConfig, machineImplementations, type Effect, type MachineImplementations } from './guillotine.ts';
+import { createGuillotineMachine, machineImplementations, type Effect, type MachineImplementations } from './guillotine.ts';
 import type { GuillotineContext, MachineEvent } from './protocol.ts';
 
-/** The regions of the system machine, in document order. */
-export const REGIONS = ['isolation', 'proposal', 'watchdog', 'hypervisor', 'detector', 'actuators'] as const;
-export type Region = (typeof REGIONS)[number];
+import { readStatechart, REGIONS, type ActionRef, type Region, type TransitionRef } from './statechart.ts';
+
+export { REGIONS, type Region } from './statechart.ts';
 
 /** A machine state both interpreters produce: the active state of each region plus the context. */
 export interface SystemState {
@@ -97,16 +97,6 @@ export function xstateEngine(policy: Policy, implementations: MachineImplementat
 
 // ---------------------------------------------------------------- compiled
 
-interface ActionRef { readonly type: string; readonly params?: Record<string, string> }
-interface TransitionRef { readonly guard?: { readonly type: string; readonly params?: Record<string, string> }; readonly target?: string; readonly actions?: readonly ActionRef[] }
-interface StateRef { readonly entry?: readonly ActionRef[]; readonly on?: Readonly<Record<string, readonly TransitionRef[]>> }
-interface RegionRef { readonly initial: string; readonly states: Readonly<Record<string, StateRef>> }
-
-/**
- * Interprets `machineConfig(policy)` directly. Supports exactly what the config uses; it throws
- * at construction on anything else (a nested state, an unknown guard or action name), so a change
- * to the config that it cannot run is caught at once rather than misinterpreted.
- */
 export interface CompiledOptions {
   /**
    * Build effects (rejection reasons, notes, level changes) for each step. The checker turns this
@@ -116,30 +106,19 @@ export interface CompiledOptions {
   readonly effects?: boolean;
 }
 
+/**
+ * Interprets `machineConfig(policy)` directly, as `readStatechart` reads it (the exporters read it
+ * the same way). Supports exactly what the config uses; it throws at construction on anything else
+ * (a nested state, an unknown guard or action name), so a change to the config that it cannot run
+ * is caught at once rather than misinterpreted.
+ */
 export function compiledEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy), options: CompiledOptions = {}): Engine {
   const explain = options.effects !== false;
-  const config = machineConfig(policy) as unknown as { states: Record<string, RegionRef>; context: GuillotineContext };
-  const regions = REGIONS.map((name) => {
-    const region = config.states[name];
-    if (region === undefined) throw new Error(`compiledEngine: the config has no region "${name}"`);
-    for (const [stateName, state] of Object.entries(region.states)) {
-      if ('states' in state) throw new Error(`compiledEngine: state ${name}.${stateName} is compound; only atomic states are supported`);
-      for (const t of Object.values(state.on ?? {}).flat()) {
-        if (t.guard && !implementations.guards[t.guard.type]) throw new Error(`compiledEngine: unknown guard "${t.guard.type}" in ${name}.${stateName}`);
-        if (t.target !== undefined && !(t.target in region.states)) throw new Error(`compiledEngine: unknown target "${t.target}" in ${name}.${stateName}`);
-        for (const a of t.actions ?? []) checkAction(a, `${name}.${stateName}`);
-      }
-      for (const a of state.entry ?? []) checkAction(a, `${name}.${stateName} entry`);
-    }
-    return { name, region };
-  });
-  function checkAction(a: ActionRef, where: string) {
-    const known = a.type in implementations.updates || a.type in implementations.raises || a.type in implementations.effects;
-    if (!known) throw new Error(`compiledEngine: unknown action "${a.type}" in ${where}`);
-  }
+  const known = { guards: new Set(Object.keys(implementations.guards)), actions: new Set([...Object.keys(implementations.updates), ...Object.keys(implementations.raises), ...Object.keys(implementations.effects)]) };
+  const { regions, context: initialContext } = readStatechart(policy, known, 'compiledEngine');
 
-  const UNHANDLED: readonly Effect[] = [{ kind: 'reject', reason: '(reasons are not built in this mode)' }];
   const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
+  const UNHANDLED: readonly Effect[] = [REJECTED];
 
   // The config resolved once: each guard and action bound to its implementation and params, so a
   // step does no name lookups. Nothing is decided here; the implementations still decide.
@@ -153,7 +132,7 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
     if (explain) return (ctx, event, _queue, effects) => (effects.push(effect(ctx, event, a.params)), ctx);
     return implementations.rejections.has(a.type) ? (ctx, _event, _queue, effects) => (effects.push(REJECTED), ctx) : (ctx) => ctx;
   };
-  const compileActions = (actions: readonly ActionRef[] | undefined): readonly Run[] => (actions ?? []).map(compileAction);
+  const compileActions = (actions: readonly ActionRef[]): readonly Run[] => actions.map(compileAction);
   interface Compiled {
     readonly guard: ((ctx: GuillotineContext, event: MachineEvent) => boolean) | undefined;
     readonly target: string | undefined;
@@ -165,18 +144,18 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
     return { guard: g && ((ctx, event) => g(ctx, event, params)), target: t.target, actions: compileActions(t.actions) };
   };
   /** Entry actions of each region's states. */
-  const entries = regions.map(({ region }) => new Map(Object.entries(region.states).map(([name, state]) => [name, compileActions(state.entry)])));
+  const entries = regions.map((region) => new Map(region.states.map((state) => [state.name, compileActions(state.entry)])));
   // For each event type, the regions with a transition on it (in document order) and their
   // candidates per state: most events concern one region, so a microstep looks at one or two.
   const handlers = new Map<string, { index: number; byState: Map<string, readonly Compiled[]> }[]>();
-  regions.forEach(({ region }, index) => {
-    for (const [stateName, state] of Object.entries(region.states)) {
-      for (const [type, candidates] of Object.entries(state.on ?? {})) {
+  regions.forEach((region, index) => {
+    for (const state of region.states) {
+      for (const [type, candidates] of Object.entries(state.on)) {
         let list = handlers.get(type);
         if (list === undefined) handlers.set(type, (list = []));
         let entry = list.find((h) => h.index === index);
         if (entry === undefined) list.push((entry = { index, byState: new Map() }));
-        entry.byState.set(stateName, candidates.map(compileTransition));
+        entry.byState.set(state.name, candidates.map(compileTransition));
       }
     }
   });
@@ -234,10 +213,10 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
     initial() {
       const queue: MachineEvent[] = [];
       const effects: Effect[] = [];
-      let ctx = config.context;
+      let ctx = initialContext;
       const value = {} as Record<Region, string>;
-      regions.forEach(({ name, region }, index) => {
-        value[name] = region.initial;
+      regions.forEach((region, index) => {
+        value[region.name] = region.initial;
         ctx = runAll(entries[index]!.get(region.initial)!, ctx, { type: 'isolation.changed' }, queue, effects);
       });
       return settle(value, ctx, queue, effects);
