@@ -3,7 +3,7 @@
  * engine, the properties by id, symmetry on or off, a spec mutant by name — so that worker
  * threads (`parallelBfs.ts`) rebuild exactly the model the main thread explores.
  */
-import type { Policy } from '../spec/policy.ts';
+import { adminIds, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import { ENGINES, compiledEngine, type Engine, type EngineName } from '../machines/engine.ts';
 import type { MachineImplementations } from '../machines/guillotine.ts';
@@ -54,9 +54,11 @@ export function checkedModel(recipe: ModelRecipe, implementations?: MachineImple
   const properties = wanted === undefined ? PROPERTIES : PROPERTIES.filter((p) => wanted.includes(p.id));
   const actions = eventAlphabet(policy);
   const unreduced = guillotineModel(engine, properties, actions);
-  // The reduced alphabets are filtered from the full one, so every action is one of `actions`.
+  // The reduced alphabets are filtered from the full one, so every action is one of `actions`;
+  // the outsider's events are always kept.
+  const policyAdmins = new Set(adminIds(policy));
   const explored = recipe.symmetry
-    ? symmetric(policy, unreduced, (admins) => actions.filter((e) => (e.type !== 'propose' && e.type !== 'approve') || admins.includes(e.admin) || !policy.admins.some((a) => a.id === e.admin)))
+    ? symmetric(policy, unreduced, (admins) => actions.filter((e) => (e.type !== 'propose' && e.type !== 'approve') || admins.includes(e.admin) || !policyAdmins.has(e.admin)))
     : unreduced;
   return { policy, engine, properties, unreduced, explored, actions };
 }

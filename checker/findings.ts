@@ -41,7 +41,7 @@ export function findingNotes(findings: Findings): string[] {
 export function levelsWith(engine: Engine, k: number, symmetry: boolean, maxStates: number): { reached: Set<Level>; lowered: Set<Level> } | undefined {
   const policy = engine.policy;
   const ids = adminIds(policy);
-  const everyone = eventAlphabet(policy, { admins: ids.slice(0, k), outsider: false });
+  const everyone = symmetry ? [] : eventAlphabet(policy, { admins: ids.slice(0, k), outsider: false });
   // Under symmetry a state's approvals are a prefix of the admins (renaming keeps a state inside
   // "only the first k act"), and two admins on the same side of it act alike: trying the first
   // approver and the first of the others reaches every orbit trying all k would.
