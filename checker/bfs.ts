@@ -7,7 +7,7 @@
  * threads and gives the same outcome.
  */
 import type { Model } from './model.ts';
-import { addInitialStates, outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
+import { SearchBooks, type ExploreOptions, type ExploreOutcome } from './search.ts';
 
 export type { ExploreOptions, ExploreOutcome, Progress, PropertyOutcome } from './search.ts';
 
@@ -16,23 +16,10 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
   const started = performance.now();
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
   const codec = model.codec;
-  const tree = new SearchTree<A>(codec.width);
-  const verdicts = new Verdicts(model.properties);
+  const books = new SearchBooks(model);
+  const { tree, verdicts } = books;
   const scratch = new Uint32Array(codec.width);
-  const wantsProgress = model.properties.some((p) => p.expectation === 'progress');
-  // Liveness bookkeeping: for states where some `eventually` condition is false, keep their
-  // enabled edges so fair cycles can be searched after exploration.
-  const pendingEdges = new Map<number, { action: A; to: number }[]>();
-  let deadlock: number | undefined;
-  let transitions = 0;
   let lastReport = performance.now();
-
-  const idOf = (state: S, from: number, action: A): number => {
-    codec.encode(state, scratch, 0);
-    return tree.add(scratch, 0, from, action);
-  };
-
-  addInitialStates(model, tree, verdicts);
 
   let complete = true;
   let depth = 0;
@@ -47,28 +34,26 @@ export function explore<S, A>(model: Model<S, A>, options: ExploreOptions = {}):
       levelEnd = tree.size;
     }
     const state = codec.decode(tree.table.row(current), 0);
+    // Liveness: the enabled edges of a state where some `eventually` condition is false are kept
+    // so fair cycles can be searched after exploration.
     const unmet = verdicts.unmet(state);
-    let anyEnabled = false;
+    const edges: { action: A; to: number }[] = [];
+    let enabled = 0;
     for (const action of model.actions(state)) {
       const next = model.next(state, action);
       if (next === undefined) continue; // a disabled action leaves the state unchanged: no transition, nothing to judge
-      transitions++;
-      anyEnabled = true;
-      const to = idOf(next, current, action);
+      enabled++;
+      codec.encode(next, scratch, 0);
+      const to = tree.add(scratch, 0, current, action);
       verdicts.judge(next, to, current, state, action);
-      if (unmet) {
-        let edges = pendingEdges.get(current);
-        if (!edges) pendingEdges.set(current, (edges = []));
-        edges.push({ action, to });
-      }
+      if (unmet) edges.push({ action, to });
     }
-    if (!anyEnabled && wantsProgress && deadlock === undefined) deadlock = current;
-    if (unmet && !pendingEdges.has(current)) pendingEdges.set(current, []);
+    books.expanded(current, enabled, unmet, edges);
     if (options.onProgress && performance.now() - lastReport > 1000) {
       lastReport = performance.now();
-      options.onProgress({ states: tree.size, transitions, depth, seconds: (lastReport - started) / 1000 });
+      options.onProgress({ states: tree.size, transitions: books.transitions, depth, seconds: (lastReport - started) / 1000 });
     }
   }
 
-  return outcomeOf(model, tree, verdicts, { complete, transitions, depth, started, pendingEdges, deadlock });
+  return books.outcome(complete, depth, started);
 }

@@ -19,7 +19,6 @@ parentPort!.on('message', ({ chunk, rows, count }: ChunkRequest) => {
   const verdicts = new Verdicts(model.properties);
   let out = new Uint32Array(Math.max(64, count * 8 * (width + 1)));
   let at = 0;
-  let transitions = 0;
   for (let k = 0; k < count; k++) {
     const state = model.codec.decode(rows, k * width);
     const header = at++;
@@ -27,7 +26,6 @@ parentPort!.on('message', ({ chunk, rows, count }: ChunkRequest) => {
     for (const action of model.actions(state)) {
       const next = model.next(state, action);
       if (next === undefined) continue;
-      transitions++;
       enabled++;
       if (at + width + 1 > out.length) {
         const grown = new Uint32Array(out.length * 2);
@@ -47,7 +45,6 @@ parentPort!.on('message', ({ chunk, rows, count }: ChunkRequest) => {
   const result: ChunkResult = {
     chunk,
     out: used,
-    transitions,
     violations: [...verdicts.violations].map(([i, f]) => [i, f.state, actionIndex.get(f.action!)!, f.reason]),
     witnesses: [...verdicts.witnesses].map(([i, f]) => [i, f.state, actionIndex.get(f.action!)!]),
   };

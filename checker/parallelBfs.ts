@@ -13,7 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GuillotineEvent } from '../spec/events.ts';
 import { checkedModel, type CheckedModel, type ModelRecipe } from './checkedModel.ts';
-import { addInitialStates, outcomeOf, SearchTree, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
+import { SearchBooks, Verdicts, type ExploreOptions, type ExploreOutcome } from './search.ts';
 
 /** A state's header word in a chunk result: its number of enabled actions, and this bit when an `eventually` condition is false in it. */
 export const UNMET = 0x80000000;
@@ -29,7 +29,6 @@ export interface ChunkResult {
   readonly chunk: number;
   /** Per state: a header word, then per enabled action its index in the alphabet and the successor's words. */
   readonly out: Uint32Array;
-  readonly transitions: number;
   /** [property index, state index in the chunk, action index, reason] of each first violation in the chunk. */
   readonly violations: readonly [number, number, number, string][];
   readonly witnesses: readonly [number, number, number][];
@@ -45,15 +44,9 @@ export async function exploreInParallel(recipe: ModelRecipe, workers: number, op
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
   const { explored: model, actions } = checked;
   const width = model.codec.width;
-  const tree = new SearchTree<GuillotineEvent>(width);
-  const verdicts = new Verdicts(model.properties);
-  const wantsProgress = model.properties.some((p) => p.expectation === 'progress');
-  const pendingEdges = new Map<number, { action: GuillotineEvent; to: number }[]>();
-  let deadlock: number | undefined;
-  let transitions = 0;
+  const books = new SearchBooks(model);
+  const { tree, verdicts } = books;
   let lastReport = performance.now();
-
-  addInitialStates(model, tree, verdicts);
 
   const pool = startWorkers(recipe, workers);
   let complete = true;
@@ -77,12 +70,10 @@ export async function exploreInParallel(recipe: ModelRecipe, workers: number, op
           complete = false;
           break;
         }
-        const result = await pending[chunk]!;
-        transitions += result.transitions;
-        merge(result, first);
+        merge(await pending[chunk]!, first);
         if (options.onProgress && performance.now() - lastReport > 1000) {
           lastReport = performance.now();
-          options.onProgress({ states: tree.size, transitions, depth, seconds: (lastReport - started) / 1000 });
+          options.onProgress({ states: tree.size, transitions: books.transitions, depth, seconds: (lastReport - started) / 1000 });
         }
       }
       levelStart = levelEnd;
@@ -90,7 +81,7 @@ export async function exploreInParallel(recipe: ModelRecipe, workers: number, op
   } finally {
     await pool.stop();
   }
-  return outcomeOf(model, tree, verdicts, { complete, transitions, depth, started, pendingEdges, deadlock });
+  return books.outcome(complete, depth, started);
 
   /** Numbers a chunk's successors in order, as the one-thread search would have met them. */
   function merge(result: ChunkResult, first: number) {
@@ -107,8 +98,7 @@ export async function exploreInParallel(recipe: ModelRecipe, workers: number, op
         at += width;
         if (unmet) edges.push({ action, to });
       }
-      if (unmet) pendingEdges.set(from, edges);
-      if (enabled === 0 && wantsProgress && deadlock === undefined) deadlock = from;
+      books.expanded(from, enabled, unmet, edges);
     }
     const violations: Verdicts<unknown, GuillotineEvent>['violations'] = new Map(result.violations.map(([i, k, a, reason]) => [i, { state: first + k, action: actions[a]!, reason }]));
     const witnesses: Verdicts<unknown, GuillotineEvent>['witnesses'] = new Map(result.witnesses.map(([i, k, a]) => [i, { state: first + k, action: actions[a]! }]));

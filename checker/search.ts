@@ -6,7 +6,8 @@
  *   the parent and action that first reached it (paths are rebuilt from these);
  * - {@link Verdicts}: the first violation of each `always` property and the first witness of each
  *   `sometimes` one, in the order transitions are judged;
- * - {@link outcomeOf}: the per-property outcome once the search has ended.
+ * - {@link SearchBooks}: both of those, the transitions counted, the edges the liveness search
+ *   needs and the first deadlock, and the per-property outcome once the search has ended.
  */
 import type { Model, Property } from './model.ts';
 import { findFairCycle } from './liveness.ts';
@@ -94,17 +95,6 @@ export class SearchTree<A> {
   }
 }
 
-/** Numbers the model's initial states (duplicates once) and judges each new one: the start of both searches. */
-export function addInitialStates<S, A>(model: Model<S, A>, tree: SearchTree<A>, verdicts: Verdicts<S, A>): void {
-  const scratch = new Uint32Array(model.codec.width);
-  for (const init of model.initialStates()) {
-    const known = tree.size;
-    model.codec.encode(init, scratch, 0);
-    const id = tree.add(scratch, 0, -1, undefined);
-    if (id === known) verdicts.judge(init, id, -1, undefined, undefined);
-  }
-}
-
 /** The first finding of each property, in the order the search judges states and transitions. */
 export class Verdicts<S, A> {
   readonly violations = new Map<number, Finding<A> & { readonly reason: string }>();
@@ -147,8 +137,51 @@ export class Verdicts<S, A> {
   }
 }
 
+/**
+ * Everything a search keeps besides its queue: the tree, the verdicts, the transitions counted,
+ * the enabled edges of the states where some `eventually` condition is false (for the fair-cycle
+ * search afterwards), and the first deadlock. Both searches fill it in the same order.
+ */
+export class SearchBooks<S, A> {
+  readonly tree: SearchTree<A>;
+  readonly verdicts: Verdicts<S, A>;
+  transitions = 0;
+  private readonly pendingEdges = new Map<number, { action: A; to: number }[]>();
+  private deadlock: number | undefined;
+  private readonly wantsProgress: boolean;
+
+  /** Books for `model`, with its initial states numbered (a duplicate once) and judged. */
+  constructor(private readonly model: Model<S, A>) {
+    this.tree = new SearchTree<A>(model.codec.width);
+    this.verdicts = new Verdicts(model.properties);
+    this.wantsProgress = model.properties.some((p) => p.expectation === 'progress');
+    const scratch = new Uint32Array(model.codec.width);
+    for (const init of model.initialStates()) {
+      const known = this.tree.size;
+      model.codec.encode(init, scratch, 0);
+      const id = this.tree.add(scratch, 0, -1, undefined);
+      if (id === known) this.verdicts.judge(init, id, -1, undefined, undefined);
+    }
+  }
+
+  /**
+   * Records a state once every action was tried in it: `enabled` of them were enabled, and when
+   * some `eventually` condition is false in it (`unmet`), `edges` are its enabled edges.
+   */
+  expanded(id: number, enabled: number, unmet: boolean, edges: { action: A; to: number }[]): void {
+    this.transitions += enabled;
+    if (unmet) this.pendingEdges.set(id, edges);
+    if (enabled === 0 && this.wantsProgress && this.deadlock === undefined) this.deadlock = id;
+  }
+
+  /** Every property's outcome. */
+  outcome(complete: boolean, depth: number, started: number): ExploreOutcome<A> {
+    return outcomeOf(this.model, this.tree, this.verdicts, { complete, transitions: this.transitions, depth, started, pendingEdges: this.pendingEdges, deadlock: this.deadlock });
+  }
+}
+
 /** What the search saw besides the tree and the verdicts. */
-export interface SearchEnd<A> {
+interface SearchEnd<A> {
   readonly complete: boolean;
   readonly transitions: number;
   readonly depth: number;
@@ -160,7 +193,7 @@ export interface SearchEnd<A> {
 }
 
 /** Every property's outcome, with paths rebuilt from the tree. */
-export function outcomeOf<S, A>(model: Model<S, A>, tree: SearchTree<A>, verdicts: Verdicts<S, A>, end: SearchEnd<A>): ExploreOutcome<A> {
+function outcomeOf<S, A>(model: Model<S, A>, tree: SearchTree<A>, verdicts: Verdicts<S, A>, end: SearchEnd<A>): ExploreOutcome<A> {
   const pathOf = (f: Finding<A>) => (f.action === undefined ? tree.pathTo(f.state) : [...tree.pathTo(f.state), f.action]);
   const stateAt = (id: number): S => model.codec.decode(tree.table.row(id), 0);
   const properties = model.properties.map((p, i): PropertyOutcome<A> => {
