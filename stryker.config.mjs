@@ -3,6 +3,10 @@
 //   npx stryker run --mutate 'properties/**/*.ts' --incrementalFile reports/mutation/properties.incremental.json
 // (a run with --mutate keeps only its own files' results, so each area gets its own incremental file).
 
+// MUTATION_AREA names a per-area run's report and incremental files (reports/mutation/<area>.*), so
+// that runs of different areas, each with its own --mutate, do not overwrite each other's results.
+const reportName = process.env.MUTATION_AREA?.trim() || 'mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   // What is mutated: the code whose bugs would let the workbench pass a bad design or a broken
@@ -72,10 +76,10 @@ export default {
 
   coverageAnalysis: 'perTest',
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `reports/mutation/${reportName}.incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
 
   // Two cores shared with other work: one worker. `--concurrency 2` on an idle machine.
   concurrency: 1,
