@@ -3,7 +3,7 @@
  * discharges every theorem with Z3 and returns a JSON-able {@link ProveReport}; printing it is the
  * CLI's job. Call {@link shutdownProver} once done, so the WASM solver's threads let Node exit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '../spec/policy.ts';
 import { discharge, type DischargeOptions, type EmittedQuery, type Outcome } from './discharge.ts';
@@ -16,6 +16,7 @@ import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHy
 import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
 import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
 import { shutdownZ3, z3Session, z3Started, z3Usable } from './z3.ts';
+import { makeDirectory } from '../spec/fileError.ts';
 
 export type { TheoremId, Theorem } from './theorem.ts';
 export { DEFAULT_LAYOUT } from './layout.ts';
@@ -123,14 +124,14 @@ class Smt2Sink {
   writer(prefix: string): (q: EmittedQuery) => void {
     return (q) => {
       const file = join(prefix, `${q.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.smt2`);
-      mkdirSync(join(this.dir, prefix), { recursive: true });
+      makeDirectory(join(this.dir, prefix));
       writeFileSync(join(this.dir, file), `; guillotine prove: ${prefix}/${q.name}; Z3 (WASM) answered ${q.verdict}\n${q.smt2}`);
       this.files.push({ file, verdict: q.verdict });
     };
   }
 
   finish(): void {
-    mkdirSync(this.dir, { recursive: true });
+    makeDirectory(this.dir);
     const rerun =
       'Each file is one query, ending in (check-sat); run `z3 FILE` and compare with its verdict. ' +
       'For a theorem, NAME.assumptions.smt2 must be sat (the assumptions are not contradictory) and NAME.smt2 unsat (no counterexample); ' +

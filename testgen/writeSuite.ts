@@ -3,11 +3,12 @@
  * mocha file that loads it and runs it against the chosen implementation) and `coverage.json` (the
  * report). Same suite, same directory → same bytes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSuiteJson, type GeneratedSuite } from './suite.ts';
 import type { CoverageReport } from './coverage.ts';
+import { makeDirectory } from '../spec/fileError.ts';
 
 export const SUITE_FILE = 'suite.json';
 export const RUNNER_FILE = 'transitions.test.mts';
@@ -43,7 +44,7 @@ registerMochaSuite(suite, await loadSystemUnderTest(target));
 
 /** Writes the suite, its runner and its report into `dir` (created if missing); returns the paths written. */
 export function writeSuite(dir: string, suite: GeneratedSuite, report: CoverageReport): readonly string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const files: [string, string][] = [
     [SUITE_FILE, renderSuiteJson(suite)],
     [RUNNER_FILE, runnerSource(suite, dir)],

@@ -3,7 +3,7 @@
  * of GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
  * With `--mutant`, the machine checked is a design bug of the spec-mutant catalogue, which must fail.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { allHold, checkPolicy, checkPolicyInParallel, type CheckReport, type PropertyReport } from '../../checker/index.ts';
@@ -13,7 +13,7 @@ import { describeEvent, encodePath } from '../../spec/events.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
 import { count, table } from '../table.ts';
-import { fileErrorWords } from '../../spec/fileError.ts';
+import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 import { correctMachine, mutatedMachine, type MachineUnderCheck } from '../../machines/mutants.ts';
 import { mutantFrom, mutantOption, mutantSummary, type MutantSummary } from '../mutantOption.ts';
 
@@ -63,7 +63,7 @@ const EMBEDDED = '(embedded default)';
 /** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
 function writeTraces(dir: string, report: CheckReport) {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new BadInput(`--traces: cannot create directory ${JSON.stringify(dir)}: ${fileErrorWords(error)}`);
   }

@@ -7,7 +7,6 @@
  * `{states, transitions, covered, tests, steps, baseline: {tests, steps}}`; the whole report, with
  * every uncovered transition and its reason, is `coverage.json` in --out. Progress goes to stderr.
  */
-import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import { generateTests, summaryJson, DEFAULT_PATH_DEPTH, CRITERIA, type Criterion, type CoverageReport } from '../../testgen/index.ts';
@@ -18,7 +17,7 @@ import type { SystemUnderTest } from '../../testgen/systemUnderTest.ts';
 import { adminIds } from '../../spec/policy.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
-import { fileErrorWords } from '../../spec/fileError.ts';
+import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 
 const DEFAULT_OUT = 'reports/gen-tests';
 
@@ -59,7 +58,7 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
   const policy = policyFrom(opts.policy);
   // Refuse an unusable --out or --target before the seconds of generation, not after.
   try {
-    mkdirSync(opts.out, { recursive: true });
+    makeDirectory(opts.out);
   } catch (error) {
     throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
   }

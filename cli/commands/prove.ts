@@ -5,12 +5,11 @@
  * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 otherwise,
  * 2 for bad input.
  */
-import { mkdirSync } from 'node:fs';
 import { Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { table } from '../table.ts';
-import { fileErrorWords } from '../../spec/fileError.ts';
+import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 
 interface ProveFlags {
   readonly policy?: string;
@@ -80,7 +79,7 @@ function theoremIds(raw: readonly string[]): TheoremId[] | undefined {
 
 function ensureDirectory(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new BadInput(`--emit-smt2: cannot create directory ${JSON.stringify(dir)}: ${fileErrorWords(error)}`);
   }

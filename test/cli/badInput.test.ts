@@ -112,6 +112,13 @@ describe('cli: bad arguments are refused with exit 2 and a usage message, never 
     assertBadInput(await runCli(['check', '--frobnicate']), "unknown option '--frobnicate'", '--help');
   });
 
+  it('refuses an output directory the file system cannot hold (under /proc), instead of hanging in mkdir', async () => {
+    // Node's recursive mkdir spins forever on such a path; each command must answer at once.
+    assertBadInput(await runCli(['gen-tests', '--out', '/proc/guillotine/suite']), '--out: cannot write to "/proc/guillotine/suite": no such file or directory');
+    assertBadInput(await runCli(['check', '--traces', '/proc/guillotine/traces']), '/proc/guillotine/traces', 'no such file or directory');
+    assertBadInput(await runCli(['prove', '--emit-smt2', '/proc/guillotine/smt2']), '--emit-smt2: cannot create directory "/proc/guillotine/smt2"');
+  });
+
   it('refuses an unknown command', async () => {
     assertBadInput(await runCli(['frobnicate']), "unknown command 'frobnicate'", '--help');
   });

@@ -45,7 +45,12 @@ const FLAGS = new Set(['--json', '--no-symmetry', '--no-findings', '--controls',
 describe(`fuzz: random command lines over the real commands and options (fast-check seed ${SEED})`, () => {
   const dir = scratchDirectory('argv');
   const files: Record<string, string> = {};
+  // Relative values ("NaN", "check,proofs") are paths to options like `check --traces`: run from the
+  // scratch directory so that what the commands create lands there, not in the working tree.
+  let previousDirectory = process.cwd();
   before(() => {
+    previousDirectory = process.cwd();
+    process.chdir(dir.path);
     const at = (name: string) => join(dir.path, name);
     writeFileSync(at('policy.json'), JSON.stringify({ admins: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 1, deescalate: 2 } }));
     writeFileSync(at('bad-policy.json'), '{"admins": []}');
@@ -59,6 +64,8 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
       directory: at('a-directory'), missing: at('missing/none.json'), fresh: at('fresh-dir'), html: at('out.html'),
     });
   });
+
+  after(() => process.chdir(previousDirectory));
 
   /** Option values: the right ones for some option, wrong ones for every option, and hostile strings. Paths are all inside the scratch directory. */
   const value = (): fc.Arbitrary<string> =>
