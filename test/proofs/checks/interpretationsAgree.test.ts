@@ -126,4 +126,35 @@ describe(`proofs/checks: concrete and Z3 interpretations agree (fast-check seed 
     // Agreement on "always rejected" would prove little: the generator must reach accepted writes.
     assert.ok(accepted >= RUNS / 20, `only ${accepted} of ${RUNS} generated writes were accepted`);
   });
+
+  it('omitting a rule lets through a write that only that rule rejects, under both interpretations', async () => {
+    // A negative control is worth something only if switching its rule off really weakens the
+    // validator; an omitted rule that rejected everything would make every control vacuously "hold".
+    const V = 1n, R = 2n, W = 4n, X = 8n, U = 16n, A = 64n;
+    const entry = (frame: bigint, flags: bigint) => (frame << 10n) | flags;
+    const { executable, modelDram, pageTables, hypervisorDram } = DEFAULT_LAYOUT;
+    const plain = modelDram.base + (modelDram.bound - modelDram.base) / 2n; // model DRAM, far from code
+    assert.ok(plain >= executable.bound);
+    const codeLeaf = entry(executable.base, V | R | X | U | A);
+    const megapageBelowCode = executable.base & ~511n; // 2 MiB aligned, its first frame before the code
+    assert.ok(megapageBelowCode < executable.base && megapageBelowCode + 512n > executable.base);
+    const witnesses: Record<PteRule, { level: bigint; oldPte: bigint; newPte: bigint; fresh: boolean }> = {
+      'executable-entry-immutable': { level: 0n, oldPte: codeLeaf, newPte: 0n, fresh: false },
+      'pointer-immutable': { level: 1n, oldPte: entry(pageTables.base, V), newPte: 0n, fresh: false },
+      'no-new-executable': { level: 0n, oldPte: 0n, newPte: codeLeaf, fresh: false },
+      'well-formed-encoding': { level: 0n, oldPte: 0n, newPte: (1n << 54n) | entry(plain, V | R | W | U | A), fresh: false },
+      'frames-in-model-memory': { level: 0n, oldPte: 0n, newPte: entry(hypervisorDram.base, V | R | W | U | A), fresh: false },
+      'no-writable-executable-alias': { level: 0n, oldPte: 0n, newPte: entry(executable.base, V | R | W | U | A), fresh: false },
+      'superpage-extent': { level: 1n, oldPte: 0n, newPte: entry(megapageBelowCode, V | R | W | U | A), fresh: false },
+      'fresh-table-pointer': { level: 1n, oldPte: 0n, newPte: entry(pageTables.base, V), fresh: false },
+    };
+    for (const rule of PTE_RULES) {
+      const { level, oldPte, newPte, fresh } = witnesses[rule];
+      const write = { bvs: [[2, level], [64, oldPte], [64, newPte]] as const, bools: [fresh] };
+      for (const omit of [new Set<PteRule>(), new Set<PteRule>([rule])]) {
+        const [c, s] = await bothWays(z, write, (ops, [lv, o, n], [f]) => validatePteWrite(ops, DEFAULT_LAYOUT, { level: lv!, oldPte: o!, newPte: n!, freshTable: f! }, omit));
+        assert.deepEqual([c, s], [omit.size > 0, omit.size > 0], `${rule}: ${omit.size > 0 ? 'omitted, the write must be accepted' : 'the full validator must reject the write'}`);
+      }
+    }
+  });
 });
