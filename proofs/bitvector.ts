@@ -148,8 +148,11 @@ export function z3Ops(ctx: Context<'main'>): BitVecOps<Z3BitVec, Z3Bool> {
     bvadd: (width, a, b) => (sameWidth('bvadd', width, a, b), a.add(b)),
     bvsub: (width, a, b) => (sameWidth('bvsub', width, a, b), a.sub(b)),
     bvnot: (width, a) => (sameWidth('bvnot', width, a), a.not()),
-    bvshl: (width, a, n) => (sameWidth('bvshl', width, a), a.shl(ctx.BitVec.val(BigInt(n), width))),
-    bvlshr: (a, n) => a.lshr(ctx.BitVec.val(BigInt(n), a.size())),
+    // The amount is a constant of the operand's width: one of 2^width or more would wrap (bvshl by 2
+    // on 1 bit became a shift by 0), while the concrete shift gives 0. Any amount from the width up
+    // gives 0 in SMT-LIB, so it is capped at the width, which always fits.
+    bvshl: (width, a, n) => (sameWidth('bvshl', width, a), a.shl(ctx.BitVec.val(BigInt(Math.min(n, width)), width))),
+    bvlshr: (a, n) => a.lshr(ctx.BitVec.val(BigInt(Math.min(n, a.size())), a.size())),
     bvand: (a, b) => a.and(b),
     bvor: (a, b) => a.or(b),
     bvxor: (a, b) => a.xor(b),
