@@ -443,6 +443,20 @@ describe('software hypervisor: sharing the service core', () => {
     assert.equal(b.hv.stats.refused.get('not-granted'), flood + 1);
   });
 
+  it(`yields the core every ${BATCH} requests to a stream that keeps arriving while requests are in their I/O, too`, () => {
+    // Requests arrive twice as fast as they are serviced, each ringing the doorbell during an I/O:
+    // the stream must not open a second round with a fresh budget (that would never yield).
+    const b = new Bench();
+    const n = BATCH + 4;
+    const perRequest = COPY_AND_VALIDATE_US + IO_US.storage;
+    for (let i = 0; i < n; i++) b.at(100 + i * (perRequest / 2), () => b.submit(read(BigInt(i))));
+    b.run();
+    const firstBatch = Array.from({ length: BATCH }, (_, k) => 101 + (k + 1) * perRequest);
+    const resumed = firstBatch.at(-1)! + YIELD_US;
+    const rest = Array.from({ length: n - BATCH }, (_, k) => resumed + (k + 1) * perRequest);
+    assert.deepEqual(b.serviced.map((s) => s.at), [...firstBatch, ...rest]);
+  });
+
   it('makes a request that arrives while refused ones are being validated wait for the service core', () => {
     const b = new Bench();
     let freeAt = -1;
