@@ -227,6 +227,7 @@ const REFUSAL_CASES: readonly RefusalCase[] = [
     },
   },
   { name: 'a proposal over an old challenge', code: 'stale', refusedVote: () => attempt(bareConsole(), vote('a1', 'propose', 0, 'standard', 'severed'), at('standard')) },
+  { name: 'a proposal signed for a target that is not a level', code: 'stale', refusedVote: () => attempt(bareConsole(), vote('a1', 'propose', 1, 'standard', 'nonsense' as Level), at('standard')) },
   // The nonce is right; only the from-level disagrees with where the machine stands.
   { name: 'a proposal over the current challenge but from another level', code: 'stale', refusedVote: () => attempt(bareConsole(), vote('a1', 'propose', 1, 'probation', 'standard'), at('standard')) },
   // Nonce and target match the open proposal; only the from-level differs.
