@@ -101,8 +101,8 @@ export interface ConsoleView {
 export function trustedKeys(policy: Policy, seed: string | number): ReadonlyMap<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   for (const admin of policy.admins) {
-    const pinned = admin.publicKey === undefined ? null : publicKeyFromBase64(admin.publicKey);
-    const key = pinned ?? publicKeyFromBase64(deriveKey(seed, admin.id).publicKeyBase64);
+    // A pinned key that does not parse is an error, never a reason to trust the seed-derived key.
+    const key = publicKeyFromBase64(admin.publicKey ?? deriveKey(seed, admin.id).publicKeyBase64);
     if (key === null) throw new Error(`cannot build a public key for admin ${admin.id}`);
     keys.set(admin.id, key);
   }

@@ -19,7 +19,9 @@ const OPCODE_BY_CODE: (Opcode | undefined)[] = [];
 for (const [name, code] of Object.entries(OPCODES)) OPCODE_BY_CODE[Number(code)] = name as Opcode;
 
 export function opcodeName(code: bigint): Opcode | null {
-  return code >= 0n && code < BigInt(OPCODE_BY_CODE.length) ? (OPCODE_BY_CODE[Number(code)] ?? null) : null;
+  // Number() is exact on the few small codes and maps every other bigint (negative, huge) to an index
+  // the array does not have: no range test needed.
+  return OPCODE_BY_CODE[Number(code)] ?? null;
 }
 
 /** Whether an opcode sends data out of the model (held for human review at probation). */

@@ -401,3 +401,15 @@ describe('control console on its own: quorum counting and the audit log', () => 
     });
   }
 });
+
+describe('control console: the keys it trusts', () => {
+  it('trusts a pinned public key over the seed-derived one, and refuses a pinned key that does not parse instead of falling back', () => {
+    const pinned = deriveKey('another seed', 'a1').publicKeyBase64;
+    const withPin: Policy = { ...DEFAULT_POLICY, admins: [{ id: 'a1', publicKey: pinned }, ...DEFAULT_POLICY.admins.slice(1)] };
+    const keys = trustedKeys(withPin, 'run seed');
+    assert.equal(keys.get('a1')!.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64'), pinned);
+    // parsePolicy refuses such a key; a Policy built by other code must not get the seed's key instead.
+    const broken: Policy = { ...DEFAULT_POLICY, admins: [{ id: 'a1', publicKey: 'AAAA' }, ...DEFAULT_POLICY.admins.slice(1)] };
+    assert.throws(() => trustedKeys(broken, 'run seed'), /admin a1/);
+  });
+});
