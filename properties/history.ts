@@ -79,8 +79,3 @@ function byPolicyOrder(policy: Policy) {
   };
   return (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
-
-/** The history part of a state key. */
-export function historyKey(h: History): string {
-  return `${h.votes.join('+')}|${h.misses}|${h.awaiting ?? '-'}`;
-}

@@ -4,7 +4,7 @@ import { eventAlphabet, guillotineModel, outsiderId } from '../../checker/guillo
 import { encoded } from '../../checker/model.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { stateKey } from '../../machines/stateKey.ts';
-import { historyKey, type CheckState } from '../../properties/history.ts';
+import type { CheckState, History } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
@@ -15,6 +15,8 @@ function fixture(name: string): Policy {
   return loaded.policy;
 }
 
+/** The history part of the string key (admin ids cannot contain '+' or '|'). */
+const historyKey = (h: History) => `${h.votes.join('+')}|${h.misses}|${h.awaiting ?? '-'}`;
 /** The canonical string key the checker used before states were packed: the reference. */
 const referenceKey = (s: CheckState) => `${stateKey(s.machine)}#${historyKey(s.history)}`;
 

@@ -347,4 +347,14 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
       assert.equal(onStep('escalation-has-cause', at('severed'), { type: 'heartbeat' }, at('severed')), true);
     });
   });
+
+  describe('escalation-liveness', () => {
+    it('is met only once nothing awaits: an escalation that gathered its quorum keeps it unmet until its level is reached', () => {
+      const c = check('escalation-liveness');
+      if (c.on !== 'eventually') throw new Error('escalation-liveness is judged on fair cycles');
+      assert.equal(c.condition(at('standard')), true);
+      assert.equal(c.condition(at('standard', { awaiting: 'severed' })), false);
+      assert.equal(c.condition(at('offline', { awaiting: 'immolation' })), false);
+    });
+  });
 });
