@@ -162,7 +162,7 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
 
     it('refuses approvals that were not given to the open proposal, naming their admins', () => {
       const v = onState('approvals-bound-to-proposal', at('severed', { proposal: proposal('severed', 'offline', ['a1', 'a4', 'a5']), votes: ['a1'] }));
-      violates(v, 'a4', 'a5', 'severed', 'offline');
+      violates(v, 'a4, a5', 'severed', 'offline');
       assert.ok(!(v as string).includes('a1'), 'a1 did approve this proposal');
       violates(onState('approvals-bound-to-proposal', at('standard', { proposal: proposal('standard', 'severed', ['a2']), votes: [] })), 'a2');
       // As many approvals as votes, but not the same admins: the one-pass fast path must not accept it.
@@ -267,6 +267,9 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
       violates(onStep('deescalation-needs-quorum', at('severed'), propose('a1', 'standard'), at('probation'), one), 'severed', 'probation');
       // A machine that lets a stranger's proposal apply: no admin approved it at all.
       violates(onStep('deescalation-needs-quorum', at('severed'), propose('mallory', 'probation'), at('probation'), one), 0, 'none');
+      // A proposal made while another is open opens nothing, so it applies nothing, even at a quorum of one.
+      const busy = at('severed', { proposal: proposal('severed', 'offline', ['a2']), votes: ['a2'] });
+      violates(onStep('deescalation-needs-quorum', busy, propose('a1', 'probation'), at('probation'), one), 'severed', 'probation');
     });
 
     it('refuses a drop on any event that applies no de-escalation proposal, and ignores rises and stays', () => {
