@@ -20,9 +20,12 @@ const AREAS = {
   },
   machines: {
     mutate: ['machines/**/*.ts', '!machines/mutants.ts'],
+    // properties/catches.test.ts checks the default policy in-process (all ten properties pass, every
+    // vacuity guard witnessed) and one bug per property, in seconds; mutants.test.ts's fifteen CLI checks
+    // cover the same ground and would re-run for every surviving mutant.
     tests: [
-      'test/machines/engine.test.ts', 'test/machines/protocolDecisions.test.ts', 'test/machines/mutants.test.ts',
-      'test/checker/replay.test.ts', 'test/cli/replay.test.ts',
+      'test/machines/protocolDecisions.test.ts', 'test/checker/replay.test.ts', 'test/properties/catches.test.ts',
+      'test/machines/engine.test.ts',
     ],
   },
   spec: {
@@ -34,7 +37,7 @@ const AREAS = {
   },
   checker: {
     mutate: ['checker/**/*.ts', '!checker/exploreWorker.ts'],
-    tests: ['test/checker/**/*.test.ts', 'test/machines/mutants.test.ts'],
+    tests: ['test/checker/**/*.test.ts', 'test/properties/catches.test.ts', 'test/machines/mutants.test.ts'],
   },
   hardware: {
     mutate: ['proofs/checks/**/*.ts', 'proofs/bitvector.ts', 'simulator/hypervisor.ts', 'simulator/ports.ts', 'simulator/mmu.ts', 'simulator/console.ts'],
