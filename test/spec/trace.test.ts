@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { loadTraceFile, parseTrace } from '../../spec/trace.ts';
@@ -64,5 +67,118 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
       assert.ok(!r.ok);
       assert.deepEqual(r.problems.map((p) => [p.path, p.message]), [['policy', 'expected a policy file path (a string, relative to the trace) or a policy object']], JSON.stringify(policy));
     }
+  });
+  it('names at most five unknown keys, comma-separated, and counts the rest', () => {
+    const message = (keys: string[]) => {
+      const r = parseTrace({ events: [], ...Object.fromEntries(keys.map((k) => [k, 1])) });
+      assert.ok(!r.ok);
+      assert.equal(r.problems.length, 1);
+      return r.problems[0]!.message;
+    };
+    assert.match(message(['steps', 'actions']), /^unknown key "steps", "actions"; allowed keys: policy, events, cycle, property, seed$/);
+    // Exactly five: all named, nothing counted.
+    const five = message(['k1', 'k2', 'k3', 'k4', 'k5']);
+    assert.match(five, /^unknown key "k1", "k2", "k3", "k4", "k5"; allowed keys/);
+    assert.doesNotMatch(five, /more/);
+    // Seven: the first five named, the other two counted but not listed.
+    const seven = message(['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7']);
+    assert.match(seven, /^unknown key "k1", "k2", "k3", "k4", "k5" and 2 more; allowed keys: policy, events/);
+    assert.doesNotMatch(seven, /k6|k7/);
+  });
+
+  it('says what a trace looks like when the JSON is not an object at all', () => {
+    for (const input of [[], [{ type: 'heartbeat' }], 5, null, 'events']) {
+      const r = parseTrace(input);
+      assert.ok(!r.ok, JSON.stringify(input));
+      assert.deepEqual(r.problems.map((p) => p.path), ['(top level)'], JSON.stringify(input));
+      assert.match(r.problems[0]!.message, /^expected a trace object \{"policy"\?: \.\.\., "events": \[\.\.\.\]\}$/, JSON.stringify(input));
+    }
+  });
+
+  it('shows a bad event that is not an object briefly: null, [], or the length of a list', () => {
+    const r = parseTrace({ events: [null, [], [1, 2, 3], 7, true] });
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.problems.map((p) => [p.path, p.message.replace(/^expected an event object like \{"type":"heartbeat"\}, got /, '')]),
+      [['events[0]', 'null'], ['events[1]', '[]'], ['events[2]', 'a list of 3'], ['events[3]', '7'], ['events[4]', 'true']],
+    );
+  });
+
+  it('shows an unknown event type briefly, whatever value it is, and lists the allowed types', () => {
+    const r = parseTrace({ events: [{ type: 'tick' }, { type: { deep: { deeper: 1 } } }, { type: [] }, { type: ['mce', 'timeout'] }, { type: null }, { type: 3 }] });
+    assert.ok(!r.ok);
+    const shownTypes = r.problems.map((p) => {
+      const m = /^unknown event type (.*); allowed: propose, approve, timeout, heartbeat, heartbeat-missed, alarm, mce, assertion-failure, reboot-complete, actuator-confirm, actuator-fault$/.exec(p.message);
+      assert.ok(m, `${p.path}: ${p.message}`);
+      return m[1];
+    });
+    assert.deepEqual(shownTypes, ['"tick"', 'an object', '[]', 'a list of 2', 'null', '3']);
+  });
+
+  it('names the first ten bad events one by one and counts the rest with the total', () => {
+    const good = { type: 'heartbeat' };
+    const bad = (n: number) => Array.from({ length: n }, (_, i) => ({ type: `bad-${i}` }));
+    // Ten bad events between good ones: all ten named, no count line.
+    const ten = parseTrace({ events: [good, ...bad(10), good] });
+    assert.ok(!ten.ok);
+    assert.deepEqual(ten.problems.map((p) => p.path), Array.from({ length: 10 }, (_, i) => `events[${i + 1}]`));
+    // Twelve: the first ten named, then one line counting the other two, out of all 14 events.
+    const twelve = parseTrace({ events: [good, ...bad(12), good] });
+    assert.ok(!twelve.ok);
+    assert.deepEqual(twelve.problems.map((p) => p.path), [...Array.from({ length: 10 }, (_, i) => `events[${i + 1}]`), 'events']);
+    assert.match(twelve.problems[10]!.message, /^and 2 more bad events \(12 of 14 in all\)$/);
+    // The cycle is counted on its own.
+    const cycle = parseTrace({ events: [], cycle: bad(11) });
+    assert.ok(!cycle.ok);
+    assert.equal(cycle.problems.at(-1)!.path, 'cycle');
+    assert.match(cycle.problems.at(-1)!.message, /^and 1 more bad events? \(11 of 11 in all\)$/);
+  });
+
+  it('keeps the liveness cycle of a valid trace, and gives none when the trace has none', () => {
+    const r = parseTrace({ property: 'liveness', seed: 7, events: [{ type: 'heartbeat' }], cycle: [{ type: 'timeout' }, { type: 'alarm', level: 'probation' }] });
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    assert.deepEqual(r.trace.cycle, [{ type: 'timeout' }, { type: 'alarm', level: 'probation' }]);
+    assert.equal(r.trace.property, 'liveness');
+    assert.equal(r.trace.seed, 7);
+    const none = parseTrace({ events: [{ type: 'heartbeat' }] });
+    assert.ok(none.ok);
+    assert.equal(none.trace.cycle, undefined);
+  });
+
+  describe('a trace file that cannot be read or is not JSON is one problem of the whole file', () => {
+    // '(file)' is the path the CLI prints as the bare message, without a key path in front.
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'guillotine-trace-test-'));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('says a missing trace file does not exist, naming it', () => {
+      const r = loadTraceFile(join(dir, 'nothing.trace.json'));
+      assert.ok(!r.ok);
+      assert.equal(r.problems.length, 1);
+      assert.equal(r.problems[0]!.path, '(file)');
+      assert.match(r.problems[0]!.message, /^cannot read trace file ".*nothing\.trace\.json": no such file or directory$/);
+    });
+
+    it('says an empty trace file is empty and shows the smallest trace', () => {
+      const path = join(dir, 'empty.trace.json');
+      writeFileSync(path, '  \n');
+      const r = loadTraceFile(path);
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problems.map((p) => p.path), ['(file)']);
+      assert.match(r.problems[0]!.message, /^trace file ".*empty\.trace\.json" is empty; the smallest trace is \{"events": \[\{"type": "heartbeat"\}\]\}$/);
+    });
+
+    it('says a trace file that is not JSON is not valid JSON', () => {
+      const path = join(dir, 'broken.trace.json');
+      writeFileSync(path, '{"events": [');
+      const r = loadTraceFile(path);
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problems.map((p) => p.path), ['(file)']);
+      assert.match(r.problems[0]!.message, /^trace file ".*broken\.trace\.json" is not valid JSON: /);
+    });
   });
 });
