@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
-import { decodePath, describeEvent, encodePath, EventSchema, EVENT_TYPES, type GuillotineEvent } from '../../spec/events.ts';
+import { decodePath, describeEvent, encodePath, eventExample, EventSchema, EVENT_TYPES, type GuillotineEvent } from '../../spec/events.ts';
 import { SEED } from './policyArbitraries.ts';
 
 /** Admin ids as a policy allows them (so they never contain the separators `,` and `:`). */
@@ -38,6 +38,8 @@ describe(`spec/events: the compact path encoding is the one replay handle (fast-
 
   it('reads the empty path as no events, and tolerates spaces around events', () => {
     assert.deepEqual(decodePath(''), { ok: true, events: [] });
+    // A blank --path (only spaces, a tab or a newline from a script) is the empty path too.
+    assert.deepEqual(decodePath('  \t\n'), { ok: true, events: [] });
     assert.deepEqual(decodePath(' heartbeat , mce '), { ok: true, events: [{ type: 'heartbeat' }, { type: 'mce' }] });
   });
 
@@ -54,6 +56,18 @@ describe(`spec/events: the compact path encoding is the one replay handle (fast-
     assert.match(refused('actuator-fault:fuse'), /^event 1 "actuator-fault:fuse": actuator: .*"network-relay"/);
     assert.match(refused('propose::severed'), /^event 1 "propose::severed": admin: /);
     assert.match(refused('mce:now'), /^event 1 "mce:now": mce takes no fields/);
+  });
+
+  it('shows, for every event type, an example a user can copy: a valid event of that type', () => {
+    for (const type of EVENT_TYPES) {
+      const example = JSON.parse(eventExample(type)) as { type: string };
+      assert.equal(example.type, type);
+      assert.ok(EventSchema.safeParse(example).success, eventExample(type));
+    }
+    // The path form of the example, shown when fields are missing, is valid too.
+    const r = decodePath('actuator-confirm');
+    assert.ok(!r.ok);
+    assert.match(r.message, /^event 1 "actuator-confirm": actuator-confirm takes actuator \(for example actuator-confirm:network-relay\)$/);
   });
 
   it('describes each event type for tables', () => {
