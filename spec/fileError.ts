@@ -24,7 +24,8 @@ const WORDS: Readonly<Record<string, string>> = {
 
 export function fileErrorWords(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined && WORDS[code] !== undefined) return WORDS[code]!;
+  // Own keys only: `code` comes from the error, and "toString" must not find Object.prototype's.
+  if (code !== undefined && Object.hasOwn(WORDS, code)) return WORDS[code]!;
   return code ?? (error instanceof Error ? error.message : String(error));
 }
 

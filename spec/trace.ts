@@ -14,10 +14,10 @@ const TraceSchema = z.strictObject(
   {
     $schema: z.string().optional(),
     policy: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a policy file path (a string, relative to the trace) or a policy object' }).optional(),
-    property: z.string().optional(),
-    seed: z.number().int().optional(),
+    property: z.string({ error: 'expected a property id (a string, as check writes it)' }).optional(),
+    seed: z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).optional(),
     events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),
-    cycle: z.array(z.unknown()).optional(),
+    cycle: z.array(z.unknown(), { error: 'expected "cycle": a list of events, like "events"' }).optional(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
 );
@@ -65,7 +65,7 @@ function parseEvents(list: readonly unknown[], key: string, problems: PolicyProb
       problems.push({ path: `${key}[${i}]`, message: hint });
     }
   });
-  if (bad > MAX_EVENT_PROBLEMS) problems.push({ path: key, message: `and ${bad - MAX_EVENT_PROBLEMS} more bad events (${bad} of ${list.length} in all)` });
+  if (bad > MAX_EVENT_PROBLEMS) problems.push({ path: key, message: `and ${bad - MAX_EVENT_PROBLEMS} more bad event${bad - MAX_EVENT_PROBLEMS === 1 ? '' : 's'} (${bad} of ${list.length} in all)` });
   return events;
 }
 

@@ -69,6 +69,9 @@ describe('spec/fileError: file-system errors in words, and a mkdir -p that alway
     it('falls back to the code itself for a code it has no words for', () => {
       assert.equal(fileErrorWords(Object.assign(new Error('weird failure'), { code: 'EWEIRD' })), 'EWEIRD');
       assert.equal(fileErrorWords({ code: 'ESTRANGE' }), 'ESTRANGE');
+      // A code that names a property every object has is still just a code, not Object.prototype's function.
+      assert.equal(fileErrorWords({ code: 'toString' }), 'toString');
+      assert.equal(fileErrorWords({ code: 'constructor' }), 'constructor');
     });
 
     it("gives a plain Error's message, and anything else as text", () => {

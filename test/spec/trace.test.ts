@@ -39,6 +39,21 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
     assert.deepEqual(r.problems.map((p) => p.path), ['cycle[1]']);
   });
 
+  it('says what each of the fields check writes may be: seed an integer, property a string, cycle a list', () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['seed', 1.5, /integer seed/],
+      ['seed', 'seven', /integer seed/],
+      ['property', 7, /property id \(a string/],
+      ['cycle', 3, /"cycle": a list of events/],
+    ];
+    for (const [key, value, said] of cases) {
+      const r = parseTrace({ events: [], [key]: value });
+      assert.ok(!r.ok, `${key}: ${JSON.stringify(value)}`);
+      assert.deepEqual(r.problems.map((p) => p.path), [key]);
+      assert.match(r.problems[0]!.message, said);
+    }
+  });
+
   it('refuses an unknown key and a missing event list, saying what a trace looks like', () => {
     const unknown = parseTrace({ events: [], steps: [] });
     assert.ok(!unknown.ok);
@@ -131,7 +146,7 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
     const cycle = parseTrace({ events: [], cycle: bad(11) });
     assert.ok(!cycle.ok);
     assert.equal(cycle.problems.at(-1)!.path, 'cycle');
-    assert.match(cycle.problems.at(-1)!.message, /^and 1 more bad events? \(11 of 11 in all\)$/);
+    assert.match(cycle.problems.at(-1)!.message, /^and 1 more bad event \(11 of 11 in all\)$/);
   });
 
   it('keeps the liveness cycle of a valid trace, and gives none when the trace has none', () => {
