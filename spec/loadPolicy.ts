@@ -11,12 +11,14 @@ import { fileErrorWords } from './fileError.ts';
 export type JsonTextResult = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly message: string };
 
 /**
- * Text from a user's file made safe to print in one message: control characters (a terminal
- * escape sequence in a crafted file, NUL bytes of a binary one) shown as `\u001b`, and at most
- * `limit` characters.
+ * Text from a user's file made safe to print in one message: at most `limit` UTF-16 units of it
+ * (never half a surrogate pair), then control characters (a terminal escape sequence in a crafted
+ * file, NUL bytes of a binary one) shown as `\u001b`, six characters each.
  */
 export function printable(text: string, limit = 120): string {
-  const cut = text.length > limit ? text.slice(0, limit) + '…' : text;
+  // Cutting between the two halves of a surrogate pair would print a lone half (a replacement character).
+  const end = limit > 0 && /[\ud800-\udbff]/.test(text[limit - 1] ?? '') ? limit - 1 : limit;
+  const cut = text.length > limit ? text.slice(0, end) + '…' : text;
   return cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n/g, '\\n');
 }
 
@@ -37,7 +39,7 @@ export function readJsonText(text: string, source: string, example: string): Jso
     return { ok: false, message: `${source} is not valid JSON: ${printable((error as Error).message, 200)}` };
   }
   const duplicate = duplicateKey(body);
-  if (duplicate !== null) return { ok: false, message: `${source} gives the key ${printable(JSON.stringify(duplicate.key))} twice in ${duplicate.where}; write each key once` };
+  if (duplicate !== null) return { ok: false, message: `${source} gives the key ${printable(JSON.stringify(duplicate.key))} twice in ${printable(duplicate.where)}; write each key once` };
   return { ok: true, json };
 }
 

@@ -32,6 +32,9 @@ describe('spec/loadPolicy: text from a user\'s file is printed safely', () => {
     assert.equal(printable('x'.repeat(121)), `${'x'.repeat(120)}…`);
     assert.equal(printable('abcdef', 3), 'abc…');
     assert.equal(printable('abc', 3), 'abc');
+    // Never half an emoji: a cut that would fall inside a surrogate pair falls before it.
+    assert.equal(printable('ab😀cd', 3), 'ab…');
+    assert.equal(printable('ab😀cd', 4), 'ab😀…');
   });
 
   it('shows control characters as \\u escapes and a newline as \\n, so a crafted file cannot drive the terminal', () => {
@@ -69,6 +72,15 @@ describe('spec/loadPolicy: readJsonText reads JSON as written, and says why it d
     assert.match(refusal('{"a":{"b":[{"x":1},{"y":[],"c":{"k":1,"k":2}}]}}'), /the key "k" twice in the object at a\.b\[1\]\.c;/);
     assert.match(refusal('[[1,2],[3],{"a":1,"a":2}]'), /the key "a" twice in the object at \[2\];/);
     assert.match(refusal('{"events":[{},{},{"at":1},{"at":1,"at":2}]}'), /the key "at" twice in the object at events\[3\];/);
+  });
+
+  it('prints the path of the object with a repeated key safely: escapes and a length limit, whatever its keys', () => {
+    // The path is made of the file's own keys: a crafted key must not reach the terminal raw.
+    const escape = refusal('{"\\u001b[2J":{"a":1,"a":2}}');
+    assert.ok(!escape.includes('\u001b'), 'no raw escape character');
+    assert.match(escape, /the object at \\u001b\[2J;/);
+    const long = refusal(`{"${'k'.repeat(100_000)}":{"a":1,"a":2}}`);
+    assert.ok(long.length < 400, `${long.length} characters`);
   });
 
   it('finds a repeated key after nested arrays and objects have closed, and no false one inside them', () => {
