@@ -1,0 +1,142 @@
+/**
+ * `readStatechart` (machines/statechart.ts) is what the compiled interpreter and the exporters
+ * trust instead of XState: it must refuse any config shape they cannot follow, with a message
+ * naming the problem and where it is, rather than let them silently misread the chart.
+ *
+ * It reads `machineConfig(policy)` itself, and no policy can make that config malformed, so the
+ * refusals of a malformed shape are tested through a seam: a second instance of statechart.ts
+ * (imported as `statechart.ts?shape-seam`) whose `./guillotine.ts` a module resolve hook replaces
+ * by a stub returning whatever config the test sets. The hook only answers imports made by that
+ * tagged instance, so every other test in the process still gets the real modules.
+ */
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+import { machineConfig, machineImplementations } from '../../machines/guillotine.ts';
+import { readStatechart, type Vocabulary } from '../../machines/statechart.ts';
+import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
+
+type StatechartModule = typeof import('../../machines/statechart.ts');
+/** The config as plain, editable data (a deep copy of `machineConfig(policy)`). */
+type RawConfig = { type?: string; states: Record<string, { type?: string; initial?: string; states?: Record<string, RawState> }> };
+type RawState = { type?: string; states?: unknown; entry?: { type: string }[]; on?: Record<string, { target?: string }[]> };
+
+const SEAM_TAG = 'shape-seam';
+/** Where the stub finds the config to return; set by `readEdited` before each read. */
+const CONFIG_SLOT = '__statechartShapeTestConfig';
+const STUB = `export const machineConfig = (policy) => globalThis.${CONFIG_SLOT}(policy);`;
+const HOOKS = `
+export async function resolve(specifier, context, nextResolve) {
+  if (specifier === './guillotine.ts' && (context.parentURL ?? '').includes(${JSON.stringify(SEAM_TAG)})) {
+    return { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(STUB)}), shortCircuit: true };
+  }
+  return nextResolve(specifier, context);
+}`;
+
+/**
+ * The seam instance of statechart.ts. Loaded once per process (a second `register` would only
+ * chain a duplicate hook); its functions are still the code under test, called inside each `it`.
+ */
+async function seamModule(): Promise<StatechartModule> {
+  const g = globalThis as { __statechartShapeSeam?: Promise<StatechartModule> };
+  if (g.__statechartShapeSeam === undefined) {
+    register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
+    g.__statechartShapeSeam = import(`${new URL('../../machines/statechart.ts', import.meta.url).href}?${SEAM_TAG}`) as Promise<StatechartModule>;
+  }
+  return g.__statechartShapeSeam;
+}
+
+/** Every guard and action name the interpreter can run, as `compiledEngine` builds it. */
+function engineVocabulary(policy: Policy): { guards: Set<string>; actions: Set<string> } {
+  const impl = machineImplementations(policy);
+  return { guards: new Set(Object.keys(impl.guards)), actions: new Set([...Object.keys(impl.updates), ...Object.keys(impl.raises), ...Object.keys(impl.effects)]) };
+}
+
+/** Reads the default policy's config after `edit`, through the seam, as the compiled interpreter would. */
+async function readEdited(edit: (config: RawConfig) => void) {
+  const { readStatechart: read } = await seamModule();
+  (globalThis as Record<string, unknown>)[CONFIG_SLOT] = (policy: Policy) => {
+    const config = structuredClone(machineConfig(policy)) as unknown as RawConfig;
+    edit(config);
+    return config;
+  };
+  return () => read(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine');
+}
+
+/** Asserts that reading throws a message that names the reader and matches `problem`. */
+function refuses(read: () => unknown, problem: RegExp): void {
+  assert.throws(read, (e: unknown) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /^compiledEngine: /);
+    assert.match(e.message, problem);
+    return true;
+  });
+}
+
+function without(vocabulary: Vocabulary, action: string): Vocabulary {
+  const actions = new Set(vocabulary.actions);
+  actions.delete(action);
+  return { guards: vocabulary.guards, actions };
+}
+
+describe('machines/statechart: reading the config, and refusing a shape a reader cannot follow', () => {
+  it('lists as internal events exactly the raised events the config handles, in a stable sorted order', () => {
+    // The exporters declare and dispatch these (Promela numbers them in this order); an event
+    // sent from outside must not be among them, and a raised one must not be missing.
+    const chart = readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine');
+    assert.deepEqual(chart.internalEvents, ['hypervisor.down', 'isolation.changed', 'isolation.set']);
+  });
+
+  it('refuses a vocabulary without an action a transition uses, naming the action, the region.state and the event', () => {
+    const known = without(engineVocabulary(DEFAULT_POLICY), 'rejectProposal');
+    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'compiledEngine'), /^Error: compiledEngine: unknown action "rejectProposal" in proposal\.idle on propose;/);
+  });
+
+  it('refuses a vocabulary without an entry action, naming the action and the state it enters', () => {
+    const known = without(engineVocabulary(DEFAULT_POLICY), 'markRebooting');
+    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'compiledEngine'), /^Error: compiledEngine: unknown action "markRebooting" in hypervisor\.rebooting entry;/);
+  });
+
+  it('reads the unchanged config through the seam, so each refusal below is caused by its edit alone', async () => {
+    const chart = (await readEdited(() => {}))();
+    assert.deepEqual(chart.regions.map((r) => `${r.name}:${r.initial}`), ['isolation:standard', 'proposal:idle', 'watchdog:watching', 'hypervisor:running', 'detector:listening', 'actuators:commanding']);
+  });
+
+  it('refuses a machine that is not parallel, naming its type', async () => {
+    refuses(await readEdited((c) => { c.type = 'compound'; }), /the machine is of type "compound", not "parallel"/);
+  });
+
+  it('refuses regions the reader does not know, naming each one', async () => {
+    const read = await readEdited((c) => {
+      c.states['audit'] = { initial: 'on', states: { on: {} } };
+      c.states['logger'] = { initial: 'on', states: { on: {} } };
+    });
+    refuses(read, /the config has region\(s\) audit, logger that REGIONS does not list/);
+  });
+
+  it('refuses a config missing one of the six regions, naming it', async () => {
+    refuses(await readEdited((c) => { delete c.states['detector']; }), /the config has no region "detector"/);
+  });
+
+  it('refuses a region that is parallel, or has no states or no initial state, naming the region', async () => {
+    const problem = /region watchdog is not a plain region with an initial state/;
+    refuses(await readEdited((c) => { c.states['watchdog']!.type = 'parallel'; }), problem);
+    refuses(await readEdited((c) => { delete c.states['watchdog']!.states; }), problem);
+    refuses(await readEdited((c) => { delete c.states['watchdog']!.initial; }), problem);
+  });
+
+  it('refuses a region whose initial state does not exist, naming the region and the state', async () => {
+    refuses(await readEdited((c) => { c.states['watchdog']!.initial = 'sleeping'; }), /region watchdog starts in unknown state "sleeping"/);
+  });
+
+  it('refuses a nested state, whether it has child states or only a type, naming region.state', async () => {
+    const problem = /state detector\.listening is compound; only atomic states are supported/;
+    refuses(await readEdited((c) => { c.states['detector']!.states!['listening']!.states = { a: {} }; }), problem);
+    refuses(await readEdited((c) => { c.states['detector']!.states!['listening']!.type = 'parallel'; }), problem);
+  });
+
+  it('refuses a transition to a state its region does not have, naming the target, region.state and event', async () => {
+    // `idle` exists, but in the proposal region, not in hypervisor: targets are region-local.
+    const read = await readEdited((c) => { c.states['hypervisor']!.states!['rebooting']!.on!['reboot-complete']![0]!.target = 'idle'; });
+    refuses(read, /unknown target "idle" in hypervisor\.rebooting on reboot-complete/);
+  });
+});
