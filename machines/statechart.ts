@@ -60,10 +60,11 @@ interface RawRegion { initial?: string; states?: Record<string, RawState>; type?
 /**
  * Reads `machineConfig(policy)` and checks that every guard and action it names is in `known`.
  * @param reader who reads (`compiledEngine`, `promela`, `tla`), for the messages
+ * @param config the config to read; only tests give another, to show each shape a reader cannot follow refused
  * @throws Error naming the region, state and name that cannot be read.
  */
-export function readStatechart(policy: Policy, known: Vocabulary, reader: string): Statechart {
-  const config = machineConfig(policy) as unknown as { type?: string; states: Record<string, RawRegion>; context: GuillotineContext };
+export function readStatechart(policy: Policy, known: Vocabulary, reader: string, given: unknown = machineConfig(policy)): Statechart {
+  const config = given as { type?: string; states: Record<string, RawRegion>; context: GuillotineContext };
   const fail = (what: string): never => {
     throw new Error(`${reader}: ${what}; ${reader} must be taught this shape before the config can use it`);
   };

@@ -3,47 +3,17 @@
  * trust instead of XState: it must refuse any config shape they cannot follow, with a message
  * naming the problem and where it is, rather than let them silently misread the chart.
  *
- * It reads `machineConfig(policy)` itself, and no policy can make that config malformed, so the
- * refusals of a malformed shape are tested through a seam: a second instance of statechart.ts
- * (imported as `statechart.ts?shape-seam`) whose `./guillotine.ts` a module resolve hook replaces
- * by a stub returning whatever config the test sets. The hook only answers imports made by that
- * tagged instance, so every other test in the process still gets the real modules.
+ * No policy makes `machineConfig` malformed, so each refusal is shown on an edited copy of the
+ * default policy's config, passed to `readStatechart` in place of the generated one.
  */
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
 import { machineConfig, machineImplementations } from '../../machines/guillotine.ts';
-import { readStatechart, type Vocabulary } from '../../machines/statechart.ts';
+import { readStatechart, type Statechart, type Vocabulary } from '../../machines/statechart.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 
-type StatechartModule = typeof import('../../machines/statechart.ts');
 /** The config as plain, editable data (a deep copy of `machineConfig(policy)`). */
 type RawConfig = { type?: string; states: Record<string, { type?: string; initial?: string; states?: Record<string, RawState> }> };
 type RawState = { type?: string; states?: unknown; entry?: { type: string }[]; on?: Record<string, { target?: string }[]> };
-
-const SEAM_TAG = 'shape-seam';
-/** Where the stub finds the config to return; set by `readEdited` before each read. */
-const CONFIG_SLOT = '__statechartShapeTestConfig';
-const STUB = `export const machineConfig = (policy) => globalThis.${CONFIG_SLOT}(policy);`;
-const HOOKS = `
-export async function resolve(specifier, context, nextResolve) {
-  if (specifier === './guillotine.ts' && (context.parentURL ?? '').includes(${JSON.stringify(SEAM_TAG)})) {
-    return { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(STUB)}), shortCircuit: true };
-  }
-  return nextResolve(specifier, context);
-}`;
-
-/**
- * The seam instance of statechart.ts. Loaded once per process (a second `register` would only
- * chain a duplicate hook); its functions are still the code under test, called inside each `it`.
- */
-async function seamModule(): Promise<StatechartModule> {
-  const g = globalThis as { __statechartShapeSeam?: Promise<StatechartModule> };
-  if (g.__statechartShapeSeam === undefined) {
-    register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
-    g.__statechartShapeSeam = import(`${new URL('../../machines/statechart.ts', import.meta.url).href}?${SEAM_TAG}`) as Promise<StatechartModule>;
-  }
-  return g.__statechartShapeSeam;
-}
 
 /** Every guard and action name the interpreter can run, as `compiledEngine` builds it. */
 function engineVocabulary(policy: Policy): { guards: Set<string>; actions: Set<string> } {
@@ -51,15 +21,11 @@ function engineVocabulary(policy: Policy): { guards: Set<string>; actions: Set<s
   return { guards: new Set(Object.keys(impl.guards)), actions: new Set([...Object.keys(impl.updates), ...Object.keys(impl.raises), ...Object.keys(impl.effects)]) };
 }
 
-/** Reads the default policy's config after `edit`, through the seam, as the compiled interpreter would. */
-async function readEdited(edit: (config: RawConfig) => void) {
-  const { readStatechart: read } = await seamModule();
-  (globalThis as Record<string, unknown>)[CONFIG_SLOT] = (policy: Policy) => {
-    const config = structuredClone(machineConfig(policy)) as unknown as RawConfig;
-    edit(config);
-    return config;
-  };
-  return () => read(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine');
+/** Reads the default policy's config after `edit`, as the compiled interpreter would. */
+function readEdited(edit: (config: RawConfig) => void): () => Statechart {
+  const config = structuredClone(machineConfig(DEFAULT_POLICY)) as unknown as RawConfig;
+  edit(config);
+  return () => readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine', config);
 }
 
 /** Asserts that reading throws a message that names the reader and matches `problem`. */
@@ -96,47 +62,47 @@ describe('machines/statechart: reading the config, and refusing a shape a reader
     assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'compiledEngine'), /^Error: compiledEngine: unknown action "markRebooting" in hypervisor\.rebooting entry;/);
   });
 
-  it('reads the unchanged config through the seam, so each refusal below is caused by its edit alone', async () => {
-    const chart = (await readEdited(() => {}))();
+  it('reads an unedited copy of the config, so each refusal below is caused by its edit alone', () => {
+    const chart = readEdited(() => {})();
     assert.deepEqual(chart.regions.map((r) => `${r.name}:${r.initial}`), ['isolation:standard', 'proposal:idle', 'watchdog:watching', 'hypervisor:running', 'detector:listening', 'actuators:commanding']);
   });
 
-  it('refuses a machine that is not parallel, naming its type', async () => {
-    refuses(await readEdited((c) => { c.type = 'compound'; }), /the machine is of type "compound", not "parallel"/);
+  it('refuses a machine that is not parallel, naming its type', () => {
+    refuses(readEdited((c) => { c.type = 'compound'; }), /the machine is of type "compound", not "parallel"/);
   });
 
-  it('refuses regions the reader does not know, naming each one', async () => {
-    const read = await readEdited((c) => {
+  it('refuses regions the reader does not know, naming each one', () => {
+    const read = readEdited((c) => {
       c.states['audit'] = { initial: 'on', states: { on: {} } };
       c.states['logger'] = { initial: 'on', states: { on: {} } };
     });
     refuses(read, /the config has region\(s\) audit, logger that REGIONS does not list/);
   });
 
-  it('refuses a config missing one of the six regions, naming it', async () => {
-    refuses(await readEdited((c) => { delete c.states['detector']; }), /the config has no region "detector"/);
+  it('refuses a config missing one of the six regions, naming it', () => {
+    refuses(readEdited((c) => { delete c.states['detector']; }), /the config has no region "detector"/);
   });
 
-  it('refuses a region that is parallel, or has no states or no initial state, naming the region', async () => {
+  it('refuses a region that is parallel, or has no states or no initial state, naming the region', () => {
     const problem = /region watchdog is not a plain region with an initial state/;
-    refuses(await readEdited((c) => { c.states['watchdog']!.type = 'parallel'; }), problem);
-    refuses(await readEdited((c) => { delete c.states['watchdog']!.states; }), problem);
-    refuses(await readEdited((c) => { delete c.states['watchdog']!.initial; }), problem);
+    refuses(readEdited((c) => { c.states['watchdog']!.type = 'parallel'; }), problem);
+    refuses(readEdited((c) => { delete c.states['watchdog']!.states; }), problem);
+    refuses(readEdited((c) => { delete c.states['watchdog']!.initial; }), problem);
   });
 
-  it('refuses a region whose initial state does not exist, naming the region and the state', async () => {
-    refuses(await readEdited((c) => { c.states['watchdog']!.initial = 'sleeping'; }), /region watchdog starts in unknown state "sleeping"/);
+  it('refuses a region whose initial state does not exist, naming the region and the state', () => {
+    refuses(readEdited((c) => { c.states['watchdog']!.initial = 'sleeping'; }), /region watchdog starts in unknown state "sleeping"/);
   });
 
-  it('refuses a nested state, whether it has child states or only a type, naming region.state', async () => {
+  it('refuses a nested state, whether it has child states or only a type, naming region.state', () => {
     const problem = /state detector\.listening is compound; only atomic states are supported/;
-    refuses(await readEdited((c) => { c.states['detector']!.states!['listening']!.states = { a: {} }; }), problem);
-    refuses(await readEdited((c) => { c.states['detector']!.states!['listening']!.type = 'parallel'; }), problem);
+    refuses(readEdited((c) => { c.states['detector']!.states!['listening']!.states = { a: {} }; }), problem);
+    refuses(readEdited((c) => { c.states['detector']!.states!['listening']!.type = 'parallel'; }), problem);
   });
 
-  it('refuses a transition to a state its region does not have, naming the target, region.state and event', async () => {
+  it('refuses a transition to a state its region does not have, naming the target, region.state and event', () => {
     // `idle` exists, but in the proposal region, not in hypervisor: targets are region-local.
-    const read = await readEdited((c) => { c.states['hypervisor']!.states!['rebooting']!.on!['reboot-complete']![0]!.target = 'idle'; });
+    const read = readEdited((c) => { c.states['hypervisor']!.states!['rebooting']!.on!['reboot-complete']![0]!.target = 'idle'; });
     refuses(read, /unknown target "idle" in hypervisor\.rebooting on reboot-complete/);
   });
 });
