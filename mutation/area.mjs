@@ -25,7 +25,8 @@ const AREAS = {
     // cover the same ground and would re-run for every surviving mutant.
     tests: [
       'test/machines/protocolDecisions.test.ts', 'test/checker/replay.test.ts', 'test/properties/catches.test.ts',
-      'test/machines/engine.test.ts',
+      'test/machines/engine.test.ts', 'test/machines/engineRules.test.ts', 'test/machines/guillotineChart.test.ts',
+      'test/machines/statechartShape.test.ts',
     ],
   },
   spec: {
