@@ -60,7 +60,7 @@ interface RawRegion { initial?: string; states?: Record<string, RawState>; type?
 /**
  * Reads `machineConfig(policy)` and checks that every guard and action it names is in `known`.
  * @param reader who reads (`compiledEngine`, `promela`, `tla`), for the messages
- * @param config the config to read; only tests give another, to show each shape a reader cannot follow refused
+ * @param given the config to read; only tests give another, to show each shape a reader cannot follow refused
  * @throws Error naming the region, state and name that cannot be read.
  */
 export function readStatechart(policy: Policy, known: Vocabulary, reader: string, given: unknown = machineConfig(policy)): Statechart {
