@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { findFairCycle, type Lasso } from '../../checker/liveness.ts';
+
+/**
+ * The fair-cycle search behind every `eventually` verdict, on hand-drawn graphs small enough to
+ * judge by eye. A wrong answer here either passes a design that can stall forever or prints a
+ * lasso that does not replay, so each test states which runs are fair and which lasso is right.
+ *
+ * Graphs are written as `[from, action, to]` edges; `subgraph` lists the states where the
+ * condition is false (the search's subgraph); edges to other states leave it.
+ */
+
+type Edge = readonly [from: number, action: string, to: number];
+
+/**
+ * The lasso `findFairCycle` finds. `recorded` lists the states whose edges the search kept, in the
+ * order it recorded them (a state without an edge is a dead end); it defaults to `subgraph`.
+ */
+function lasso(edges: readonly Edge[], subgraph: readonly number[], recorded: readonly number[] = subgraph): Lasso<string> | undefined {
+  const map = new Map(recorded.map((n) => [n, edges.filter(([from]) => from === n).map(([, action, to]) => ({ action, to }))]));
+  const inside = new Set(subgraph);
+  return findFairCycle(map, (id) => inside.has(id), (a) => a);
+}
+
+describe('checker/liveness: lassos of eventually properties under weak fairness', () => {
+  it('finds a cycle that a fair run may take forever: all of it, in order, from its lowest state', () => {
+    // 0 -a-> 1 -b-> 0, and at 1 `c` leaves: `c` is not enabled all along the cycle, so a fair run may skip it.
+    assert.deepEqual(lasso([[0, 'a', 1], [1, 'b', 0], [1, 'c', 9]], [0, 1]), { entry: 0, cycle: ['a', 'b'] });
+  });
+
+  it('finds a longer cycle whole, not a part of it', () => {
+    assert.deepEqual(lasso([[0, 'a', 1], [1, 'b', 2], [2, 'c', 0]], [0, 1, 2]), { entry: 0, cycle: ['a', 'b', 'c'] });
+  });
+
+  it('gives the shortest way round the cycle back to its entry', () => {
+    // From 0: a, c, d or b, d.
+    assert.deepEqual(lasso([[0, 'a', 1], [0, 'b', 2], [1, 'c', 2], [2, 'd', 0]], [0, 1, 2]), { entry: 0, cycle: ['b', 'd'] });
+  });
+
+  it('finds a self-loop that is all a state can do as a cycle of one step', () => {
+    assert.deepEqual(lasso([[0, 'a', 1], [1, 'wait', 1]], [0, 1]), { entry: 1, cycle: ['wait'] });
+  });
+
+  it('finds no lasso when an action enabled all along the only cycle leaves it: fairness forces it', () => {
+    assert.equal(lasso([[0, 'idle', 1], [1, 'idle', 0], [0, 'grant', 9], [1, 'grant', 9]], [0, 1]), undefined);
+    // Likewise a self-loop next to an always-enabled way out.
+    assert.equal(lasso([[0, 'x', 1], [0, 'y', 2], [2, 'z', 1], [1, 'spin', 1], [1, 'out', 9]], [0, 1, 2]), undefined);
+  });
+
+  it('finds no lasso in a chain that leaves the subgraph, nor through a state where the condition holds', () => {
+    assert.equal(lasso([[0, 'a', 1], [1, 'b', 2], [2, 'c', 9]], [0, 1, 2]), undefined);
+    // 1 was recorded (another property is unmet there) but this condition holds at 1: 0 → 1 → 0 is not a lasso.
+    assert.equal(lasso([[0, 'a', 1], [1, 'b', 0]], [0], [0, 1]), undefined);
+  });
+
+  it('reports the lowest-numbered dead end of the subgraph, whatever order the states were recorded in', () => {
+    // 7 and 3 are dead ends; ids are breadth-first, so 3 is no farther from the start than 7.
+    assert.deepEqual(lasso([[0, 'a', 7], [0, 'b', 3]], [0, 3, 7], [7, 3, 0]), { entry: 3, cycle: [] });
+  });
+
+  it('ignores a dead end where the condition holds', () => {
+    // 1 has no edge, but the condition holds there: running into it reaches the condition; and
+    // the cycle 0 → 2 → 0 is unfair, `e` being enabled all along it.
+    assert.equal(lasso([[0, 'a', 1], [2, 'b', 0], [0, 'c', 2], [2, 'e', 9], [0, 'e', 9]], [0, 2], [1, 0, 2]), undefined);
+  });
+});
