@@ -32,6 +32,11 @@ describe('checker/liveness: lassos of eventually properties under weak fairness'
     assert.deepEqual(lasso([[0, 'a', 1], [1, 'b', 2], [2, 'c', 0]], [0, 1, 2]), { entry: 0, cycle: ['a', 'b', 'c'] });
   });
 
+  it('finds a cycle that does not pass through the first state explored', () => {
+    // 0 -a-> 1 -b-> 2 -c-> 1: the lasso's stem is `a`, its cycle b, c from 1.
+    assert.deepEqual(lasso([[0, 'a', 1], [1, 'b', 2], [2, 'c', 1]], [0, 1, 2]), { entry: 1, cycle: ['b', 'c'] });
+  });
+
   it('gives the shortest way round the cycle back to its entry', () => {
     // From 0: a, c, d or b, d.
     assert.deepEqual(lasso([[0, 'a', 1], [0, 'b', 2], [1, 'c', 2], [2, 'd', 0]], [0, 1, 2]), { entry: 0, cycle: ['b', 'd'] });

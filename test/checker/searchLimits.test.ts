@@ -102,9 +102,10 @@ describe('checker/bfs: --max-states, progress, and the counterexamples and figur
   });
 
   it('prints a path in the order its actions are taken', () => {
-    const out = explore(grid([Property.always('never at (1,1)', (s) => (s.x === 1 && s.y === 1 ? 'at (1,1)' : true)), Property.sometimes('top row', (s) => s.y === 2)]));
+    // Breadth-first, (1,2) is first reached from (1,1), itself first reached from (1,0).
+    const out = explore(grid([Property.always('never at (1,2)', (s) => (s.x === 1 && s.y === 2 ? 'at (1,2)' : true)), Property.sometimes('top row', (s) => s.y === 2)]));
     assert.deepEqual(out.properties, [
-      { name: 'never at (1,1)', expectation: 'always', status: 'violated', path: ['right', 'up'], reason: 'at (1,1)' },
+      { name: 'never at (1,2)', expectation: 'always', status: 'violated', path: ['right', 'up', 'up'], reason: 'at (1,2)' },
       { name: 'top row', expectation: 'sometimes', status: 'witnessed', path: ['up', 'up'] },
     ]);
   });
@@ -250,8 +251,8 @@ describe('checker/parallelBfs: its arguments and --max-states', function () {
     const checked = checkedModel(recipe);
     const one = explore(checked.explored);
     const reports: Progress[] = [];
-    // A clock that moves 0.6 s at every reading: progress is due at every other reading or so.
-    const two = await withClock(1_000_000, 600, () => exploreInParallel(recipe, 1, { maxStates: one.states, onProgress: (p) => reports.push(p) }, checked));
+    // A clock that moves 0.4 s at every reading: at most 0.8 s pass between checking for progress and reporting it.
+    const two = await withClock(1_000_000, 400, () => exploreInParallel(recipe, 1, { maxStates: one.states, onProgress: (p) => reports.push(p) }, checked));
     assert.deepEqual(untimed(two), untimed(one));
     assert.ok(reports.length > 0, 'no progress reported');
     reports.forEach((p, i) => {
