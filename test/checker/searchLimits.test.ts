@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
 import { explore, type ExploreOutcome, type Progress } from '../../checker/bfs.ts';
 import { checkedModel, type ModelRecipe } from '../../checker/checkedModel.ts';
 import { Property, type Model, type StateCodec } from '../../checker/model.ts';
@@ -73,7 +74,7 @@ describe('checker/bfs: --max-states, progress, and the counterexamples and figur
     const whole = explore(counter(3, true), { maxStates: 4 });
     assert.equal(whole.status, 'complete');
     assert.equal(whole.states, 4);
-    assert.equal(whole.properties[0]!.status, 'holds');
+    assert.deepEqual(whole.properties, [{ name: 'no deadlock', expectation: 'progress', status: 'holds' }]);
     assert.equal(explore(counter(3, true), { maxStates: 3 }).status, 'incomplete');
   });
 
@@ -110,9 +111,12 @@ describe('checker/bfs: --max-states, progress, and the counterexamples and figur
     ]);
   });
 
-  it('witnesses a sometimes property by its shortest path', () => {
-    const model = { ...counter(5, false), properties: [Property.sometimes<number, 'inc'>('reaches 3', (s) => s >= 3)] };
-    assert.deepEqual(explore(model).properties, [{ name: 'reaches 3', expectation: 'sometimes', status: 'witnessed', path: ['inc', 'inc', 'inc'] }]);
+  it('witnesses a sometimes property by its shortest path, and says when nothing witnesses one', () => {
+    const model = { ...counter(5, false), properties: [Property.sometimes<number, 'inc'>('reaches 3', (s) => s >= 3), Property.sometimes<number, 'inc'>('reaches 9', (s) => s >= 9)] };
+    assert.deepEqual(explore(model).properties, [
+      { name: 'reaches 3', expectation: 'sometimes', status: 'witnessed', path: ['inc', 'inc', 'inc'] },
+      { name: 'reaches 9', expectation: 'sometimes', status: 'unwitnessed' },
+    ]);
   });
 
   it('shows a step property the transition that led to each state: none for an initial state, else the previous state and the action', () => {
@@ -189,7 +193,8 @@ describe('checker/bfs: --max-states, progress, and the counterexamples and figur
   it('judges each eventually property on its own states: another one\'s unmet states do not fail it', () => {
     const model = request(true);
     const out = explore({ ...model, properties: [Property.eventually('trivially', () => true), ...model.properties] });
-    assert.deepEqual(out.properties.map((p) => [p.name, p.status]), [['trivially', 'holds'], ['eventually granted', 'violated']]);
+    assert.deepEqual(out.properties[0], { name: 'trivially', expectation: 'eventually', status: 'holds' });
+    assert.equal(out.properties[1]!.status, 'violated');
   });
 });
 
@@ -262,9 +267,30 @@ describe('checker/parallelBfs: its arguments and --max-states', function () {
     });
   });
 
-  it('with one worker, stops incomplete past --max-states', async () => {
-    const out = await exploreInParallel(recipe, 1, { maxStates: 1 });
-    assert.equal(out.status, 'incomplete');
-    assert.ok(out.states > 1);
+  it('with one worker, stops incomplete past --max-states, and leaves no worker thread running', async () => {
+    // The workers the search starts, seen as it sends them work: once it is over, none may still run (the CLI could not exit).
+    const started = new Set<Worker>();
+    const post = Object.getOwnPropertyDescriptor(Worker.prototype, 'postMessage')!;
+    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      started.add(this);
+      return post.value.apply(this, args);
+    };
+    try {
+      const out = await exploreInParallel(recipe, 1, { maxStates: 1 });
+      assert.equal(out.status, 'incomplete');
+      assert.ok(out.states > 1);
+      assert.equal(started.size, 1);
+      for (const worker of started) assert.equal(worker.threadId, -1, 'a worker thread is still running');
+    } finally {
+      Object.defineProperty(Worker.prototype, 'postMessage', post);
+      await Promise.all([...started].map((w) => w.terminate()));
+    }
+  });
+
+  it('fails with a worker\'s error when a worker cannot build its model, rather than waiting for it forever', async function () {
+    this.timeout(20_000);
+    // The main thread's model builds; the recipe sent to the worker names a spec mutant that does not exist.
+    const broken: ModelRecipe = { ...recipe, mutant: 'no-such-mutant' };
+    await assert.rejects(exploreInParallel(broken, 1, {}, checkedModel(recipe)), /no spec mutant named "no-such-mutant"/);
   });
 });
