@@ -4,7 +4,7 @@ import { outsiderId } from '../../checker/guillotineModel.ts';
 import { encoded, type StateCodec } from '../../checker/model.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../../properties/history.ts';
-import { ACTUATORS, CAPABILITIES, type Actuator } from '../../spec/levels.ts';
+import { ACTUATORS, CAPABILITIES, LEVELS, type Actuator } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, scaledPolicy, type Policy } from '../../spec/policy.ts';
 
 /**
@@ -75,6 +75,17 @@ describe('checker/guillotineCodec: refuses what the packed state cannot hold, na
       assert.throws(() => encoded(codec, stateOf(DEFAULT_POLICY, { missedHeartbeats: n })), (e: unknown) => e instanceof Error && new RegExp(`missedHeartbeats = ${n} is outside 0\\.\\.65535`).test(e.message), `missedHeartbeats ${n}`);
       assert.throws(() => encoded(codec, stateOf(DEFAULT_POLICY, {}, { misses: n })), (e: unknown) => e instanceof Error && new RegExp(`history misses = ${n} is outside 0\\.\\.65535`).test(e.message), `misses ${n}`);
     }
+  });
+});
+
+describe('checker/guillotineCodec: what only a buggy machine reaches', () => {
+  it('packs the level an escalation that gathered its quorum still awaits, each level apart', () => {
+    // A correct machine applies such an escalation at once, so no reachable state of it awaits one;
+    // escalation-liveness exists for the machines that do not.
+    const codec = guillotineCodec(DEFAULT_POLICY);
+    const words = new Set<string>();
+    for (const awaiting of [null, ...LEVELS]) words.add(roundTrips(codec, stateOf(DEFAULT_POLICY, {}, { awaiting })).join(','));
+    assert.equal(words.size, LEVELS.length + 1);
   });
 });
 
