@@ -11,9 +11,10 @@ import { counter, request } from './fixtures.ts';
 
 /**
  * What a user of the search relies on beyond "it finds the bug": where `--max-states` stops it,
- * the progress it reports, which counterexample it prints (the shortest, with the transition that
- * broke a step property), the memory figure it gives, and the argument checks of the state table
- * and the parallel search.
+ * the progress it reports, which counterexample it prints (the shortest, in order, with the
+ * transition that broke a step property, and why an `eventually` property failed), the memory
+ * figure it gives, the argument checks of the state table and the parallel search, and that the
+ * parallel search neither leaves worker threads running nor waits forever on a failed one.
  */
 
 /** A small non-negative integer in one word. */
@@ -240,7 +241,7 @@ describe('checker/stateTable: arguments and the all-zero state', () => {
   });
 });
 
-describe('checker/parallelBfs: its arguments and --max-states', function () {
+describe('checker/parallelBfs: arguments, --max-states, progress, and the worker threads it starts and stops', function () {
   // Each run starts a worker, which loads the workbench (about a second).
   this.timeout(60_000);
   const recipe: ModelRecipe = { policy: DEFAULT_POLICY, engine: 'compiled', symmetry: true };
