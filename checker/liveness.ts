@@ -10,7 +10,7 @@
 export interface Lasso<A> {
   /** The first state of the cycle (reachable from an initial state). */
   readonly entry: number;
-  /** Actions that lead from `entry` back to `entry` inside the component; empty for a dead end. */
+  /** Actions that lead from `entry` back to `entry` inside the component, taking every action enabled all along them (so repeating them is a weakly fair run); empty for a dead end. */
   readonly cycle: readonly A[];
 }
 
@@ -87,30 +87,83 @@ export function findFairCycle<A>(
     const takenInside = new Set(internal.map((e) => actionName(e.action)));
     if ([...enabledEverywhere].every((a) => takenInside.has(a))) {
       const entry = Math.min(...component);
-      return { entry, cycle: cycleThrough(entry, members, inner) };
+      return { entry, cycle: fairCycleThrough(entry, members, edges, actionName) };
     }
   }
   return undefined;
 }
 
-/** A shortest cycle from `entry` back to itself inside a component (breadth-first). */
-function cycleThrough<A>(entry: number, members: ReadonlySet<number>, inner: (n: number) => readonly { action: A; to: number }[]): A[] {
-  const back = new Map<number, { from: number; action: A }>();
-  const queue = [entry];
+interface Step<A> {
+  readonly from: number;
+  readonly action: A;
+  readonly to: number;
+}
+
+/**
+ * A cycle from `entry` back to itself inside a fair component that is weakly fair by itself, so
+ * that repeating it is a run the property forbids: every action enabled in all the states it
+ * visits is taken in it. (The shortest cycle need not be: a cycle of heartbeats passes states
+ * where a proposal is enabled all along.) It starts from the shortest cycle and, while some action
+ * is enabled all along it and never taken, splices in the shortest detour from a visited state
+ * either through an edge of that action that stays inside or to a state where it is disabled; one
+ * of the two exists because the component is fair. Each detour takes the action or visits a state
+ * without it, and neither can make another action enabled all along, so the loop ends.
+ */
+function fairCycleThrough<A>(
+  entry: number,
+  members: ReadonlySet<number>,
+  edges: ReadonlyMap<number, readonly { action: A; to: number }[]>,
+  actionName: (action: A) => string,
+): A[] {
+  const inside = (n: number): Step<A>[] => edges.get(n)!.filter((e) => members.has(e.to)).map((e) => ({ from: n, ...e }));
+  const enabledAt = (n: number) => new Set(edges.get(n)!.map((e) => actionName(e.action)));
+  let cycle = shortestWalk(entry, members, inside, (_n, via) => via?.to === entry)!;
+  for (;;) {
+    const visited = cycle.map((step) => step.from);
+    const taken = new Set(cycle.map((step) => actionName(step.action)));
+    const enabledAllAlong = visited.map(enabledAt).reduce((acc, names) => new Set([...acc].filter((a) => names.has(a))));
+    const missing = [...enabledAllAlong].find((a) => !taken.has(a));
+    if (missing === undefined) return cycle.map((step) => step.action);
+    // The shortest round trip from a visited state that takes `missing` or reaches a state without it.
+    let detour: Step<A>[] | undefined;
+    for (const start of new Set(visited)) {
+      const out = shortestWalk(start, members, inside, (n, via) => via !== undefined && (actionName(via.action) === missing || !enabledAt(n).has(missing)));
+      if (out === undefined) continue;
+      const end = out[out.length - 1]!.to;
+      const home = end === start ? [] : shortestWalk(end, members, inside, (_n, via) => via?.to === start);
+      if (home !== undefined && (detour === undefined || out.length + home.length < detour.length)) detour = [...out, ...home];
+    }
+    if (detour === undefined) throw new Error(`liveness: no detour takes or disables ${missing} in a fair component (a bug in the fair-cycle search)`);
+    const at = cycle.findIndex((step) => step.from === detour![0]!.from);
+    cycle = [...cycle.slice(0, at), ...detour, ...cycle.slice(at)];
+  }
+}
+
+/**
+ * The shortest walk inside the component from `start` whose last step (or, for a walk of no steps,
+ * `start` itself with `via` undefined) satisfies `goal`; breadth-first, edges in their recorded order.
+ */
+function shortestWalk<A>(
+  start: number,
+  members: ReadonlySet<number>,
+  inside: (n: number) => Step<A>[],
+  goal: (n: number, via: Step<A> | undefined) => boolean,
+): Step<A>[] | undefined {
+  if (goal(start, undefined)) return [];
+  const back = new Map<number, Step<A>>();
+  const queue = [start];
   for (let i = 0; i < queue.length; i++) {
-    const n = queue[i]!;
-    for (const e of inner(n)) {
-      if (!members.has(e.to)) continue;
-      if (e.to === entry) {
-        const path: A[] = [e.action];
-        for (let at = n; at !== entry; at = back.get(at)!.from) path.push(back.get(at)!.action);
-        return path.reverse();
+    for (const step of inside(queue[i]!)) {
+      if (goal(step.to, step)) {
+        const walk = [step];
+        for (let at = step.from; at !== start; at = back.get(at)!.from) walk.push(back.get(at)!);
+        return walk.reverse();
       }
-      if (!back.has(e.to)) {
-        back.set(e.to, { from: n, action: e.action });
-        queue.push(e.to);
+      if (!back.has(step.to) && step.to !== start && members.has(step.to)) {
+        back.set(step.to, step);
+        queue.push(step.to);
       }
     }
   }
-  return [];
+  return undefined;
 }

@@ -42,6 +42,19 @@ describe('checker/liveness: lassos of eventually properties under weak fairness'
     assert.deepEqual(lasso([[0, 'a', 1], [0, 'b', 2], [1, 'c', 2], [2, 'd', 0]], [0, 1, 2]), { entry: 0, cycle: ['b', 'd'] });
   });
 
+  it('makes the cycle weakly fair by itself: an action enabled all along the shortest cycle is taken on a detour', () => {
+    // The shortest cycle is `wait` at 0, but `p` is enabled there all along it: repeating `wait`
+    // alone is not a fair run. The lasso takes p and comes back by q.
+    assert.deepEqual(lasso([[0, 'wait', 0], [0, 'p', 1], [1, 'q', 0]], [0, 1]), { entry: 0, cycle: ['p', 'q', 'wait'] });
+  });
+
+  it('makes the cycle weakly fair by a detour through a state where an action enabled all along is disabled', () => {
+    // x, x between 0 and 1 passes only states where `g` (which leaves) is enabled; 2 is the state
+    // without it, so the lasso goes round by y and z too.
+    const l = lasso([[0, 'x', 1], [1, 'x', 0], [0, 'g', 9], [1, 'g', 9], [1, 'y', 2], [2, 'z', 0]], [0, 1, 2]);
+    assert.deepEqual(l, { entry: 0, cycle: ['x', 'y', 'z', 'x', 'x'] });
+  });
+
   it('finds a self-loop that is all a state can do as a cycle of one step', () => {
     assert.deepEqual(lasso([[0, 'a', 1], [1, 'wait', 1]], [0, 1]), { entry: 1, cycle: ['wait'] });
   });

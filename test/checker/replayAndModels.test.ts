@@ -224,17 +224,21 @@ describe('checker/index: the report of checkPolicy', function () {
     }
   });
 
-  it('gives a liveness failure as a prefix and a cycle that leads back to where it started', () => {
+  it('gives a liveness failure as a prefix and a weakly fair cycle that leads back to where it started, which the replay confirms', () => {
     const policy = policyWith({ quorum: { onTimeout: 'unchanged' } });
     const implementations = neverAppliedEscalation(policy);
     const r = checkPolicy(policy, { findings: false, implementations, properties: ['escalation-liveness'] });
     const [p] = r.properties;
     assert.equal(p!.status, 'fail');
     const trace = p!.trace!;
-    assert.deepEqual([encodePath(trace.events), encodePath(trace.cycle ?? [])], ['propose:a1:decapitation,approve:a2,approve:a3,alarm:offline,actuator-confirm:network-relay,actuator-confirm:model-power', 'heartbeat']);
+    assert.deepEqual([encodePath(trace.events), encodePath(trace.cycle ?? [])], ['propose:a1:decapitation,approve:a2,approve:a3,alarm:offline,actuator-confirm:network-relay,actuator-confirm:model-power', 'mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat,propose:a1:severed,timeout,heartbeat']);
     const prefix = replay(policy, trace.events, { implementations });
     const lasso = replay(policy, trace.events, { implementations, cycle: trace.cycle });
     assert.deepEqual(lasso.final, prefix.final, 'the cycle closes');
+    // Heartbeats alone would also come back, but skip events enabled all along (mce, alarms, proposals): not a fair run.
+    assert.deepEqual(lasso.lasso, { returns: true, neverTaken: [] });
+    assert.equal(lasso.firstViolation, lasso.steps.length);
+    assert.deepEqual(lasso.steps.at(-1)!.violations, [{ property: 'escalation-liveness', reason: 'a fair cycle never reaches the condition' }]);
   });
 
   it('refuses replaced implementations for a parallel check, which cannot send them to worker threads', async () => {
