@@ -13,6 +13,10 @@ import type { Effect, MachineImplementations } from '../machines/guillotine.ts';
 import type { Proposal } from '../machines/protocol.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
+import { eventAlphabet, guillotineModel } from './guillotineModel.ts';
+import { guillotineCodec } from './guillotineCodec.ts';
+import { sameState } from './model.ts';
+import { actionKind, canonicalCheckState } from './symmetry.ts';
 
 /** What a reviewer reads about a state. */
 export interface StateView {
@@ -45,6 +49,21 @@ export interface ReplayReport {
   readonly final: StateView;
   /** The first step (1-based) that violates a property, if any. */
   readonly firstViolation: number | null;
+  /** With a cycle: whether repeating it forever is a run at all, and a weakly fair one. */
+  readonly lasso?: LassoView;
+}
+
+/**
+ * What makes a liveness counterexample real, checked on the replay rather than taken from the
+ * checker: the cycle ends in the state it started from (up to renaming admins, as the checker's
+ * symmetry reduction finds it), so it can repeat forever; and every kind of event enabled all
+ * along it is taken in it, so the run is weakly fair (§4, `escalation-liveness`). For an empty
+ * cycle (a dead end): no event is enabled in the last state.
+ */
+export interface LassoView {
+  readonly returns: boolean;
+  /** Kinds of events (the admin left out) enabled in every state of the cycle and never taken in it. */
+  readonly neverTaken: readonly string[];
 }
 
 export function viewOf(state: SystemState): StateView {
@@ -52,7 +71,12 @@ export function viewOf(state: SystemState): StateView {
   return { level: levelOf(state), hypervisor: state.value.hypervisor, proposal: c.proposal, missedHeartbeats: c.missedHeartbeats, pendingActuators: c.pendingActuators, ports: c.outputs.ports, modelCores: c.outputs.modelCores };
 }
 
-/** Replays `events` (then `cycle`, once, if given) from the initial state. */
+/**
+ * Replays `events` (then `cycle`, once, if given) from the initial state. With a cycle, the last
+ * step also carries the violation of every `eventually` property whose condition is false all
+ * around a cycle that returns to its start and is weakly fair: repeated forever, it never reaches
+ * the condition.
+ */
 export function replay(
   policy: Policy,
   events: readonly GuillotineEvent[],
@@ -64,7 +88,9 @@ export function replay(
   const steps: ReplayStep[] = [];
   let firstViolation: number | null = null;
   const all = [...events.map((e) => ({ e, inCycle: false })), ...(options.cycle ?? []).map((e) => ({ e, inCycle: true }))];
+  const cycleStates: CheckState[] = [];
   for (const { e, inCycle } of all) {
+    if (inCycle) cycleStates.push(current);
     const step = engine.step(current.machine, e);
     const after: CheckState = { machine: step.state, history: advanceHistory(policy, current, e, step) };
     const violations: { property: PropertyId; reason: string }[] = [];
@@ -88,5 +114,31 @@ export function replay(
     });
     current = after;
   }
-  return { initial, steps, final: viewOf(current.machine), firstViolation };
+  if (options.cycle === undefined) return { initial, steps, final: viewOf(current.machine), firstViolation };
+
+  // A dead end is a cycle of no steps at the last state; its one state is that state.
+  const model = guillotineModel(engine, []);
+  const around = cycleStates.length === 0 ? [current] : cycleStates;
+  const lasso = judgeLasso(policy, model, around, current, options.cycle);
+  if (lasso.returns && lasso.neverTaken.length === 0 && steps.length > 0) {
+    const reason = options.cycle.length === 0 ? 'a state where the condition is false has no enabled event' : 'a fair cycle never reaches the condition';
+    const unmet = PROPERTIES.flatMap((p) => (p.check.on === 'eventually' && !around.some(p.check.condition) ? [{ property: p.id, reason }] : []));
+    if (unmet.length > 0) {
+      const last = steps.length - 1;
+      steps[last] = { ...steps[last]!, violations: [...steps[last]!.violations, ...unmet] };
+      firstViolation ??= steps.length;
+    }
+  }
+  return { initial, steps, final: viewOf(current.machine), firstViolation, lasso };
+}
+
+/** Whether the cycle through `around` (its states before each step) ends where it began and is weakly fair. */
+function judgeLasso(policy: Policy, model: ReturnType<typeof guillotineModel>, around: readonly CheckState[], end: CheckState, cycle: readonly GuillotineEvent[]): LassoView {
+  const codec = guillotineCodec(policy);
+  const returns = cycle.length === 0 || sameState(codec, canonicalCheckState(policy, around[0]!), canonicalCheckState(policy, end));
+  const alphabet = eventAlphabet(policy);
+  const enabledKinds = (s: CheckState) => new Set(alphabet.filter((e) => model.next(s, e) !== undefined).map(actionKind));
+  const taken = new Set(cycle.map(actionKind));
+  const enabledAllAlong = around.map(enabledKinds).reduce((acc, kinds) => new Set([...acc].filter((k) => kinds.has(k))));
+  return { returns, neverTaken: [...enabledAllAlong].filter((k) => !taken.has(k)) };
 }

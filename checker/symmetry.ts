@@ -18,7 +18,7 @@
  * violations, never hide one; a `pass` stays sound.
  */
 import { adminIds, type Policy } from '../spec/policy.ts';
-import type { GuillotineEvent } from '../spec/events.ts';
+import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
 import type { CheckState } from '../properties/history.ts';
 import { sameState, type Model } from './model.ts';
@@ -115,6 +115,15 @@ export function representativeAdmins(policy: Policy, s: CheckState): string[] {
 }
 
 /**
+ * An event without the admin who sends it: the name under which the reduced model applies weak
+ * fairness (admins are alike, so "some admin proposes severed" is one action) and under which a
+ * replay judges a liveness cycle fair.
+ */
+export function actionKind(event: GuillotineEvent): string {
+  return event.type === 'propose' ? `propose:${event.target}` : event.type === 'approve' ? 'approve' : encodeEvent(event);
+}
+
+/**
  * Wraps a model so it explores orbit representatives only, trying in each the actions of one
  * admin per class ({@link representativeAdmins}) and of the outsider: for 101 admins that is
  * about 55 events a state instead of 727.
@@ -135,7 +144,7 @@ export function symmetric(policy: Policy, model: Model<CheckState, GuillotineEve
       const next = model.next(state, action);
       return next === undefined ? undefined : canonicalCheckState(policy, next);
     },
-    actionName: (action) => (action.type === 'propose' ? `propose:${action.target}` : action.type === 'approve' ? 'approve' : model.actionName(action)),
+    actionName: actionKind,
   };
 }
 

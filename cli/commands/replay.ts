@@ -5,7 +5,7 @@
  * `--mutant`, through a design bug of the spec-mutant catalogue instead of the correct machine.
  */
 import { Option } from 'commander';
-import { replay, type ReplayReport } from '../../checker/replay.ts';
+import { replay, type LassoView, type ReplayReport } from '../../checker/replay.ts';
 import { decodePath, describeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { loadTraceFile } from '../../spec/trace.ts';
 import type { Policy } from '../../spec/policy.ts';
@@ -17,7 +17,7 @@ import { mutantFrom, mutantOption, mutantSummary } from '../mutantOption.ts';
 export const registerReplay: RegisterCommand = (program, io, exit) => {
   program
     .command('replay')
-    .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a safety property')
+    .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a property (for a liveness counterexample, the last step of a fair cycle that returns to its start)')
     .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}')
     .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
     .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
@@ -78,5 +78,14 @@ function print(io: Output, r: ReplayReport) {
   io.out(table(['step', 'event', 'outcome', 'level', 'proposal', 'effects'], rows));
   const f = r.final;
   io.out(`final: ${f.level}, hypervisor ${f.hypervisor}, ports ${f.ports}, model cores ${f.modelCores}${f.pendingActuators.length ? `, awaiting confirmation: ${f.pendingActuators.join(', ')}` : ''}\n`);
-  if (r.firstViolation !== null) io.out(`step ${r.firstViolation} violates a safety property\n`);
+  if (r.lasso !== undefined) io.out(`${lassoLine(r.lasso, r.steps.filter((s) => s.inCycle).length)}\n`);
+  if (r.firstViolation !== null) io.out(`step ${r.firstViolation} violates a property\n`);
+}
+
+/** What a reviewer needs to believe a liveness counterexample: the cycle can repeat, and fairly. */
+function lassoLine(lasso: LassoView, steps: number): string {
+  if (steps === 0) return lasso.neverTaken.length === 0 ? 'dead end: no event is enabled in the last state' : `not a dead end: enabled in the last state: ${lasso.neverTaken.join(', ')}`;
+  const returns = lasso.returns ? 'returns to the state it started from (up to renaming admins)' : 'does NOT return to the state it started from, so it cannot repeat';
+  const fair = lasso.neverTaken.length === 0 ? 'takes every kind of event enabled all along it (weakly fair)' : `never takes ${lasso.neverTaken.join(', ')}, enabled all along it, so repeating it is not a fair run`;
+  return `cycle (↻): ${returns}; ${fair}`;
 }

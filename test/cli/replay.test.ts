@@ -70,7 +70,7 @@ describe('cli: guillotine replay runs hand-written trace files to the levels of 
     const run = await runCli(['replay', '--path', 'heartbeat,alarm:immolation', '--policy', fixture('policies/unsafe.json')]);
     assert.equal(run.code, 1);
     assert.match(run.out, /✗ failsafe-only-raises: /);
-    assert.match(run.out, /step 2 violates a safety property\n$/);
+    assert.match(run.out, /step 2 violates a property\n$/);
   });
 
   it('runs every replay command that check prints, as printed, to the violation of its property', async () => {
