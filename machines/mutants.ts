@@ -32,7 +32,7 @@ export interface SpecMutant {
   readonly name: string;
   /** The design bug in one line, as a reviewer would say it. */
   readonly bug: string;
-  /** What is changed: `guard NAME`, `update NAME` or `policy KEY.PATH`. */
+  /** What is changed: `guard NAME`, `update NAME`, `raise NAME` or `policy KEY.PATH`. */
   readonly mutates: string;
   /** The properties that must fail on this mutant (each with a replayable counterexample). */
   readonly caughtBy: readonly PropertyId[];
@@ -44,6 +44,7 @@ type Guards = MachineImplementations['guards'];
 type Updates = MachineImplementations['updates'];
 type Guard = Guards[string];
 type Update = Updates[string];
+type Raise = MachineImplementations['raises'][string];
 
 /** The correct machine of a policy: the one `guillotine check` runs without `--mutant`. */
 export function correctMachine(policy: Policy): MachineUnderCheck {
@@ -69,6 +70,15 @@ function update(name: string, make: (policy: Policy, original: Update) => Update
     const original = implementations.updates[name];
     if (original === undefined) throw new Error(`mutant: the machine has no update "${name}"`);
     return { policy, implementations: { ...implementations, updates: { ...implementations.updates, [name]: make(policy, original) } } };
+  };
+}
+
+/** Replaces one named raised event (what a transition tells the machine's other regions). */
+function raise(name: string, make: (policy: Policy, original: Raise) => Raise) {
+  return ({ policy, implementations }: MachineUnderCheck): MachineUnderCheck => {
+    const original = implementations.raises[name];
+    if (original === undefined) throw new Error(`mutant: the machine has no raised event "${name}"`);
+    return { policy, implementations: { ...implementations, raises: { ...implementations.raises, [name]: make(policy, original) } } };
   };
 }
 
@@ -201,6 +211,15 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     mutates: 'policy actuators.escalateOnFailureUpTo',
     caughtBy: ['failsafe-only-raises'],
     apply: policy((p) => ({ ...p, actuators: { ...p.actuators, escalateOnFailureUpTo: 'immolation' } })),
+  },
+  {
+    name: 'quorum-never-applied',
+    bug: 'the approval that completes a quorum closes the proposal but re-asserts the current level, so the decision is dropped',
+    mutates: 'raise applyProposal',
+    // No state is ever unsafe: only escalation-liveness (a quorum's escalation is applied) sees it,
+    // which makes it the catalogue's one liveness bug, the only one whose counterexample is a lasso.
+    caughtBy: ['escalation-liveness'],
+    apply: raise('applyProposal', () => (ctx) => ({ type: 'isolation.set', to: ctx.level, cause: 'quorum' })),
   },
 ];
 

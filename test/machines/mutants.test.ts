@@ -30,13 +30,13 @@ function differingPaths(a: unknown, b: unknown, path = ''): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
 
-/** The named implementations a mutant replaced, as `guard NAME` / `update NAME`. */
+/** The named implementations a mutant replaced, as `guard NAME` / `update NAME` / `raise NAME`. */
 function replacedImplementations(m: SpecMutant): string[] {
   const correct = correctMachine(DEFAULT_POLICY).implementations;
   const mutated = m.apply({ policy: DEFAULT_POLICY, implementations: correct }).implementations;
   const changed: string[] = [];
   for (const kind of ['guards', 'updates', 'raises', 'effects'] as const) {
-    for (const name of Object.keys(correct[kind])) if (mutated[kind][name] !== correct[kind][name]) changed.push(`${kind === 'guards' ? 'guard' : kind === 'updates' ? 'update' : kind} ${name}`);
+    for (const name of Object.keys(correct[kind])) if (mutated[kind][name] !== correct[kind][name]) changed.push(`${kind.replace(/s$/, '')} ${name}`);
   }
   return changed;
 }
@@ -52,7 +52,7 @@ describe('machines: the spec-mutant catalogue of plausible design bugs', () => {
     }
   });
 
-  it('changes exactly what each mutant says it mutates: one policy field, or the named guards and updates', () => {
+  it('changes exactly what each mutant says it mutates: one policy field, or the named guards, updates and raised events', () => {
     for (const m of SPEC_MUTANTS) {
       const mutated = mutatedMachine(DEFAULT_POLICY, m);
       if (m.mutates.startsWith('policy ')) {
@@ -144,7 +144,7 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
       const unknown = await runCli([command, '--mutant', 'no-such-bug', ...(command === 'replay' ? ['--path', 'mce'] : [])]);
       assert.equal(unknown.code, 2);
       assert.equal(unknown.out, '');
-      assert.match(unknown.err, /guillotine: --mutant: no mutant named "no-such-bug"; allowed: deescalate-one-short, .*actuator-fault-destroys, or list to print the catalogue\n$/);
+      assert.match(unknown.err, /guillotine: --mutant: no mutant named "no-such-bug"; allowed: deescalate-one-short, .*quorum-never-applied, or list to print the catalogue\n$/);
       assert.ok(!looksLikeCrash(unknown.err), unknown.err);
     }
     const json = await runCli(['check', '--mutant', 'list', '--json']);
