@@ -81,9 +81,7 @@ export function findFairCycle<A>(
     const internal = component.flatMap((n) => inner(n).filter((e) => members.has(e.to)).map((e) => ({ from: n, ...e })));
     if (internal.length === 0) continue; // a single state without a self-loop is not a cycle
     // Actions enabled in every state of the component must be taken inside it.
-    const enabledEverywhere = component
-      .map((n) => new Set(edges.get(n)!.map((e) => actionName(e.action))))
-      .reduce((acc, s) => new Set([...acc].filter((x) => s.has(x))));
+    const enabledEverywhere = enabledThroughout(component, (n) => new Set(edges.get(n)!.map((e) => actionName(e.action))));
     const takenInside = new Set(internal.map((e) => actionName(e.action)));
     if ([...enabledEverywhere].every((a) => takenInside.has(a))) {
       const entry = Math.min(...component);
@@ -91,6 +89,15 @@ export function findFairCycle<A>(
     }
   }
   return undefined;
+}
+
+/**
+ * The names of the actions enabled in every one of `states` (at least one): what weak fairness
+ * forces a run that stays among them forever to take. Also how a replay judges a lasso's cycle.
+ */
+export function enabledThroughout<S>(states: readonly S[], enabledAt: (state: S) => ReadonlySet<string>): Set<string> {
+  const [first, ...rest] = states.map(enabledAt);
+  return rest.reduce<Set<string>>((acc, names) => new Set([...acc].filter((a) => names.has(a))), new Set(first));
 }
 
 interface Step<A> {
@@ -121,7 +128,7 @@ function fairCycleThrough<A>(
   for (;;) {
     const visited = cycle.map((step) => step.from);
     const taken = new Set(cycle.map((step) => actionName(step.action)));
-    const enabledAllAlong = visited.map(enabledAt).reduce((acc, names) => new Set([...acc].filter((a) => names.has(a))));
+    const enabledAllAlong = enabledThroughout(visited, enabledAt);
     const missing = [...enabledAllAlong].find((a) => !taken.has(a));
     if (missing === undefined) return cycle.map((step) => step.action);
     // The shortest round trip from a visited state that takes `missing` or reaches a state without it.

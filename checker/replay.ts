@@ -15,6 +15,7 @@ import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
 import { eventAlphabet, guillotineModel } from './guillotineModel.ts';
 import { guillotineCodec } from './guillotineCodec.ts';
+import { enabledThroughout } from './liveness.ts';
 import { sameState } from './model.ts';
 import { actionKind, canonicalCheckState } from './symmetry.ts';
 
@@ -139,6 +140,5 @@ function judgeLasso(policy: Policy, model: ReturnType<typeof guillotineModel>, a
   const alphabet = eventAlphabet(policy);
   const enabledKinds = (s: CheckState) => new Set(alphabet.filter((e) => model.next(s, e) !== undefined).map(actionKind));
   const taken = new Set(cycle.map(actionKind));
-  const enabledAllAlong = around.map(enabledKinds).reduce((acc, kinds) => new Set([...acc].filter((k) => kinds.has(k))));
-  return { returns, neverTaken: [...enabledAllAlong].filter((k) => !taken.has(k)) };
+  return { returns, neverTaken: [...enabledThroughout(around, enabledKinds)].filter((k) => !taken.has(k)) };
 }
