@@ -3,6 +3,14 @@
  * state spaces are small enough to count by hand.
  */
 import { Property, type Model, type StateCodec } from '../../checker/model.ts';
+import { decodePath, type GuillotineEvent } from '../../spec/events.ts';
+
+/** The events of a compact path (`propose:a1:severed,approve:a2`); a test's own path must decode. */
+export function events(path: string): GuillotineEvent[] {
+  const decoded = decodePath(path);
+  if (!decoded.ok) throw new Error(decoded.message);
+  return [...decoded.events];
+}
 
 /** A small non-negative integer in one word. */
 const INTEGER: StateCodec<number> = { width: 1, encode: (s, out, at) => void (out[at] = s), decode: (words, at) => words[at]! };

@@ -9,10 +9,10 @@ import { machineImplementations, type MachineImplementations } from '../../machi
 import { stateKey } from '../../machines/stateKey.ts';
 import { INITIAL_HISTORY } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
-import { decodePath, encodeEvent, encodePath, type GuillotineEvent } from '../../spec/events.ts';
+import { encodeEvent, encodePath } from '../../spec/events.ts';
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
-import { dieHard } from './fixtures.ts';
+import { dieHard, events } from './fixtures.ts';
 
 /**
  * The layers between the statechart and the verdict a user reads: the model the checker explores
@@ -21,11 +21,6 @@ import { dieHard } from './fixtures.ts';
  * a second.
  */
 
-function events(path: string): GuillotineEvent[] {
-  const decoded = decodePath(path);
-  if (!decoded.ok) throw new Error(decoded.message);
-  return [...decoded.events];
-}
 
 function policyWith(overrides: Partial<PolicyInput>, admins: PolicyInput['admins'] = DEFAULT_POLICY.admins): Policy {
   const r = parsePolicy({ admins, ...overrides });

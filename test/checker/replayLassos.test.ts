@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { replay } from '../../checker/replay.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
-import { decodePath } from '../../spec/events.ts';
+import { events } from './fixtures.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { runCli } from '../cli/runCli.ts';
 
@@ -13,11 +13,6 @@ import { runCli } from '../cli/runCli.ts';
  * catalogue's liveness bug, and lassos broken on purpose.
  */
 
-const events = (path: string) => {
-  const decoded = decodePath(path);
-  if (!decoded.ok) throw new Error(decoded.message);
-  return decoded.events;
-};
 const prefix = events('propose:a1:decapitation,approve:a2,approve:a3,alarm:offline,actuator-confirm:network-relay,actuator-confirm:model-power');
 const fairCycle = events('mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat,propose:a1:severed,timeout,heartbeat');
 const mutant = () => mutatedMachine(DEFAULT_POLICY, specMutant('quorum-never-applied')!);
