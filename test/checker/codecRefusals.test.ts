@@ -37,7 +37,9 @@ function roundTrips(codec: StateCodec<CheckState>, state: CheckState): Uint32Arr
 }
 
 describe('checker/guillotineCodec: refuses what the packed state cannot hold, naming it', () => {
-  const codec = guillotineCodec(DEFAULT_POLICY);
+  // Built per test, not when the file loads: a mutation run activates a mutant only while tests run.
+  let codec: StateCodec<CheckState>;
+  beforeEach(() => (codec = guillotineCodec(DEFAULT_POLICY)));
 
   it('refuses a level outside §2, wherever a level is stored: the current one, a proposal\'s, the awaited one', () => {
     const proposal = (from: string, to: string) => ({ from, to, approvals: ['a1'] });
@@ -109,7 +111,8 @@ describe('checker/guillotineCodec: the side table of irregular lists', () => {
 describe('checker/guillotineCodec: policies with more admins than one word has bits', () => {
   const policy = scaledPolicy(40);
   const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `a${from + i}`);
-  const codec = guillotineCodec(policy);
+  let codec: StateCodec<CheckState>;
+  beforeEach(() => (codec = guillotineCodec(policy)));
   const withLists = (approvals: string[], votes: string[]) => stateOf(policy, { proposal: { from: 'standard', to: 'offline', approvals } }, { votes });
 
   it('gives each bit set of 41 voters (40 admins and the outsider) two words', () => {

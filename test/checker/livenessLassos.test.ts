@@ -81,4 +81,11 @@ describe('checker/liveness: lassos of eventually properties under weak fairness'
     // the cycle 0 → 2 → 0 is unfair, `e` being enabled all along it.
     assert.equal(lasso([[0, 'a', 1], [2, 'b', 0], [0, 'c', 2], [2, 'e', 9], [0, 'e', 9]], [0, 2], [1, 0, 2]), undefined);
   });
+
+  it('takes the shortest of the detours from the cycle\'s states, spliced in where it starts', () => {
+    // tick, tick between 0 and 1 leaves `x` enabled all along. From 0, x leads round by 2 and 3
+    // (three steps); from 1, x is a self-loop (one step): the lasso takes x at 1, mid-cycle.
+    const l = lasso([[0, 'tick', 1], [1, 'tick', 0], [0, 'x', 2], [2, 's', 3], [3, 's', 0], [1, 'x', 1]], [0, 1, 2, 3]);
+    assert.deepEqual(l, { entry: 0, cycle: ['tick', 'x', 'tick'] });
+  });
 });
