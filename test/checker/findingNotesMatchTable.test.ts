@@ -23,7 +23,8 @@ function fixture(name: string): Policy {
  * A reviewer reads the findings' notes, not the numbers under them: each note must say exactly
  * what the table says, for every level of every policy — no note a number does not support, none
  * missing where one does. Checked over policies chosen so that every kind of note is said somewhere
- * and withheld somewhere (the last test counts that).
+ * and withheld somewhere (the last test counts that), except "never reachable": every level is
+ * reachable under a policy, and findingsQuorumLimits.test.ts builds the machine that refuses one.
  */
 describe('checker/findings: each note says what the table of fewest admins says, no more and no less', function () {
   this.timeout(60_000);

@@ -5,8 +5,8 @@ import { INITIAL_HISTORY, type CheckState } from '../../properties/history.ts';
 import { scaledPolicy } from '../../spec/policy.ts';
 
 /**
- * A machine that counts one admin's approval twice (the bug of catches.test.ts's double count)
- * must still be caught when the checker explores representatives: renaming admins may change who
+ * A machine that counts one admin's approval twice (a bug that lets fewer admins than the quorum
+ * decide) must still be caught when the checker explores representatives: renaming admins may change who
  * the twice-counted admin is, never turn the two entries into two admins — that would make the
  * buggy state look like a correct one with one more approver and hide the bug.
  */
