@@ -4,12 +4,21 @@
  */
 import { Property, type Model, type StateCodec } from '../../checker/model.ts';
 import { decodePath, type GuillotineEvent } from '../../spec/events.ts';
+import { loadPolicyFile } from '../../spec/loadPolicy.ts';
+import type { Policy } from '../../spec/policy.ts';
 
 /** The events of a compact path (`propose:a1:severed,approve:a2`); a test's own path must decode. */
 export function events(path: string): GuillotineEvent[] {
   const decoded = decodePath(path);
   if (!decoded.ok) throw new Error(decoded.message);
   return [...decoded.events];
+}
+
+/** A policy of test/fixtures/policies/ by file name; a test's own fixture must load. */
+export function fixture(name: string): Policy {
+  const loaded = loadPolicyFile(`test/fixtures/policies/${name}`);
+  if (!loaded.ok) throw new Error(`fixture ${name} does not load`);
+  return loaded.policy;
 }
 
 /** A small non-negative integer in one word. */

@@ -7,13 +7,7 @@ import { stateKey } from '../../machines/stateKey.ts';
 import type { CheckState, History } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
-import { loadPolicyFile } from '../../spec/loadPolicy.ts';
-
-function fixture(name: string): Policy {
-  const loaded = loadPolicyFile(`test/fixtures/policies/${name}`);
-  if (!loaded.ok) throw new Error(`fixture ${name} does not load`);
-  return loaded.policy;
-}
+import { fixture } from './fixtures.ts';
 
 /** The history part of the string key (admin ids cannot contain '+' or '|'). */
 const historyKey = (h: History) => `${h.votes.join('+')}|${h.misses}|${h.awaiting ?? '-'}`;

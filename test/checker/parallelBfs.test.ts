@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { checkPolicy, checkPolicyInParallel, type CheckReport } from '../../checker/index.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
-import { loadPolicyFile } from '../../spec/loadPolicy.ts';
-
-function fixture(name: string): Policy {
-  const loaded = loadPolicyFile(`test/fixtures/policies/${name}`);
-  if (!loaded.ok) throw new Error(`fixture ${name} does not load`);
-  return loaded.policy;
-}
+import { fixture } from './fixtures.ts';
 
 /** A report without its timing, the one field allowed to differ. */
 const untimed = (r: CheckReport) => ({ ...r, seconds: 0 });
