@@ -132,6 +132,13 @@ describe('spec/fileError: file-system errors in words, and a mkdir -p that alway
       assert.equal(thrown(() => makeDirectory('/proc/guillotine-no-such')).code, 'ENOENT');
     });
 
+    it("reports mkdir's own refusal (not permitted, read-only), not the ENOENT that a look at the missing directory afterwards gives", function () {
+      // sysfs refuses every mkdir, even root's: EPERM, or EROFS where it is mounted read-only.
+      if (!fs.existsSync('/sys/kernel')) this.skip();
+      const code = thrown(() => makeDirectory('/sys/guillotine-no-such')).code;
+      assert.ok(code === 'EPERM' || code === 'EROFS' || code === 'EACCES', `got ${code}`);
+    });
+
     it('accepts a directory someone else made meanwhile', () => {
       withScratch((dir) => {
         const a = join(dir, 'a');
