@@ -21,3 +21,16 @@ describe('checker/parallelBfs: the search over worker threads gives the one-thre
     });
   }
 });
+
+describe('checker/parallelBfs: a parallel check takes the same limits as a one-thread one', function () {
+  this.timeout(180_000);
+  it('stops near maxStates with the explored properties unknown and no findings', async () => {
+    const whole = checkPolicy(DEFAULT_POLICY, { findings: false });
+    const stopped = await checkPolicyInParallel(DEFAULT_POLICY, 2, { maxStates: 50 });
+    assert.equal(stopped.complete, false);
+    // The limit is checked between chunks (at most 2,048 states each), so it may stop a chunk late.
+    assert.ok(stopped.states >= 50 && stopped.states < whole.states, `${stopped.states} of ${whole.states} states`);
+    assert.ok(stopped.properties.some((p) => p.status === 'unknown'));
+    assert.equal(stopped.findings, null);
+  });
+});
