@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { replay } from '../../checker/replay.ts';
+import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
+import { levelIndex } from '../../spec/levels.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { events } from './fixtures.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
@@ -46,6 +48,38 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
   it('finds no violation when the correct machine runs the mutant\'s lasso: it applies the escalation', () => {
     const r = replay(DEFAULT_POLICY, prefix, { cycle: fairCycle });
     assert.equal(r.steps[2]!.level, 'decapitation');
+    assert.equal(r.firstViolation, null);
+  });
+
+  it('accepts a fair cycle that returns, on the correct machine, and reports no violation: nothing awaits in it', () => {
+    // Every actuator confirmed first, so the cycle takes every kind of event enabled along it.
+    const settled = [...prefix, ...events('actuator-confirm:hardware-destruction')];
+    const cycle = events('mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat');
+    const r = replay(DEFAULT_POLICY, settled, { cycle });
+    assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
+    assert.equal(r.firstViolation, null);
+    assert.deepEqual(r.steps.flatMap((s) => s.violations), []);
+  });
+
+  it('reports no violation for a fair cycle in which the awaited escalation is reached, though not at its start', () => {
+    // A machine that drops a quorum's escalation (it still applies de-escalations): in the cycle the
+    // dropped escalation to severed is awaited until an alarm raises the level there, and two
+    // de-escalations bring the system back to probation. □◇ asks that nothing awaits again and
+    // again, and here nothing awaits for most of the cycle.
+    const correct = machineImplementations(DEFAULT_POLICY);
+    const implementations: MachineImplementations = {
+      ...correct,
+      raises: { ...correct.raises, applyProposal: (ctx) => ({ type: 'isolation.set', to: ctx.proposal !== null && levelIndex(ctx.proposal.to) < levelIndex(ctx.level) ? ctx.proposal.to : ctx.level, cause: 'quorum' }) },
+    };
+    const cycle = events(
+      'propose:a1:severed,approve:a2,approve:a3,alarm:standard,alarm:probation,alarm:severed,alarm:offline,alarm:decapitation,alarm:immolation,' +
+        'mce,reboot-complete,assertion-failure,reboot-complete,heartbeat-missed,heartbeat,actuator-confirm:network-relay,actuator-confirm:model-power,' +
+        'propose:a1:severed,approve:a2,approve:a3,approve:a4,approve:a5,actuator-confirm:model-power,propose:a1:probation,approve:a2,approve:a3,approve:a4,approve:a5,actuator-confirm:network-relay',
+    );
+    const r = replay(DEFAULT_POLICY, events('alarm:probation'), { implementations, cycle });
+    assert.equal(r.steps[3]!.level, 'probation', 'the quorum for severed is dropped');
+    assert.equal(r.steps[6]!.level, 'severed', 'the alarm reaches the awaited level');
+    assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
     assert.equal(r.firstViolation, null);
   });
 
