@@ -49,6 +49,16 @@ describe('checker/bfs', () => {
     assert.deepEqual(out.cycle, ['idle', 'idle']);
   });
 
+  it('starts from the model\'s own initial state, not from the state whose words are all zero', () => {
+    // A counter that starts at 3 and deadlocks at 5: two steps, and 0..2 are never reached.
+    const fromThree = { ...counter(5, false), initialStates: () => [3] };
+    const out = explore(fromThree);
+    assert.equal(out.states, 3);
+    const dead = out.properties[0]!;
+    assert.ok(dead.status === 'violated' && 'path' in dead);
+    assert.deepEqual(dead.path, ['inc', 'inc']);
+  });
+
   it('stops at --max-states with an incomplete outcome that gives the counts', () => {
     const out = explore(dieHard(), { maxStates: 5 });
     assert.equal(out.status, 'incomplete');
