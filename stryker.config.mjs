@@ -1,7 +1,8 @@
 // Mutation testing of the safety-critical code (issue 8). How to run it and the scores measured:
 // docs/mutation.md. `npm run mutation` runs everything below, incrementally; one area at a time:
 //   npx stryker run --mutate 'properties/**/*.ts' --incrementalFile reports/mutation/properties.incremental.json
-// (a run with --mutate keeps only its own files' results, so each area gets its own incremental file).
+// (a run with --mutate re-tests only its own files, and its reports also carry, untouched, the other files
+// its incremental file held: each area gets its own incremental file so that areas' reports stay apart).
 
 // MUTATION_AREA names a per-area run's report and incremental files (reports/mutation/<area>.*), so
 // that runs of different areas, each with its own --mutate, do not overwrite each other's results.
