@@ -3,14 +3,13 @@ import { policyFindings } from '../../checker/findings.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { LEVELS } from '../../spec/levels.ts';
-import { parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { fixture } from './fixtures.ts';
 
 /** Five admins a1..a5 (small enough to explore in well under a second), with the given keys. */
 function fiveAdmins(extra: Partial<PolicyInput>): Policy {
-  const r = parsePolicy({ admins: Array.from({ length: 5 }, (_, i) => ({ id: `a${i + 1}` })), ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: Array.from({ length: 5 }, (_, i) => ({ id: `a${i + 1}` })), ...extra });
 }
 
 /**

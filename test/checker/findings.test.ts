@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { findingNotes, levelsWith, policyFindings } from '../../checker/findings.ts';
 import { LEVELS } from '../../spec/levels.ts';
 import { compiledEngine } from '../../machines/engine.ts';
-import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, scaledPolicy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
-const withDefaults = (extra: Partial<PolicyInput>) => {
-  const r = parsePolicy({ admins: DEFAULT_POLICY.admins, ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
-};
+const withDefaults = (extra: Partial<PolicyInput>) => parsedPolicy({ admins: DEFAULT_POLICY.admins, ...extra });
 
 describe('checker/findings: what a policy implies, in fewest admins', function () {
   this.timeout(60_000);

@@ -5,13 +5,12 @@ import { canonicalMachineState } from '../../checker/symmetry.ts';
 import { compiledEngine, type Engine, type SystemState } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { stateKey } from '../../machines/stateKey.ts';
-import { adminIds, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { adminIds, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
 /** Four admins a1..a4 (small enough to explore in well under a second), with the given keys. */
 function fourAdmins(extra: Partial<PolicyInput>): Policy {
-  const r = parsePolicy({ admins: Array.from({ length: 4 }, (_, i) => ({ id: `a${i + 1}` })), ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: Array.from({ length: 4 }, (_, i) => ({ id: `a${i + 1}` })), ...extra });
 }
 
 /** The engine `guillotine check --mutant NAME` runs for this policy. */

@@ -3,7 +3,8 @@ import { replay, type ReplayReport, type ReplayStep } from '../../checker/replay
 import type { EngineName } from '../../machines/engine.ts';
 import { decodePath } from '../../spec/events.ts';
 import type { Level } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
 /**
  * Hand-written traces, replayed step by step, against the levels GUILLOTINE.md §3 prescribes for
@@ -16,9 +17,7 @@ import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../.
 const ENGINES: readonly EngineName[] = ['xstate', 'compiled'];
 
 function policyWith(overrides: Omit<PolicyInput, 'admins'>): Policy {
-  const r = parsePolicy({ admins: DEFAULT_POLICY.admins, ...overrides });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: DEFAULT_POLICY.admins, ...overrides });
 }
 
 /** Replays a compact path and checks what holds of every replay. */

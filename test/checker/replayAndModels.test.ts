@@ -11,7 +11,8 @@ import { INITIAL_HISTORY } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import { encodeEvent, encodePath } from '../../spec/events.ts';
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { dieHard, events } from './fixtures.ts';
 
 /**
@@ -23,9 +24,7 @@ import { dieHard, events } from './fixtures.ts';
 
 
 function policyWith(overrides: Partial<PolicyInput>, admins: PolicyInput['admins'] = DEFAULT_POLICY.admins): Policy {
-  const r = parsePolicy({ admins, ...overrides });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins, ...overrides });
 }
 
 /** catches.test.ts's liveness bug: a quorum closes the proposal without applying it, and no timeout applies it either. */

@@ -9,12 +9,11 @@ import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
 import { replay } from '../../checker/replay.ts';
-import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
 function policy(input: Partial<PolicyInput>, n = 7): Policy {
-  const r = parsePolicy({ admins: Array.from({ length: n }, (_, i) => ({ id: `a${i + 1}` })), ...input });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: Array.from({ length: n }, (_, i) => ({ id: `a${i + 1}` })), ...input });
 }
 
 describe('checker/symmetry: one state per renaming of admins', function () {

@@ -8,14 +8,13 @@ import { compiledEngine, type SystemState } from '../../machines/engine.ts';
 import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
-import { adminIds, parsePolicy, type Policy } from '../../spec/policy.ts';
+import { adminIds, type Policy } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { SEED } from '../seed.ts';
 
 /** A policy with these admin ids, in this order (quorums of 1 so any number of admins loads). */
 function policyOf(ids: readonly string[]): Policy {
-  const r = parsePolicy({ admins: ids.map((id) => ({ id })), quorum: { escalate: 1, deescalate: 1 } });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: ids.map((id) => ({ id })), quorum: { escalate: 1, deescalate: 1 } });
 }
 
 /** The machine's initial state: every state below differs from it only in the proposal and the history. */
@@ -223,9 +222,8 @@ describe(`checker/symmetry: representatives of orbits under renaming of admins (
     // a level change), or whose counterexample hinges on an outsider's approval.
     for (const mutant of [undefined, 'approvals-survive-level-change', 'outsider-vote-counted']) {
       it(`turns any path over representatives into a replayable concrete path through the same orbits (${mutant ?? 'correct machine'})`, () => {
-        const r = parsePolicy({ admins: ['a1', 'a2', 'a3', 'a4'].map((id) => ({ id })), quorum: { escalate: 2, deescalate: 3 } });
-        if (!r.ok) throw new Error(JSON.stringify(r.problems));
-        const { policy, explored, unreduced } = checkedModel({ policy: r.policy, engine: 'compiled', symmetry: true, mutant, properties: [] });
+        const fourAdmins = parsedPolicy({ admins: ['a1', 'a2', 'a3', 'a4'].map((id) => ({ id })), quorum: { escalate: 2, deescalate: 3 } });
+        const { policy, explored, unreduced } = checkedModel({ policy: fourAdmins, engine: 'compiled', symmetry: true, mutant, properties: [] });
         const admins = new Set(adminIds(policy));
         fc.assert(
           fc.property(fc.array(fc.nat(), { maxLength: 14 }), (choices) => {

@@ -13,12 +13,11 @@ import { initialContext, type MachineEvent } from '../../machines/protocol.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import { ACTUATORS, LEVELS, levelIndex, type Actuator, type Level } from '../../spec/levels.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
 function policy(input: PolicyInput): Policy {
-  const r = parsePolicy(input);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy(input);
 }
 const three = (extra: Partial<PolicyInput> = {}) => policy({ admins: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 2, deescalate: 2 }, ...extra });
 

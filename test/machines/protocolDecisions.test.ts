@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { ACTUATORS, CAPABILITIES, LEVELS, type Level } from '../../spec/levels.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import {
   actuatorPending, alarmRaisesLevel, alarmTarget, approvalCompletesQuorum, approvalRefusal, enteredLevel, faultEscalates, faultTarget,
   heartbeatTarget, initialContext, missLimitReached, moveAllowed, openedProposal, proposalCompletesQuorum, proposalRefusal, rebootTarget,
@@ -14,9 +15,7 @@ import {
 } from '../../machines/protocol.ts';
 
 function policy(extra: Partial<PolicyInput>): Policy {
-  const r = parsePolicy({ admins: DEFAULT_POLICY.admins, ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: DEFAULT_POLICY.admins, ...extra });
 }
 
 /** A context at a level, with the outputs of that level (as the machine keeps them). */

@@ -11,14 +11,13 @@ import { guillotineModel } from '../../checker/guillotineModel.ts';
 import { compiledEngine, levelOf, type Engine } from '../../machines/engine.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
 import { CAPABILITIES, levelIndex } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { PROPERTIES, type PropertyId } from '../../properties/index.ts';
 
 const ADMINS = DEFAULT_POLICY.admins;
 function policy(extra: Partial<PolicyInput>): Policy {
-  const r = parsePolicy({ admins: ADMINS, ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: ADMINS, ...extra });
 }
 type Variant = (impl: MachineImplementations, p: Policy) => MachineImplementations;
 const guard = (name: string, f: MachineImplementations['guards'][string]): Variant => (impl) => ({ ...impl, guards: { ...impl.guards, [name]: f } });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { CAPABILITIES, type Level } from '../../spec/levels.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
 import { parsePolicy, type Policy } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { REGIONS, type Step, type SystemState } from '../../machines/engine.ts';
 import type { Proposal } from '../../machines/protocol.ts';
 import {
@@ -21,15 +22,11 @@ import {
 } from '../../properties/history.ts';
 
 // Admins listed out of alphabetical order, so that "policy order" and "sorted" differ.
-const POLICY: Policy = (() => {
-  const r = parsePolicy({
-    admins: ['zoe', 'max', 'amy', 'kim', 'bob', 'eve', 'dan'].map((id) => ({ id })),
-    quorum: { escalate: 3, deescalate: 5 },
-    heartbeat: { periodMs: 1000, missLimit: 3 },
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
-})();
+const POLICY: Policy = parsedPolicy({
+  admins: ['zoe', 'max', 'amy', 'kim', 'bob', 'eve', 'dan'].map((id) => ({ id })),
+  quorum: { escalate: 3, deescalate: 5 },
+  heartbeat: { periodMs: 1000, missLimit: 3 },
+});
 
 function machineAt(level: Level, proposal: Proposal | null = null): SystemState {
   const value = Object.fromEntries(REGIONS.map((r) => [r, r === 'isolation' ? level : 'idle'])) as SystemState['value'];

@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { CAPABILITIES, LEVELS, type Actuator, type Level } from '../../spec/levels.ts';
 import { FAILSAFE_EVENTS, type GuillotineEvent } from '../../spec/events.ts';
-import { DEFAULT_POLICY, parsePolicy, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { REGIONS, type SystemState } from '../../machines/engine.ts';
 import type { Proposal } from '../../machines/protocol.ts';
 import { PROPERTIES, type PropertyId } from '../../properties/index.ts';
@@ -17,9 +18,7 @@ import type { Check, Verdict } from '../../properties/property.ts';
 import type { CheckState, History } from '../../properties/history.ts';
 
 function policy(extra: Partial<PolicyInput>): Policy {
-  const r = parsePolicy({ admins: DEFAULT_POLICY.admins, ...extra });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy({ admins: DEFAULT_POLICY.admins, ...extra });
 }
 
 interface Shape {

@@ -16,16 +16,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compiledEngine, levelOf, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
 import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { createSimulatorSut, type SimulatorSut } from '../../simulator/sut.ts';
 import { BUGS, type Bug } from '../../simulator/bugs.ts';
 import { SEED } from '../seed.ts';
 
 function policy(input: PolicyInput): Policy {
-  const r = parsePolicy(input);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
+  return parsedPolicy(input);
 }
 const admins = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `a${i + 1}` }));
 
