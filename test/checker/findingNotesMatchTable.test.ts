@@ -3,7 +3,7 @@ import { policyFindings } from '../../checker/findings.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { LEVELS } from '../../spec/levels.ts';
-import { type Policy, type PolicyInput } from '../../spec/policy.ts';
+import type { Policy, PolicyInput } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
 import { fixture } from './fixtures.ts';
 

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { proveAll, reportHolds, THEOREM_IDS } from '../../proofs/index.ts';
-import { parsePolicy, DEFAULT_POLICY, scaledPolicy, type Policy } from '../../spec/policy.ts';
-
-function policy(input: unknown): Policy {
-  const parsed = parsePolicy(input);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.policy;
-}
+import { DEFAULT_POLICY, scaledPolicy } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 
 describe('proofs: proveAll', () => {
   it('proves every theorem for the default policy and layout, as a JSON-able report', async () => {
@@ -25,7 +20,7 @@ describe('proofs: proveAll', () => {
   });
 
   it('refutes quorum-arithmetic for a policy whose de-escalation quorum is no majority, naming two disjoint groups of admins', async () => {
-    const unsafe = policy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })), quorum: { escalate: 3, deescalate: 3 } });
+    const unsafe = parsedPolicy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })), quorum: { escalate: 3, deescalate: 3 } });
     const report = await proveAll(unsafe, { only: ['quorum-arithmetic'] });
     const [t] = report.theorems;
     assert.equal(t?.status, 'refuted');

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { CAPABILITIES, type Level } from '../../spec/levels.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
-import { parsePolicy, type Policy } from '../../spec/policy.ts';
+import type { Policy } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
 import { REGIONS, type Step, type SystemState } from '../../machines/engine.ts';
 import type { Proposal } from '../../machines/protocol.ts';
@@ -160,15 +160,14 @@ describe('properties/history: the checker keeps its own books of a run, from obs
     });
 
     it('lets a proposal complete on its own only when one vote is the quorum, and only upwards', () => {
-      const solo = parsePolicy({ admins: POLICY.admins, quorum: { escalate: 1, deescalate: 5 } });
-      if (!solo.ok) throw new Error('policy');
+      const solo = parsedPolicy({ admins: POLICY.admins, quorum: { escalate: 1, deescalate: 5 } });
       const idle = checked(machineAt('severed'));
-      assert.equal(completesEscalation(solo.policy, idle, propose('kim', 'offline'), true), 'offline');
-      assert.equal(completesEscalation(solo.policy, idle, propose('kim', 'probation'), true), null);
-      assert.equal(completesEscalation(solo.policy, idle, propose('kim', 'severed'), true), null);
+      assert.equal(completesEscalation(solo, idle, propose('kim', 'offline'), true), 'offline');
+      assert.equal(completesEscalation(solo, idle, propose('kim', 'probation'), true), null);
+      assert.equal(completesEscalation(solo, idle, propose('kim', 'severed'), true), null);
       assert.equal(completesEscalation(POLICY, idle, propose('kim', 'offline'), true), null);
       // A propose while a proposal is open opens nothing, so it completes nothing either.
-      assert.equal(completesEscalation(solo.policy, twoVotes, propose('kim', 'offline'), true), null);
+      assert.equal(completesEscalation(solo, twoVotes, propose('kim', 'offline'), true), null);
     });
   });
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Level } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { GuillotineSystem } from '../../simulator/system.ts';
 import { ControlConsole, requiredApprovals, signVote, trustedKeys, type ConsoleOutcome, type ConsoleView, type RefusalCode, type Vote, type VoteKind } from '../../simulator/console.ts';
 import type { Bug } from '../../simulator/bugs.ts';
@@ -178,9 +179,7 @@ describe('control console refuses bad votes', () => {
 
 /** The default policy with some keys changed (admins a1..a7). */
 function policyWith(overrides: Omit<PolicyInput, 'admins'>): Policy {
-  const parsed = parsePolicy({ admins: DEFAULT_POLICY.admins, ...overrides });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.policy;
+  return parsedPolicy({ admins: DEFAULT_POLICY.admins, ...overrides });
 }
 
 /** A console alone (no system around it), trusting the keys derived from RUN_SEED. */

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { machineConfig } from '../../machines/guillotine.ts';
 import { LEVELS } from '../../spec/levels.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../spec/policy.ts';
+import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
+import { parsedPolicy } from '../parsedPolicy.ts';
 import { statechartView, transitionLabel } from '../../viz/statechart.ts';
 import { edgeLines, stateLines } from '../../viz/textBlock.ts';
 
 function policy(input: object): Policy {
-  const parsed = parsePolicy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })), ...input });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.policy;
+  return parsedPolicy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })), ...input });
 }
 
 /** Every transition of the config, as `region.state:event#i`, counted independently of the view. */
