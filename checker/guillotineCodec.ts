@@ -1,7 +1,8 @@
 /**
  * The checked Guillotine state packed into 32-bit words, for the checker's visited set.
  *
- *   word 0  each region's active state (4 bits each, in REGIONS order) · level · rebooting · awaiting
+ *   word 0  each region's active state (3 bits each, in REGIONS order) · level · rebooting · awaiting ·
+ *           the reboot's floor
  *   word 1  proposal (open, from, to) · pending actuators (a bit each) · outputs (a bit or two per
  *           capability) · a side-table index for an irregular actuator list · three "irregular" flags
  *   word 2  missedHeartbeats (low 16 bits) · history misses (high 16 bits)
@@ -31,7 +32,8 @@ const CAPABILITY_CODES = CAPABILITY_FIELDS.map((field) => {
 const OUTPUT_BITS = 7; // word 1, bits 11..17
 if (CAPABILITY_CODES.reduce((sum, c) => sum + c.bits, 0) > OUTPUT_BITS) throw new Error(`guillotineCodec: the capability codes need more than the ${OUTPUT_BITS} bits word 1 gives them`);
 
-const REGION_BITS = 4;
+const REGION_BITS = 3;
+const REGION_MASK = (1 << REGION_BITS) - 1;
 const COUNTER_LIMIT = 0xffff;
 const IRREGULAR_APPROVALS = 1 << 29;
 const IRREGULAR_VOTES = 1 << 30;
@@ -149,9 +151,10 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
         if (i === undefined) throw new Error(`guillotineCodec: region ${REGIONS[r]} has no state ${JSON.stringify(value[REGIONS[r]!])}`);
         w0 |= i << (r * REGION_BITS);
       }
-      w0 |= level(c.level) << 24;
-      if (c.rebooting) w0 |= 1 << 27;
-      w0 |= (h.awaiting === null ? 0 : level(h.awaiting) + 1) << 28;
+      w0 |= level(c.level) << 18;
+      if (c.rebooting) w0 |= 1 << 21;
+      w0 |= (h.awaiting === null ? 0 : level(h.awaiting) + 1) << 22;
+      w0 |= (h.rebootFloor === null ? 0 : level(h.rebootFloor) + 1) << 25;
 
       let w1 = 0;
       const p = c.proposal;
@@ -181,8 +184,9 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
       const w1 = words[at + 1]!;
       const w2 = words[at + 2]!;
       const value = {} as Record<Region, string>;
-      for (let r = 0; r < REGIONS.length; r++) value[REGIONS[r]!] = regionStates[r]![(w0 >>> (r * REGION_BITS)) & 0xf]!;
-      const awaitingCode = (w0 >>> 28) & 0x7;
+      for (let r = 0; r < REGIONS.length; r++) value[REGIONS[r]!] = regionStates[r]![(w0 >>> (r * REGION_BITS)) & REGION_MASK]!;
+      const awaitingCode = (w0 >>> 22) & 0x7;
+      const floorCode = (w0 >>> 25) & 0x7;
       const list = (flag: number, offset: number) => ((w1 & flag) !== 0 ? [...irregularLists[words[at + offset]!]!] : readSet(words, at + offset));
       const proposal: Proposal | null = (w1 & 1) === 0 ? null : { from: LEVELS[(w1 >>> 1) & 7]!, to: LEVELS[(w1 >>> 4) & 7]!, approvals: list(IRREGULAR_APPROVALS, 3) };
       const pendingCode = (w1 & IRREGULAR_PENDING) !== 0 ? -1 - ((w1 >>> 18) & 0x7ff) : (w1 >>> 7) & 0xf;
@@ -205,9 +209,9 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
       }
       const machine: SystemState = {
         value,
-        context: { level: LEVELS[(w0 >>> 24) & 7]!, rebooting: (w0 & (1 << 27)) !== 0, proposal, missedHeartbeats: w2 & 0xffff, outputs, pendingActuators },
+        context: { level: LEVELS[(w0 >>> 18) & 7]!, rebooting: (w0 & (1 << 21)) !== 0, proposal, missedHeartbeats: w2 & 0xffff, outputs, pendingActuators },
       };
-      return { machine, history: { votes: list(IRREGULAR_VOTES, 3 + setWords), misses: w2 >>> 16, awaiting: awaitingCode === 0 ? null : LEVELS[awaitingCode - 1]! } };
+      return { machine, history: { votes: list(IRREGULAR_VOTES, 3 + setWords), misses: w2 >>> 16, awaiting: awaitingCode === 0 ? null : LEVELS[awaitingCode - 1]!, rebootFloor: floorCode === 0 ? null : LEVELS[floorCode - 1]! } };
     },
   };
 }

@@ -20,7 +20,7 @@
 import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
-import type { CheckState } from '../properties/history.ts';
+import { INITIAL_HISTORY, type CheckState } from '../properties/history.ts';
 import { sameState, type Model } from './model.ts';
 
 /** The representative of a checked state's orbit under renaming of admins. */
@@ -78,7 +78,7 @@ function policyPositions(policy: Policy): Map<string, number> {
 
 /** The same reduction for bare machine states (no history), used by the findings. */
 export function canonicalMachineState(policy: Policy, s: SystemState): SystemState {
-  return canonicalCheckState(policy, { machine: s, history: { votes: [], misses: 0, awaiting: null } }).machine;
+  return canonicalCheckState(policy, { machine: s, history: INITIAL_HISTORY }).machine;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -16,10 +16,12 @@ export interface MutantSummary {
   readonly bug: string;
   readonly mutates: string;
   readonly caughtBy: readonly string[];
+  /** For a bug the default policy cannot show: the policy change under which it shows. */
+  readonly shownUnder?: string;
 }
 
 export function mutantSummary(m: SpecMutant): MutantSummary {
-  return { name: m.name, bug: m.bug, mutates: m.mutates, caughtBy: m.caughtBy };
+  return { name: m.name, bug: m.bug, mutates: m.mutates, caughtBy: m.caughtBy, ...(m.shownUnder ? { shownUnder: m.shownUnder.change } : {}) };
 }
 
 /**
@@ -41,6 +43,6 @@ export function mutantFrom(io: Output, name: string | undefined, json: boolean |
 
 /** One entry per mutant, two lines each: a table of four columns would not fit a terminal. */
 function catalogue(): string {
-  const entries = SPEC_MUTANTS.map((m) => `  ${m.name}: ${m.bug}\n      mutates ${m.mutates}; caught by ${m.caughtBy.join(', ')}\n`);
+  const entries = SPEC_MUTANTS.map((m) => `  ${m.name}: ${m.bug}\n      mutates ${m.mutates}; caught by ${m.caughtBy.join(', ')}${m.shownUnder ? `; shows under ${m.shownUnder.change}` : ''}\n`);
   return `Spec-mutant catalogue (${SPEC_MUTANTS.length} design bugs; guillotine check --mutant NAME must refute each):\n${entries.join('')}`;
 }

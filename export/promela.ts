@@ -238,6 +238,13 @@ type PropertyRendering =
 
 const lv = 'r_isolation';
 const preLv = 'pre_isolation';
+
+/** The floor a step is judged against (properties/history.ts `rebootFloorOf`): a fault starts or raises it. */
+function rebootFloor(v: View): string {
+  if (v.type !== 'mce' && v.type !== 'assertion-failure') return 'pre_floor';
+  const atFault = max(preLv, 'REBOOTLEVEL');
+  return cond(`pre_floor == ${NO_LEVEL}`, atFault, max('pre_floor', atFault));
+}
 const isFailsafe = (type: string) => (FAILSAFE_EVENTS as readonly string[]).includes(type);
 
 /** One rendering per property of GUILLOTINE.md §4, keyed by its id; see each property's file. */
@@ -252,7 +259,7 @@ export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>
       let applies = 'false';
       if (v.type === 'approve') applies = and('pre_p_open', `pre_p_to == ${lv}`, `pre_p_from == ${preLv}`, `${admins(s, 'pre_votes', v.field('admin'))} >= DEESCALATE`);
       if (v.type === 'propose') applies = and('!pre_p_open', `${v.field('target')} == ${lv}`, `${isAdmin(v.field('admin'))} >= DEESCALATE`);
-      return or(`${lv} >= ${preLv}`, and(`${preLv} - ${lv} <= MAXSTEP`, applies));
+      return or(`${lv} >= ${preLv}`, and(not(irreversible(s, preLv)), `${preLv} - ${lv} <= MAXSTEP`, applies));
     },
   },
   'escalation-has-cause': {
@@ -307,6 +314,28 @@ export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>
     render: () => and(`level == ${lv}`, ...LEVELS.map((level) => or(`${lv} != ${L(level)}`, and(...CAPABILITY_FIELDS.map((f) => `${O(f)} == ${V(f, CAPABILITIES[level][f])}`))))),
   },
   'quorum-intersection': { on: 'policy', render: () => '(ESCALATE + DEESCALATE > NADMINS && 2 * DEESCALATE > NADMINS)' },
+  'reboot-keeps-level': { on: 'transition', render: (_s, v) => or(`${rebootFloor(v)} == ${NO_LEVEL}`, `${lv} >= ${rebootFloor(v)}`) },
+  'decisions-take-effect': {
+    on: 'transition',
+    render: (s, v) => {
+      // properties/history.ts `decisionOf`: which steps decide, and the target they must reach.
+      let decided = 'false';
+      let target = lv;
+      if (v.type === 'propose') {
+        decided = and('!pre_p_open', `${v.field('target')} != ${preLv}`, `${isAdmin(v.field('admin'))} >= ${quorumFor(preLv, v.field('target'))}`);
+        target = v.field('target');
+      }
+      if (v.type === 'approve') {
+        decided = and('pre_p_open', `!pre_votes[${v.field('admin')}]`, `${admins(s, 'pre_votes', v.field('admin'))} >= ${quorumFor('pre_p_from', 'pre_p_to')}`);
+        target = 'pre_p_to';
+      }
+      if (v.type === 'timeout') {
+        decided = and('pre_p_open', s.policy.quorum.onTimeout === 'restrictive' ? 'true' : 'false', 'pre_p_to > pre_p_from');
+        target = 'pre_p_to';
+      }
+      return or(not(decided), `${lv} == ${target}`);
+    },
+  },
   'no-deadlock': { on: 'progress' },
   'escalation-liveness': { on: 'eventually', ltl: `[] <> (h_awaiting == ${NO_LEVEL})` },
 };
@@ -438,6 +467,8 @@ function advanceHistory(s: Setting, view: View): string[] {
   let completes = NO_LEVEL;
   if (view.type === 'propose') completes = cond(and('!pre_p_open', `${view.field('target')} > ${preLv}`, `${isAdmin(view.field('admin'))} >= ESCALATE`), view.field('target'), NO_LEVEL);
   if (view.type === 'approve') completes = cond(and('pre_p_open', 'pre_p_to > pre_p_from', `${admins(s, 'pre_votes', view.field('admin'))} >= ESCALATE`), 'pre_p_to', NO_LEVEL);
+  const floor = rebootFloor(view);
+  const nextFloor = view.type === 'reboot-complete' ? NO_LEVEL : cond(`${floor} == ${NO_LEVEL}`, NO_LEVEL, max(floor, lv));
   return [
     [
       '/* history (properties/history.ts), only when the event was accepted */',
@@ -446,7 +477,8 @@ function advanceHistory(s: Setting, view: View): string[] {
       `   if :: !p_open || ${lv} != ${preLv} -> ${clear} :: else -> ${votes} fi;`,
       `   ${misses};`,
       `   if :: h_awaiting == ${NO_LEVEL} -> h_awaiting = ${completes} :: else -> skip fi;`,
-      `   if :: h_awaiting != ${NO_LEVEL} && ${lv} >= h_awaiting -> h_awaiting = ${NO_LEVEL} :: else -> skip fi`,
+      `   if :: h_awaiting != ${NO_LEVEL} && ${lv} >= h_awaiting -> h_awaiting = ${NO_LEVEL} :: else -> skip fi;`,
+      `   h_floor = ${nextFloor}`,
       ':: else -> skip',
       'fi',
     ].join('\n'),
@@ -455,7 +487,7 @@ function advanceHistory(s: Setting, view: View): string[] {
 
 function snapshot(s: Setting): string[] {
   return [
-    `${preLv} = ${lv}`, 'pre_p_open = p_open', 'pre_p_from = p_from', 'pre_p_to = p_to', 'pre_misses = h_misses',
+    `${preLv} = ${lv}`, 'pre_p_open = p_open', 'pre_p_from = p_from', 'pre_p_to = p_to', 'pre_misses = h_misses', 'pre_floor = h_floor',
     fill('pre_votes', 'h_votes[vi]'),
     ...ACTUATORS.map((_, i) => `pre_pending[${i}] = pending[${i}]`),
   ];
@@ -512,7 +544,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   out.push('byte level;', 'bool rebooting;', 'bool p_open;', 'byte p_from;', 'byte p_to;', 'bool p_app[NVOTERS];', 'short missed;');
   for (const field of CAPABILITY_FIELDS) out.push(`byte ${O(field)};`);
   out.push(`bool pending[${ACTUATORS.length}];`);
-  out.push('bool h_votes[NVOTERS];', 'short h_misses;', 'byte h_awaiting;');
+  out.push('bool h_votes[NVOTERS];', 'short h_misses;', 'byte h_awaiting;', 'byte h_floor;');
 
   // Scratch variables are hidden (not stored) in a normal run. SPIN's multi-core search refuses
   // hidden variables: spin -DMULTICORE makes them plain, and `scrub` zeroes them after every
@@ -520,7 +552,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   const scratch: { type: string; name: string; size?: string }[] = [
     ...chart.regions.map((r) => ({ type: 'byte', name: SEL(r.name) })),
     { type: 'byte', name: 'q_type', size: String(QUEUE) }, { type: 'byte', name: 'q_to', size: String(QUEUE) },
-    ...['q_head', 'q_tail', 'cur_type', 'cur_to', 'rejected', 'ev_type', ...(['target', 'level', 'actuator'] as const).map(EV), preLv, 'pre_p_open', 'pre_p_from', 'pre_p_to'].map((name) => ({ type: 'byte', name })),
+    ...['q_head', 'q_tail', 'cur_type', 'cur_to', 'rejected', 'ev_type', ...(['target', 'level', 'actuator'] as const).map(EV), preLv, 'pre_p_open', 'pre_p_from', 'pre_p_to', 'pre_floor'].map((name) => ({ type: 'byte', name })),
     { type: 'short', name: EV('admin') }, // a voter index: a policy may have up to 1024 admins
     { type: 'short', name: 'vi' },
     { type: 'short', name: 'pre_misses' }, { type: 'byte', name: 'pre_votes', size: 'NVOTERS' }, { type: 'byte', name: 'pre_pending', size: String(ACTUATORS.length) },
@@ -546,6 +578,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
     }),
     'settle()',
     `h_awaiting = ${NO_LEVEL}`,
+    `h_floor = ${NO_LEVEL}`,
     ...props.flatMap(({ id: pid, r }) => (r.on === 'policy' ? assertFlag(pid, r.render(s)) : [])),
     ...stateAsserts,
     'scrub()',

@@ -181,6 +181,9 @@ type PropertyRendering =
 const pre = 'LevelOf(m.in_isolation)';
 const post = "LevelOf(m'.in_isolation)";
 const isFailsafe = (type: string) => (FAILSAFE_EVENTS as readonly string[]).includes(type);
+/** The floor a step is judged against (properties/history.ts `rebootFloorOf`): a fault starts or raises it. */
+const rebootFloor = (v: View) =>
+  v.type === 'mce' || v.type === 'assertion-failure' ? `(IF h.floor = NoLevel THEN Max(${pre}, RebootLevel) ELSE Max(h.floor, Max(${pre}, RebootLevel)))` : 'h.floor';
 const counted = (votes: string, extra: string) => `Cardinality((${votes} \\cup {${extra}}) \\cap Admins)`;
 
 export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>> = {
@@ -190,11 +193,11 @@ export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>
   },
   'deescalation-needs-quorum': {
     on: 'transition',
-    render: (_p, v) => {
+    render: (p, v) => {
       let applies = 'FALSE';
       if (v.type === 'approve') applies = and('m.pOpen', `m.pTo = ${post}`, `m.pFrom = ${pre}`, `${counted('h.votes', v.field('admin'))} >= Deescalate`);
       if (v.type === 'propose') applies = and('~m.pOpen', `${v.field('target')} = ${post}`, `${counted('{}', v.field('admin'))} >= Deescalate`);
-      return or(`${post} >= ${pre}`, and(`${pre} - ${post} <= MaxStep`, applies));
+      return or(`${post} >= ${pre}`, and(not(irreversible(p, pre)), `${pre} - ${post} <= MaxStep`, applies));
     },
   },
   'escalation-has-cause': {
@@ -243,6 +246,29 @@ export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>
   'approvals-bound-to-proposal': { on: 'state', render: () => or('~m.pOpen', and('m.pFrom = LevelOf(m.in_isolation)', 'm.pApprovals \\subseteq h.votes')) },
   'level-capabilities': { on: 'state', render: () => and('m.level = LevelOf(m.in_isolation)', 'm.outputs = Row(LevelOf(m.in_isolation))') },
   'quorum-intersection': { on: 'policy', render: () => '(Escalate + Deescalate > Cardinality(Admins) /\\ 2 * Deescalate > Cardinality(Admins))' },
+  'reboot-keeps-level': { on: 'transition', render: (_p, v) => or(`${rebootFloor(v)} = NoLevel`, `${post} >= ${rebootFloor(v)}`) },
+  'decisions-take-effect': {
+    on: 'transition',
+    render: (p, v) => {
+      // properties/history.ts `decisionOf`: which steps decide, and the target they must reach.
+      const quorum = (from: string, to: string) => `(IF ${to} > ${from} THEN Escalate ELSE Deescalate)`;
+      let decided = 'FALSE';
+      let target = post;
+      if (v.type === 'propose') {
+        decided = and('~m.pOpen', `${v.field('target')} # ${pre}`, `${counted('{}', v.field('admin'))} >= ${quorum(pre, v.field('target'))}`);
+        target = v.field('target');
+      }
+      if (v.type === 'approve') {
+        decided = and('m.pOpen', `${v.field('admin')} \\notin h.votes`, `${counted('h.votes', v.field('admin'))} >= ${quorum('m.pFrom', 'm.pTo')}`);
+        target = 'm.pTo';
+      }
+      if (v.type === 'timeout') {
+        decided = and('m.pOpen', p.quorum.onTimeout === 'restrictive' ? 'TRUE' : 'FALSE', 'm.pTo > m.pFrom');
+        target = 'm.pTo';
+      }
+      return or(not(decided), `${post} = ${target}`);
+    },
+  },
   'no-deadlock': { on: 'progress' },
   'escalation-liveness': { on: 'eventually', render: () => '[]<>(h.awaiting = NoLevel)' },
 };
@@ -340,10 +366,13 @@ function history(view: View): string {
   let completes = 'NoLevel';
   if (view.type === 'propose') completes = ite(and('~m.pOpen', `${view.field('target')} > ${pre}`, `${counted('{}', view.field('admin'))} >= Escalate`), view.field('target'), 'NoLevel');
   if (view.type === 'approve') completes = ite(and('m.pOpen', 'm.pTo > m.pFrom', `${counted('h.votes', view.field('admin'))} >= Escalate`), 'm.pTo', 'NoLevel');
+  const floor = view.type === 'reboot-complete' ? 'NoLevel' : `IF fl = NoLevel THEN NoLevel ELSE Max(fl, LevelOf(n.in_isolation))`;
   return `LET aw == IF h.awaiting = NoLevel THEN ${completes} ELSE h.awaiting
+          fl == ${rebootFloor(view)}
       IN [votes |-> IF ~n.pOpen \\/ LevelOf(n.in_isolation) # ${pre} THEN {} ELSE ${votes},
           misses |-> ${misses},
-          awaiting |-> IF aw # NoLevel /\\ LevelOf(n.in_isolation) >= aw THEN NoLevel ELSE aw]`;
+          awaiting |-> IF aw # NoLevel /\\ LevelOf(n.in_isolation) >= aw THEN NoLevel ELSE aw,
+          floor |-> ${floor}]`;
 }
 
 // ---------------------------------------------------------------- the module
@@ -420,7 +449,7 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   out.push('\\* ---- the initial state: the config context, each region\'s initial state and its entry actions ----');
   out.push(`InitialRun == [m |-> [${fields.join(',\n                        ')}],\n               q |-> <<>>, rej |-> FALSE, taken |-> FALSE]`);
   out.push(`InitialMachine == Settle(${thread(policy, internalView('isolation.changed'), entries, 'InitialRun', fresh)}).m`);
-  out.push('Init == /\\ m = InitialMachine\n        /\\ h = [votes |-> {}, misses |-> 0, awaiting |-> NoLevel]', '');
+  out.push('Init == /\\ m = InitialMachine\n        /\\ h = [votes |-> {}, misses |-> 0, awaiting |-> NoLevel, floor |-> NoLevel]', '');
 
   out.push('\\* ---- one action per external event kind: its whole run to completion and the history ----');
   const signature = (type: string) => {

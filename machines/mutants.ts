@@ -16,10 +16,10 @@
  */
 import type { Policy } from '../spec/policy.ts';
 import { adminIds, quorumFor } from '../spec/policy.ts';
-import { LEVELS } from '../spec/levels.ts';
+import { LEVELS, levelIndex } from '../spec/levels.ts';
 import type { PropertyId } from '../properties/property.ts';
 import { machineImplementations, type MachineImplementations } from './guillotine.ts';
-import { alarmTarget, approvalCompletesQuorum, approvalRefusal, proposalRefusal } from './protocol.ts';
+import { alarmTarget, approvalCompletesQuorum, approvalRefusal, proposalRefusal, rebootTarget } from './protocol.ts';
 
 /** What the checker runs: a policy and the implementations of the statechart's named guards and actions. */
 export interface MachineUnderCheck {
@@ -38,6 +38,12 @@ export interface SpecMutant {
   readonly caughtBy: readonly PropertyId[];
   /** The mutated machine, from the correct one. Pure; applying it twice changes nothing more. */
   readonly apply: (correct: MachineUnderCheck) => MachineUnderCheck;
+  /**
+   * For a bug no run under the default policy can show: a policy under which it shows (the change
+   * in words, and the change itself). Checked under the default policy such a mutant survives, and
+   * rightly: it behaves as the correct machine there.
+   */
+  readonly shownUnder?: { readonly change: string; readonly policy: (policy: Policy) => Policy };
 }
 
 type Guards = MachineImplementations['guards'];
@@ -216,10 +222,53 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     name: 'quorum-never-applied',
     bug: 'the approval that completes a quorum closes the proposal but re-asserts the current level, so the decision is dropped',
     mutates: 'raise applyProposal',
-    // No state is ever unsafe: only escalation-liveness (a quorum's escalation is applied) sees it,
-    // which makes it the catalogue's one liveness bug, the only one whose counterexample is a lasso.
-    caughtBy: ['escalation-liveness'],
+    // decisions-take-effect sees the dropped decision at the approval that makes the quorum;
+    // escalation-liveness sees that the level never gets there, through a fair lasso — the
+    // catalogue's liveness counterexample.
+    caughtBy: ['decisions-take-effect', 'escalation-liveness'],
     apply: raise('applyProposal', () => (ctx) => ({ type: 'isolation.set', to: ctx.level, cause: 'quorum' })),
+  },
+  {
+    name: 'escalation-applied-late',
+    bug: 'an escalation is applied one approval after its quorum, not at it',
+    mutates: 'guard approvalCompletesQuorum',
+    // Every rise still has a quorum behind it, so no rule about causes sees it; decisions-take-effect
+    // does at the approval that makes the quorum, escalation-liveness only through a fair cycle in
+    // which the approval one more admin would give never comes.
+    caughtBy: ['decisions-take-effect', 'escalation-liveness'],
+    apply: guards({
+      approvalCompletesQuorum: (p) => {
+        const late: Policy = { ...p, quorum: { ...p.quorum, escalate: p.quorum.escalate + 1 } };
+        return (ctx, e) => e.type === 'approve' && (ctx.proposal !== null && levelIndex(ctx.proposal.to) > levelIndex(ctx.proposal.from) ? approvalCompletesQuorum(late, ctx, e) : approvalCompletesQuorum(p, ctx, e));
+      },
+    }),
+  },
+  {
+    name: 'expired-escalation-dropped',
+    bug: 'an escalation that expires short of its quorum is dropped even under onTimeout "restrictive"',
+    mutates: 'guard timeoutApplies',
+    caughtBy: ['decisions-take-effect'],
+    apply: guards({ timeoutApplies: () => () => false }),
+  },
+  {
+    name: 'reboot-keeps-proposal',
+    bug: 'a reboot does not cancel the open proposal, so approvals keep counting while the hypervisor reboots and can lower the level',
+    mutates: 'raise hypervisorDown',
+    // The rebooting state announces nothing to the proposal region: its raise re-asserts the level
+    // the fault already sets (a level change to the same level, which no region acts on), so the
+    // open proposal survives the reboot. Proposals stay refused while rebooting; approvals are not.
+    caughtBy: ['reboot-keeps-level'],
+    apply: raise('hypervisorDown', (p) => (ctx, e) => ({ type: 'isolation.set', to: rebootTarget(p, ctx), cause: e.type === 'assertion-failure' ? 'assertion-failure' : 'mce' })),
+  },
+  {
+    name: 'reboot-forgets-higher-level',
+    bug: 'a fault reboots into faults.rebootLevel even when the level at the fault was higher',
+    mutates: 'raise rebootFailsafe',
+    caughtBy: ['reboot-keeps-level', 'failsafe-only-raises', 'deescalation-needs-quorum'],
+    apply: raise('rebootFailsafe', (p) => (_ctx, e) => ({ type: 'isolation.set', to: p.faults.rebootLevel, cause: e.type === 'mce' ? 'mce' : 'assertion-failure' })),
+    // Only a reversible level above faults.rebootLevel tells the two apart, and under the default
+    // policy the levels above offline are irreversible (the isolation region has no edge down from them).
+    shownUnder: { change: 'faults.rebootLevel "severed"', policy: (p) => ({ ...p, faults: { ...p.faults, rebootLevel: 'severed' } }) },
   },
 ];
 

@@ -17,6 +17,8 @@ export type PropertyId =
   | 'approvals-bound-to-proposal'
   | 'level-capabilities'
   | 'quorum-intersection'
+  | 'reboot-keeps-level'
+  | 'decisions-take-effect'
   | 'no-deadlock'
   | 'escalation-liveness';
 

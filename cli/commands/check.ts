@@ -104,7 +104,10 @@ function printReport(io: Output, r: MutantCheckReport, machine: MachineUnderChec
   }
   if (r.mutant) {
     const missed = r.mutant.caughtBy.filter((id) => r.properties.find((p) => p.id === id)?.status !== 'fail');
-    io.out(missed.length === 0 ? `\nMutant ${r.mutant.name} is refuted, as expected, by ${r.mutant.caughtBy.join(', ')}\n` : `\nMutant ${r.mutant.name} SURVIVES ${missed.join(', ')}: the checker misses this design bug there\n`);
+    const survives = r.mutant.shownUnder
+      ? `it behaves as the correct machine under this policy; it shows under a policy with ${r.mutant.shownUnder}`
+      : 'the checker misses this design bug there';
+    io.out(missed.length === 0 ? `\nMutant ${r.mutant.name} is refuted, as expected, by ${r.mutant.caughtBy.join(', ')}\n` : `\nMutant ${r.mutant.name} SURVIVES ${missed.join(', ')}: ${survives}\n`);
   }
 }
 

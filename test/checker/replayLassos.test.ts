@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { replay } from '../../checker/replay.ts';
+import { replay, type ReplayReport } from '../../checker/replay.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
 import { levelIndex } from '../../spec/levels.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
@@ -19,13 +19,20 @@ const prefix = events('propose:a1:decapitation,approve:a2,approve:a3,alarm:offli
 const fairCycle = events('mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat,propose:a1:severed,timeout,heartbeat');
 const mutant = () => mutatedMachine(DEFAULT_POLICY, specMutant('quorum-never-applied')!);
 
+/**
+ * The steps (1-based) at which the replay confirms a liveness violation. The mutant also breaks the
+ * safety property behind liveness (`decisions-take-effect`, at the approval that makes the quorum);
+ * these tests are about the lasso, so they read the liveness verdict alone.
+ */
+const livenessAt = (r: ReplayReport): number[] => r.steps.flatMap((s, i) => (s.violations.some((v) => v.property === 'escalation-liveness') ? [i + 1] : []));
+
 describe('checker/replay: a liveness counterexample is confirmed only if its cycle can repeat, fairly', () => {
   it('confirms the fair cycle of a machine that drops its quorum\'s escalation, at the cycle\'s last step', () => {
     const { policy, implementations } = mutant();
     const r = replay(policy, prefix, { implementations, cycle: fairCycle });
     assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
-    assert.equal(r.firstViolation, prefix.length + fairCycle.length);
-    assert.deepEqual(r.steps.flatMap((s, i) => s.violations.map((v) => [i + 1, v.property])), [[prefix.length + fairCycle.length, 'escalation-liveness']]);
+    assert.deepEqual(livenessAt(r), [prefix.length + fairCycle.length]);
+    assert.deepEqual(r.steps.flatMap((s, i) => s.violations.map((v) => [i + 1, v.property])), [[3, 'decisions-take-effect'], [prefix.length + fairCycle.length, 'escalation-liveness']]);
   });
 
   it('confirms nothing for a cycle of heartbeats alone, and names the events a fair run could not skip', () => {
@@ -34,7 +41,7 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
     assert.equal(r.lasso?.returns, true);
     assert.ok(r.lasso!.neverTaken.includes('mce') && r.lasso!.neverTaken.includes('propose:severed'), r.lasso!.neverTaken.join(', '));
     assert.ok(!r.lasso!.neverTaken.includes('heartbeat'));
-    assert.equal(r.firstViolation, null);
+    assert.deepEqual(livenessAt(r), []);
   });
 
   it('confirms nothing for a cycle that does not come back to where it started', () => {
@@ -42,7 +49,7 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
     // A proposal opened in the cycle is still open at its end: the run cannot repeat it.
     const r = replay(policy, prefix, { implementations, cycle: [...fairCycle.slice(0, -2)] });
     assert.equal(r.lasso?.returns, false);
-    assert.equal(r.firstViolation, null);
+    assert.deepEqual(livenessAt(r), []);
   });
 
   it('finds no violation when the correct machine runs the mutant\'s lasso: it applies the escalation', () => {
@@ -80,7 +87,9 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
     assert.equal(r.steps[3]!.level, 'probation', 'the quorum for severed is dropped');
     assert.equal(r.steps[6]!.level, 'severed', 'the alarm reaches the awaited level');
     assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
-    assert.equal(r.firstViolation, null);
+    assert.deepEqual(livenessAt(r), []);
+    // The dropped decision itself is a safety violation, each time the quorum for severed is made.
+    assert.deepEqual(r.steps.flatMap((s) => s.violations.map((v) => v.property)), ['decisions-take-effect']);
   });
 
   it('confirms no dead end (an empty cycle) where events are still enabled, and names them', () => {
@@ -88,7 +97,7 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
     const r = replay(policy, prefix, { implementations, cycle: [] });
     assert.equal(r.lasso?.returns, true);
     assert.ok(r.lasso!.neverTaken.includes('heartbeat'), r.lasso!.neverTaken.join(', '));
-    assert.equal(r.firstViolation, null);
+    assert.deepEqual(livenessAt(r), []);
   });
 
   it('reports no lasso for a trace without a cycle', () => {
@@ -99,10 +108,13 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
   it('prints whether the cycle returns and is fair, and exits 1 for a confirmed lasso', async () => {
     const args = ['replay', '--mutant', 'quorum-never-applied', '--path', 'propose:a1:decapitation,approve:a2,approve:a3,alarm:offline,actuator-confirm:network-relay,actuator-confirm:model-power'];
     const fair = await runCli([...args, '--cycle', 'mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat,propose:a1:severed,timeout,heartbeat']);
+    // Both exit 1: the approval that makes the quorum already breaks decisions-take-effect (step 3).
     assert.equal(fair.code, 1, fair.err);
-    assert.match(fair.out, /cycle \(↻\): returns to the state it started from \(up to renaming admins\); takes every kind of event enabled all along it \(weakly fair\)\nstep 19 violates a property\n$/);
+    assert.match(fair.out, /cycle \(↻\): returns to the state it started from \(up to renaming admins\); takes every kind of event enabled all along it \(weakly fair\)\nstep 3 violates a property\n$/);
+    assert.match(fair.out, /│ 19 ↻ .*✗ escalation-liveness/);
     const unfair = await runCli([...args, '--cycle', 'heartbeat']);
-    assert.equal(unfair.code, 0, unfair.err);
-    assert.match(unfair.out, /cycle \(↻\): returns to the state it started from \(up to renaming admins\); never takes .*mce.*, enabled all along it, so repeating it is not a fair run\n$/);
+    assert.equal(unfair.code, 1, unfair.err);
+    assert.match(unfair.out, /cycle \(↻\): returns to the state it started from \(up to renaming admins\); never takes .*mce.*, enabled all along it, so repeating it is not a fair run\nstep 3 violates a property\n$/);
+    assert.ok(!unfair.out.includes('escalation-liveness'), unfair.out);
   });
 });

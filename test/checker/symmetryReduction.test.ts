@@ -29,7 +29,7 @@ interface Books {
 
 function stateOf(b: Books): CheckState {
   const proposal = b.proposal ? { from: 'standard' as const, to: 'offline' as const, approvals: b.approvals } : null;
-  return { machine: { value: BASE.value, context: { ...BASE.context, proposal } }, history: { votes: b.votes, misses: 2, awaiting: null } };
+  return { machine: { value: BASE.value, context: { ...BASE.context, proposal } }, history: { votes: b.votes, misses: 2, awaiting: null, rebootFloor: null } };
 }
 
 const booksOf = (s: CheckState): Books => ({ approvals: s.machine.context.proposal?.approvals ?? [], votes: s.history.votes, proposal: s.machine.context.proposal !== null });

@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { checkPolicy, type CheckReport } from '../../checker/index.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
+import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { approvalRefusal } from '../../machines/protocol.ts';
 import { ACTIONS, GUARDS, promelaModel, type PromelaOptions } from '../../export/promela.ts';
 import { propertyVerdicts, runSpin, type SpinResult } from '../../export/spin.ts';
@@ -145,6 +146,32 @@ describe('export: SPIN agrees with the built-in checker', function () {
     const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { enterLevel: (_s, _v, params) => [`level = L_${params!['level']}`] } } } });
     assertAgree(spin, checker);
     assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['level-capabilities']);
+  });
+
+  // The two reboot mutants of the catalogue (machines/mutants.ts), broken the same way in the export.
+  it('refutes reboot-keeps-level like the checker when a reboot keeps the open proposal (spec mutant reboot-keeps-proposal)', async function () {
+    const machine = mutatedMachine(small(), specMutant('reboot-keeps-proposal')!);
+    // The mutant's hypervisorDown raises the reboot's own level change again, which changes nothing.
+    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { actions: { hypervisorDown: ACTIONS.rebootFailsafe! } } } });
+    assertAgree(spin, checker);
+    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['reboot-keeps-level']);
+  });
+
+  it('refutes reboot-keeps-level like the checker when a fault reboots into faults.rebootLevel whatever the level (spec mutant reboot-forgets-higher-level)', async function () {
+    const mutant = specMutant('reboot-forgets-higher-level')!;
+    const machine = mutatedMachine(mutant.shownUnder!.policy(small()), mutant);
+    const rebootAtPolicyLevel = ['assert(q_tail < 8)', 'q_type[q_tail] = E_isolation_set', 'q_to[q_tail] = REBOOTLEVEL', 'q_tail++'];
+    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { actions: { rebootFailsafe: () => rebootAtPolicyLevel } } } });
+    assertAgree(spin, checker);
+    // failsafe-reaches-offline fails on the correct machine too under this policy (it reboots into severed).
+    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['deescalation-needs-quorum', 'failsafe-only-raises', 'failsafe-reaches-offline', 'reboot-keeps-level']);
+  });
+
+  it('refutes decisions-take-effect like the checker when an expired escalation is dropped (spec mutant expired-escalation-dropped)', async function () {
+    const machine = mutatedMachine(small(), specMutant('expired-escalation-dropped')!);
+    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { guards: { timeoutApplies: () => 'false' } } } });
+    assertAgree(spin, checker);
+    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['decisions-take-effect']);
   });
 
   // escalation-liveness: a quorum that is reached but never applied (applyProposal raises only

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,10 +91,20 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
     assert.ok(!('mutant' in report), 'without --mutant the report keeps its shape');
   });
 
+  /** The policy file a mutant is checked under: the default, or the one its catalogue entry says it shows under. */
+  const policyFileFor = (m: SpecMutant): string => {
+    if (m.shownUnder === undefined) return defaultPolicyFile;
+    const file = join(dir, `${m.name}.policy.json`);
+    writeFileSync(file, JSON.stringify(m.shownUnder.policy(DEFAULT_POLICY)));
+    return file;
+  };
+
   for (const m of SPEC_MUTANTS) {
-    it(`refutes ${m.name} (${m.bug}) by ${m.caughtBy.join(', ')}, with a trace that breaks it on the mutant and not on the correct machine`, async () => {
+    const under = m.shownUnder ? ` (under ${m.shownUnder.change})` : '';
+    it(`refutes ${m.name} (${m.bug}) by ${m.caughtBy.join(', ')}${under}, with a trace that breaks it on the mutant and not on the correct machine`, async () => {
       const traces = join(dir, m.name);
-      const run = await runCli(['check', '--mutant', m.name, '--json', '--no-findings', '--traces', traces]);
+      const policyFile = policyFileFor(m);
+      const run = await runCli(['check', '--mutant', m.name, '--policy', policyFile, '--json', '--no-findings', '--traces', traces]);
       assert.equal(run.code, 1, `check --mutant ${m.name} exits 1\n${run.err}`);
       assert.ok(!looksLikeCrash(run.err), run.err);
       const report = JSON.parse(run.out) as MutantCheck;
@@ -111,7 +121,7 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
         const mutantReplay = JSON.parse(onMutant.out) as ReplayReport;
         assert.ok(violatesAtEnd(mutantReplay, id), `the mutant breaks ${id} at the last step of its shortest counterexample`);
 
-        const onCorrect = await runCli(['replay', file, '--policy', defaultPolicyFile, '--json']);
+        const onCorrect = await runCli(['replay', file, '--policy', policyFile, '--json']);
         assert.ok(onCorrect.code === 0 || onCorrect.code === 1, onCorrect.err);
         const correctReplay = JSON.parse(onCorrect.out) as ReplayReport;
         const rejected = correctReplay.steps.some((s) => !s.accepted);
@@ -134,6 +144,16 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
     assert.match(replayed.out, /✗ failsafe-reaches-offline/);
   });
 
+  it('says a mutant that only shows under another policy survives the default one as the correct machine would, and names that policy', async () => {
+    const shy = SPEC_MUTANTS.filter((m) => m.shownUnder !== undefined);
+    assert.ok(shy.length > 0, 'the catalogue has a mutant the default policy cannot show');
+    for (const m of shy) {
+      const run = await runCli(['check', '--mutant', m.name, '--no-findings']);
+      assert.equal(run.code, 0, `${m.name} passes every property under the default policy\n${run.err}`);
+      assert.ok(run.out.includes(`Mutant ${m.name} SURVIVES`) && run.out.includes(`it shows under a policy with ${m.shownUnder!.change}`), run.out);
+    }
+  });
+
   it('prints the catalogue for --mutant list and exits 0; an unknown name exits 2 naming the allowed names', async () => {
     for (const command of ['check', 'replay']) {
       const list = await runCli([command, '--mutant', 'list']);
@@ -144,7 +164,7 @@ describe('cli: guillotine check refutes every spec-level mutant with a counterex
       const unknown = await runCli([command, '--mutant', 'no-such-bug', ...(command === 'replay' ? ['--path', 'mce'] : [])]);
       assert.equal(unknown.code, 2);
       assert.equal(unknown.out, '');
-      assert.match(unknown.err, /guillotine: --mutant: no mutant named "no-such-bug"; allowed: deescalate-one-short, .*quorum-never-applied, or list to print the catalogue\n$/);
+      assert.match(unknown.err, /guillotine: --mutant: no mutant named "no-such-bug"; allowed: deescalate-one-short, .*reboot-forgets-higher-level, or list to print the catalogue\n$/);
       assert.ok(!looksLikeCrash(unknown.err), unknown.err);
     }
     const json = await runCli(['check', '--mutant', 'list', '--json']);

@@ -127,6 +127,28 @@ describe('properties/history: the checker keeps its own books of a run, from obs
     });
   });
 
+  describe("the reboot's floor", () => {
+    const faultPolicy = parsedPolicy({ admins: POLICY.admins, faults: { rebootLevel: 'severed' } });
+    it('starts on an accepted fault at the level at the fault or faults.rebootLevel, whichever is higher, raised to the level after it', () => {
+      for (const type of ['mce', 'assertion-failure'] as const) {
+        assert.equal(advanceHistory(faultPolicy, checked(machineAt('probation')), { type }, acceptedStep(machineAt('severed'))).rebootFloor, 'severed');
+        assert.equal(advanceHistory(faultPolicy, checked(machineAt('offline')), { type }, acceptedStep(machineAt('offline'))).rebootFloor, 'offline');
+        // A machine that drops on the fault does not lower the floor: it stays what the level owed.
+        assert.equal(advanceHistory(faultPolicy, checked(machineAt('offline')), { type }, acceptedStep(machineAt('standard'))).rebootFloor, 'offline');
+        assert.equal(advanceHistory(faultPolicy, checked(machineAt('standard')), { type }, rejectedStep(machineAt('offline'))).rebootFloor, null);
+      }
+    });
+
+    it('follows the level up while rebooting, never down, and is dropped by an accepted reboot-complete', () => {
+      const rebooting = checked(machineAt('offline'), { rebootFloor: 'offline' });
+      assert.equal(advanceHistory(POLICY, rebooting, { type: 'actuator-fault', actuator: 'model-power' }, acceptedStep(machineAt('decapitation'))).rebootFloor, 'decapitation');
+      assert.equal(advanceHistory(POLICY, rebooting, approve('zoe'), acceptedStep(machineAt('severed'))).rebootFloor, 'offline');
+      assert.equal(advanceHistory(POLICY, rebooting, { type: 'reboot-complete' }, acceptedStep(machineAt('offline'))).rebootFloor, null);
+      assert.equal(advanceHistory(POLICY, rebooting, { type: 'reboot-complete' }, rejectedStep(machineAt('offline'))).rebootFloor, 'offline');
+      assert.equal(advanceHistory(POLICY, checked(machineAt('severed')), { type: 'heartbeat' }, acceptedStep(machineAt('severed'))).rebootFloor, null);
+    });
+  });
+
   it('ignores a rejected step entirely', () => {
     const before = checked(machineAt('standard', up(['kim', 'amy'])), { votes: ['kim', 'amy'], misses: 1 });
     const after = advanceHistory(POLICY, before, approve('zoe'), rejectedStep(machineAt('severed')));

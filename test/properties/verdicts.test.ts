@@ -27,6 +27,7 @@ interface Shape {
   readonly votes?: readonly string[];
   readonly misses?: number;
   readonly awaiting?: Level | null;
+  readonly rebootFloor?: Level | null;
   /** The context's recorded level, when a test wants it to disagree with the active state. */
   readonly contextLevel?: Level;
   readonly outputs?: (typeof CAPABILITIES)[Level];
@@ -46,7 +47,7 @@ function at(level: Level, shape: Shape = {}): CheckState {
       pendingActuators: shape.pending ?? [],
     },
   };
-  const history: History = { votes: shape.votes ?? [], misses: shape.misses ?? 0, awaiting: shape.awaiting ?? null };
+  const history: History = { votes: shape.votes ?? [], misses: shape.misses ?? 0, awaiting: shape.awaiting ?? null, rebootFloor: shape.rebootFloor ?? null };
   return { machine, history };
 }
 
@@ -147,6 +148,68 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
     });
   });
 
+  describe('reboot-keeps-level', () => {
+    const p = policy({ faults: { rebootLevel: 'severed' } });
+    it('requires a fault to reboot into the level at the fault or faults.rebootLevel, whichever is higher', () => {
+      for (const type of ['mce', 'assertion-failure'] as const) {
+        violates(onStep('reboot-keeps-level', at('offline'), { type }, at('severed'), p), 'offline', 'severed');
+        assert.equal(onStep('reboot-keeps-level', at('offline'), { type }, at('offline'), p), true);
+        violates(onStep('reboot-keeps-level', at('probation'), { type }, at('probation'), p), 'probation', 'severed');
+        assert.equal(onStep('reboot-keeps-level', at('probation'), { type }, at('severed'), p), true);
+      }
+    });
+
+    it('refuses any drop while the hypervisor reboots, the step that completes the reboot included, and names the floor', () => {
+      const rebooting = at('offline', { rebootFloor: 'offline' });
+      violates(onStep('reboot-keeps-level', rebooting, { type: 'approve', admin: 'a5' }, at('severed')), 'offline', 'severed', 'approve a5');
+      violates(onStep('reboot-keeps-level', rebooting, { type: 'timeout' }, at('severed')), 'severed');
+      violates(onStep('reboot-keeps-level', rebooting, { type: 'reboot-complete' }, at('severed')), 'severed');
+      assert.equal(onStep('reboot-keeps-level', rebooting, { type: 'reboot-complete' }, at('offline')), true);
+      assert.equal(onStep('reboot-keeps-level', rebooting, { type: 'alarm', level: 'offline' }, at('offline')), true);
+      assert.equal(onStep('reboot-keeps-level', at('decapitation', { rebootFloor: 'decapitation' }), { type: 'approve', admin: 'a1' }, at('immolation')), true);
+    });
+
+    it('says nothing about drops while the hypervisor runs', () => {
+      assert.equal(onStep('reboot-keeps-level', at('offline'), { type: 'approve', admin: 'a5' }, at('severed')), true);
+    });
+  });
+
+  describe('decisions-take-effect', () => {
+    const up = proposal('standard', 'severed', ['a1', 'a2']);
+    const down = proposal('severed', 'probation', ['a1', 'a2', 'a3', 'a4']);
+    it('requires the approval that makes a quorum, counted from the votes, to set the level to the target', () => {
+      const atTwo = at('standard', { proposal: up, votes: ['a1', 'a2'] });
+      violates(onStep('decisions-take-effect', atTwo, approve('a3'), at('standard')), 'a3', 'standard', 'severed', 3);
+      assert.equal(onStep('decisions-take-effect', atTwo, approve('a3'), at('severed')), true);
+      const atFour = at('severed', { proposal: down, votes: ['a1', 'a2', 'a3', 'a4'] });
+      violates(onStep('decisions-take-effect', atFour, approve('a5'), at('severed')), 'probation', 5);
+      assert.equal(onStep('decisions-take-effect', atFour, approve('a5'), at('probation')), true);
+    });
+
+    it('asks nothing of an approval short of the quorum, a repeated one, or one the machine claims counts but no vote backs', () => {
+      const atOne = at('standard', { proposal: up, votes: ['a1'] });
+      assert.equal(onStep('decisions-take-effect', atOne, approve('a2'), at('standard')), true);
+      const atTwo = at('standard', { proposal: up, votes: ['a1', 'a2'] });
+      assert.equal(onStep('decisions-take-effect', atTwo, approve('a2'), at('standard')), true);
+      assert.equal(onStep('decisions-take-effect', at('standard', { proposal: up, votes: ['a1'] }), approve('outsider'), at('standard')), true);
+    });
+
+    it('requires an escalation that expires under "restrictive" to be applied, and nothing of one under "unchanged" or of a de-escalation', () => {
+      violates(onStep('decisions-take-effect', at('standard', { proposal: up, votes: ['a1', 'a2'] }), { type: 'timeout' }, at('standard')), 'expired', 'severed');
+      assert.equal(onStep('decisions-take-effect', at('standard', { proposal: up, votes: ['a1', 'a2'] }), { type: 'timeout' }, at('severed')), true);
+      const unchanged = policy({ quorum: { onTimeout: 'unchanged' } });
+      assert.equal(onStep('decisions-take-effect', at('standard', { proposal: up, votes: ['a1', 'a2'] }), { type: 'timeout' }, at('standard'), unchanged), true);
+      assert.equal(onStep('decisions-take-effect', at('severed', { proposal: down, votes: ['a1'] }), { type: 'timeout' }, at('severed')), true);
+    });
+
+    it('requires a proposal that is its own quorum to take effect at once', () => {
+      const alone = policy({ quorum: { escalate: 1, deescalate: 4 } });
+      violates(onStep('decisions-take-effect', at('standard'), { type: 'propose', admin: 'a1', target: 'offline' }, at('standard'), alone), 'a1', 'offline');
+      assert.equal(onStep('decisions-take-effect', at('standard'), { type: 'propose', admin: 'a1', target: 'offline' }, at('offline'), alone), true);
+      assert.equal(onStep('decisions-take-effect', at('standard'), { type: 'propose', admin: 'a1', target: 'offline' }, at('standard')), true, 'under the default a proposal alone decides nothing');
+    });
+  });
+
   describe('approvals-bound-to-proposal', () => {
     it('accepts no proposal, and a proposal whose approvals are the votes made for it, in any order', () => {
       assert.equal(onState('approvals-bound-to-proposal', at('severed')), true);
@@ -231,6 +294,13 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
     it('accepts the approval that brings a de-escalation to its quorum, counting distinct admins of the policy', () => {
       const before = at('severed', { proposal: { ...down, approvals: ['a1', 'a2', 'a3', 'a4'] }, votes: ['a1', 'a2', 'a3', 'a4'] });
       assert.equal(onStep('deescalation-needs-quorum', before, approve('a5'), at('probation')), true);
+    });
+
+    it('refuses any drop out of a level the policy makes irreversible, even at quorum', () => {
+      const p = policy({ irreversible: ['severed', 'decapitation', 'immolation'] });
+      const atQuorum = at('severed', { proposal: { ...down, approvals: ['a1', 'a2', 'a3', 'a4'] }, votes: ['a1', 'a2', 'a3', 'a4'] });
+      violates(onStep('deescalation-needs-quorum', atQuorum, approve('a5'), at('probation'), p), 'severed', 'irreversible');
+      assert.equal(onStep('deescalation-needs-quorum', atQuorum, approve('a5'), at('probation')), true, 'the default policy lets severed be lowered');
     });
 
     it('refuses a drop one approval short, a repeated approval, and approvals made for another proposal', () => {
