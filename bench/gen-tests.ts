@@ -20,7 +20,7 @@ import { DEFAULT_POLICY } from '../spec/policy.ts';
 import { createSimulatorSut } from '../simulator/sut.ts';
 import { generateTests, referenceSut, runSuite, writeSuite, xstateShortestPaths, RUNNER_FILE, type Criterion, type GenerateResult } from '../testgen/index.ts';
 import { WORKBENCH_ROOT } from '../testgen/writeSuite.ts';
-import { compiledEngine } from '../machines/engine.ts';
+import { referenceEngine } from '../machines/engine.ts';
 import { exploreGraph } from '../testgen/reachableGraph.ts';
 import { coveringWalks } from '../testgen/coveringWalks.ts';
 import { DEFAULT_WALK_LENGTH } from '../testgen/generate.ts';
@@ -71,7 +71,7 @@ const ONE: Record<string, () => GenerationRow> = {
   // Like for like with getShortestPaths (which also explores): the reachable graph and the walks only.
   'graph+walks': () => {
     const { seconds: s, value } = timed(5, () => {
-      const explored = exploreGraph(compiledEngine(DEFAULT_POLICY));
+      const explored = exploreGraph(referenceEngine(DEFAULT_POLICY));
       if (explored.kind !== 'explored') throw new Error(explored.message);
       return coveringWalks(explored.graph, 'transitions', { maxWalkLength: DEFAULT_WALK_LENGTH });
     });

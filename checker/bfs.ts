@@ -3,8 +3,8 @@
  * first counterexample found for a property is a shortest one from an initial state. States live
  * only as packed words in the search tree's table (their ids are their places in BFS order, so the
  * queue is the table walked by an index), and each keeps only its parent and the action that
- * reached it, from which paths are rebuilt. `parallelBfs.ts` is the same search over worker
- * threads and gives the same outcome.
+ * reached it, from which paths are rebuilt. `compiled/bfs.ts` is the same search over the
+ * generated code and gives the same outcome.
  */
 import type { Model } from './model.ts';
 import { SearchBooks, type ExploreOptions, type ExploreOutcome } from './search.ts';

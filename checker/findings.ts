@@ -14,7 +14,7 @@ import { adminIds, type Policy } from '../spec/policy.ts';
 import { levelOf, type Engine, type SystemState } from '../machines/engine.ts';
 import { stateKey } from '../machines/stateKey.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import { eventAlphabet } from './guillotineModel.ts';
+import { eventAlphabet } from '../machines/alphabet.ts';
 import { canonicalMachineState } from './symmetry.ts';
 
 export interface LevelFinding {

@@ -22,7 +22,7 @@ import { REGIONS, type Region, type SystemState } from '../machines/engine.ts';
 import type { Proposal } from '../machines/protocol.ts';
 import type { CheckState } from '../properties/history.ts';
 import type { StateCodec } from './model.ts';
-import { outsiderId } from './guillotineModel.ts';
+import { outsiderId } from '../machines/alphabet.ts';
 
 /** Each capability's values (from §2's table) and the bits its code takes in word 1. */
 const CAPABILITY_CODES = CAPABILITY_FIELDS.map((field) => {
@@ -38,6 +38,19 @@ const COUNTER_LIMIT = 0xffff;
 const IRREGULAR_APPROVALS = 1 << 29;
 const IRREGULAR_VOTES = 1 << 30;
 const IRREGULAR_PENDING = 1 << 31;
+
+/** The packed code of a capability row (word 1, bits 11..17): each field's value index, field after field. */
+export function outputsCodeOf(outputs: Capabilities): number {
+  let code = 0;
+  let shift = 0;
+  for (const { field, values, bits } of CAPABILITY_CODES) {
+    const i = values.indexOf(outputs[field]);
+    if (i < 0) throw new Error(`guillotineCodec: outputs.${field} = ${JSON.stringify(outputs[field])} is not one of ${values.join(', ')}`);
+    code |= i << shift;
+    shift += bits;
+  }
+  return code;
+}
 
 export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
   const regionStates = REGIONS.map((r) => Object.keys((machineConfig(policy).states as Record<Region, { states: object }>)[r].states));
@@ -122,17 +135,7 @@ export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
   const outputsCodes = new Map<Capabilities, number>();
   const outputsCode = (o: Capabilities) => {
     let code = outputsCodes.get(o);
-    if (code === undefined) {
-      code = 0;
-      let shift = 0;
-      for (const { field, values, bits } of CAPABILITY_CODES) {
-        const i = values.indexOf(o[field]);
-        if (i < 0) throw new Error(`guillotineCodec: outputs.${field} = ${JSON.stringify(o[field])} is not one of ${values.join(', ')}`);
-        code |= i << shift;
-        shift += bits;
-      }
-      outputsCodes.set(o, code);
-    }
+    if (code === undefined) outputsCodes.set(o, (code = outputsCodeOf(o)));
     return code;
   };
 

@@ -1,49 +1,20 @@
 /**
- * The Guillotine system as a checker {@link Model}: machine states (from an {@link Engine}) plus
- * the properties' history variables, the full event alphabet of GUILLOTINE.md §7, and the
- * properties of `properties/` mapped to always / sometimes / eventually / progress.
+ * The Guillotine system as a checker {@link Model} over the machine's objects: machine states (from
+ * an object {@link Engine}) plus the properties' history variables, the full event alphabet of
+ * GUILLOTINE.md §7, and the properties of `properties/` mapped to always / sometimes / eventually /
+ * progress. This is the reference model (`--engine reference` or `xstate`); the default,
+ * `checker/compiled/`, explores the same model as generated code over packed words.
  */
-import { ACTUATORS, LEVELS } from '../spec/levels.ts';
-import { adminIds, type Policy } from '../spec/policy.ts';
-import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
+import { encodeEvent } from '../spec/events.ts';
 import type { Engine } from '../machines/engine.ts';
+import { eventAlphabet } from '../machines/alphabet.ts';
 import { stateKey } from '../machines/stateKey.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import type { GuillotineProperty } from '../properties/property.ts';
+import { conditionHolds, stateVerdict, transitionVerdict, witnessed } from '../properties/judge.ts';
 import { Property, type Model } from './model.ts';
 import { guillotineCodec } from './guillotineCodec.ts';
-
-/** An id that is not an admin of the policy, so the alphabet also tries outsiders' votes. */
-export function outsiderId(policy: Policy): string {
-  const ids = new Set(adminIds(policy));
-  let id = 'outsider';
-  while (ids.has(id)) id += '-x';
-  return id;
-}
-
-export interface AlphabetOptions {
-  /** Only these admins act (the rest stay silent). Default: every admin. */
-  readonly admins?: readonly string[];
-  /** Include an outsider's proposals and approvals, which the protocol must reject. Default true. */
-  readonly outsider?: boolean;
-}
-
-/**
- * Every event the checker tries in every state, in a fixed order: each admin's proposals (every
- * target) and approval, an outsider's, then the automatic events, alarms at every level, and each
- * actuator's confirmation and fault.
- */
-export function eventAlphabet(policy: Policy, options: AlphabetOptions = {}): readonly GuillotineEvent[] {
-  const voters = [...(options.admins ?? adminIds(policy)), ...(options.outsider === false ? [] : [outsiderId(policy)])];
-  const events: GuillotineEvent[] = [];
-  for (const admin of voters) for (const target of LEVELS) events.push({ type: 'propose', admin, target });
-  for (const admin of voters) events.push({ type: 'approve', admin });
-  events.push({ type: 'timeout' }, { type: 'heartbeat' }, { type: 'heartbeat-missed' });
-  for (const level of LEVELS) events.push({ type: 'alarm', level });
-  events.push({ type: 'mce' }, { type: 'assertion-failure' }, { type: 'reboot-complete' });
-  for (const actuator of ACTUATORS) events.push({ type: 'actuator-confirm', actuator }, { type: 'actuator-fault', actuator });
-  return events;
-}
 
 /** Builds the model of `engine`'s machine with the given properties. */
 export function guillotineModel(engine: Engine, properties: readonly GuillotineProperty[], alphabet: readonly GuillotineEvent[] = eventAlphabet(engine.policy)): Model<CheckState, GuillotineEvent> {
@@ -53,22 +24,22 @@ export function guillotineModel(engine: Engine, properties: readonly GuillotineP
     const check = p.check;
     switch (check.on) {
       case 'transition':
-        mapped.push(Property.always(p.id, (after, via) => (via === undefined ? true : check.verdict({ policy, before: via.from, event: via.action, after }))));
+        mapped.push(Property.always(p.id, (after, via) => (via === undefined ? true : transitionVerdict(check, { policy, before: via.from, event: via.action, after }))));
         break;
       case 'state':
-        mapped.push(Property.always(p.id, (s) => check.verdict(s, policy)));
+        mapped.push(Property.always(p.id, (s) => stateVerdict(check, s, policy)));
         break;
       case 'progress':
         mapped.push(Property.progress(p.id));
         break;
       case 'eventually':
-        mapped.push(Property.eventually(p.id, check.condition));
+        mapped.push(Property.eventually(p.id, (s) => conditionHolds(check, s, policy)));
         break;
       case 'policy':
         break; // judged on the policy alone, outside the exploration
     }
     for (const guard of p.vacuity ?? []) {
-      mapped.push(Property.sometimes(`${p.id}: ${guard.name}`, (s, via) => guard.witness(s, via && { from: via.from, event: via.action }, policy)));
+      mapped.push(Property.sometimes(`${p.id}: ${guard.name}`, (s, via) => witnessed(guard, policy, s, via && { from: via.from, event: via.action })));
     }
   }
   return {

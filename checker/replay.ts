@@ -2,18 +2,21 @@
  * Replaying a trace through the machine, one event at a time: whether each event was accepted
  * (with the machine's reason when it was not), the level changes with their causes, the state
  * after each step, and every property of §4 that the step violates. By default it runs under
- * XState itself, so a counterexample the checker found with the compiled interpreter is confirmed
- * by the reference interpreter.
+ * XState itself, so a counterexample the checker found with its generated code is confirmed by
+ * XState running the same rules.
  */
 import type { Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import { ENGINES, levelOf, type EngineName, type SystemState } from '../machines/engine.ts';
-import type { Effect, MachineImplementations } from '../machines/guillotine.ts';
+import type { Effect } from '../machines/guillotine.ts';
+import type { ProtocolRules } from '../machines/rules.ts';
+import { eventAlphabet } from '../machines/alphabet.ts';
 import type { Proposal } from '../machines/protocol.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
-import { eventAlphabet, guillotineModel } from './guillotineModel.ts';
+import { conditionHolds, stepVerdict } from '../properties/judge.ts';
+import { guillotineModel } from './guillotineModel.ts';
 import { guillotineCodec } from './guillotineCodec.ts';
 import { enabledThroughout } from './liveness.ts';
 import { sameState } from './model.ts';
@@ -81,9 +84,9 @@ export function viewOf(state: SystemState): StateView {
 export function replay(
   policy: Policy,
   events: readonly GuillotineEvent[],
-  options: { engine?: EngineName; cycle?: readonly GuillotineEvent[]; implementations?: MachineImplementations } = {},
+  options: { engine?: EngineName; cycle?: readonly GuillotineEvent[]; rules?: ProtocolRules } = {},
 ): ReplayReport {
-  const engine = ENGINES[options.engine ?? 'xstate'](policy, options.implementations);
+  const engine = ENGINES[options.engine ?? 'xstate'](policy, options.rules);
   let current: CheckState = { machine: engine.initial(), history: INITIAL_HISTORY };
   const initial = viewOf(current.machine);
   const steps: ReplayStep[] = [];
@@ -96,9 +99,7 @@ export function replay(
     const after: CheckState = { machine: step.state, history: advanceHistory(policy, current, e, step) };
     const violations: { property: PropertyId; reason: string }[] = [];
     for (const p of PROPERTIES) {
-      let verdict: true | string = true;
-      if (p.check.on === 'transition' && step.accepted) verdict = p.check.verdict({ policy, before: current, event: e, after });
-      else if (p.check.on === 'state') verdict = p.check.verdict(after, policy);
+      const verdict = stepVerdict(p, { policy, before: current, event: e, after }, step.accepted);
       if (verdict !== true) violations.push({ property: p.id, reason: verdict });
     }
     if (violations.length > 0 && firstViolation === null) firstViolation = steps.length + 1;
@@ -123,7 +124,10 @@ export function replay(
   const lasso = judgeLasso(policy, model, around, current, options.cycle);
   if (lasso.returns && lasso.neverTaken.length === 0 && steps.length > 0) {
     const reason = options.cycle.length === 0 ? 'a state where the condition is false has no enabled event' : 'a fair cycle never reaches the condition';
-    const unmet = PROPERTIES.flatMap((p) => (p.check.on === 'eventually' && !around.some(p.check.condition) ? [{ property: p.id, reason }] : []));
+    const unmet = PROPERTIES.flatMap((p) => {
+      const check = p.check;
+      return check.on === 'eventually' && !around.some((s) => conditionHolds(check, s, policy)) ? [{ property: p.id, reason }] : [];
+    });
     if (unmet.length > 0) {
       const last = steps.length - 1;
       steps[last] = { ...steps[last]!, violations: [...steps[last]!.violations, ...unmet] };

@@ -1,23 +1,27 @@
 /**
- * Two interpreters of one statechart definition (`machineConfig` + `machineImplementations`):
+ * Two interpreters of one statechart (`machineConfig` names guards and actions, `rules.ts` defines
+ * them), both over the machine's objects:
  *
- * - {@link xstateEngine} runs the XState machine with XState's pure `transition()`;
- * - {@link compiledEngine} runs the same config with a small interpreter of the subset the config
- *   uses (parallel regions of atomic states, guarded transitions, entry actions, `assign`-style
- *   updates, raised internal events processed in FIFO order after each microstep) — about 50x
- *   faster, which is what makes exhaustive checking interactive.
+ * - {@link xstateEngine} runs the XState machine through XState's public, pure `transition()`;
+ * - {@link referenceEngine} runs the same config with a small interpreter of the subset the config
+ *   uses (parallel regions of atomic states, guarded transitions, entry actions, context updates,
+ *   raised internal events processed in FIFO order after each microstep), calling the rules with
+ *   the concrete interpretation. It is the reference the checker's generated code
+ *   (`checker/compiled/`) is tested against, and what replay, the visualizer and the test
+ *   generator step.
  *
- * `test/machines/engine.test.ts` proves they agree: same reachable graph, same effects, for the
- * default policy and every policy in the test suite. Both return plain {@link SystemState}s, so
- * every consumer (checker, replay, test generator, visualizer) is engine-agnostic.
+ * `test/machines/engine.test.ts` proves they agree: same reachable graph, same effects. Both return
+ * plain {@link SystemState}s, so every consumer is engine-agnostic.
  */
-import { createActor, type AnyActorScope } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import type { Level } from '../spec/levels.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
-import { createGuillotineMachine, machineImplementations, type Effect, type MachineImplementations } from './guillotine.ts';
+import { createGuillotineMachine, EFFECTS, machineImplementations, REJECTIONS, type Effect } from './guillotine.ts';
 import type { GuillotineContext, MachineEvent } from './protocol.ts';
-
+import type { ContextView, EventView, RaisedEvent } from './protocolOps.ts';
+import { PROTOCOL_RULES, type ProtocolRules } from './rules.ts';
+import { concreteOps, contextOf, contextView, eventView, raisedEvent, type VoterList } from './concreteOps.ts';
 import { readStatechart, REGIONS, type ActionRef, type Region, type TransitionRef } from './statechart.ts';
 
 export { REGIONS, type Region } from './statechart.ts';
@@ -37,7 +41,7 @@ export interface Step {
 }
 
 export interface Engine {
-  readonly name: 'xstate' | 'compiled';
+  readonly name: EngineName;
   readonly policy: Policy;
   initial(): SystemState;
   step(state: SystemState, event: GuillotineEvent): Step;
@@ -58,95 +62,87 @@ function accepted(effects: readonly Effect[]): boolean {
 
 // ---------------------------------------------------------------- XState
 
-/** Runs the XState machine itself. Slow (≈100 µs a step) but the reference. */
-export function xstateEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy)): Engine {
+/** Runs the XState machine itself, through its pure `transition()`. Slow (≈100 µs a step) but the reference's reference. */
+export function xstateEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_RULES): Engine {
+  const implementations = machineImplementations(policy, rules);
   const machine = createGuillotineMachine(policy, implementations);
-  const effectNames = new Set(Object.keys(implementations.effects));
-  // One inert actor scope, reused: XState's transition() helper builds a fresh actor per call.
-  const self = createActor(machine);
-  let collected: { type: string; params?: unknown; info?: { context: GuillotineContext; event: MachineEvent } }[] = [];
-  const scope = {
-    self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {}, system: (self as unknown as { system: unknown }).system, emit: () => {},
-    actionExecutor: (action: (typeof collected)[number]) => collected.push(action),
-  } as unknown as AnyActorScope;
   type Snap = ReturnType<typeof machine.getInitialSnapshot>;
+  type Action = { type: string; params?: unknown; info?: { context: GuillotineContext; event: MachineEvent } };
+  const effectsOf = (actions: readonly Action[]) =>
+    actions.filter((a) => a.type in implementations.effects).map((a) => implementations.effects[a.type]!(a.info!.context, a.info!.event, a.params as Record<string, string> | undefined));
   const toState = (snapshot: Snap): SystemState => ({ value: snapshot.value as unknown as Record<Region, string>, context: snapshot.context });
-  const toSnapshot = (state: SystemState): Snap => machine.resolveState({ value: state.value as never, context: state.context });
-  const effectsOf = () =>
-    collected
-      .filter((a) => effectNames.has(a.type))
-      .map((a) => implementations.effects[a.type]!(a.info!.context, a.info!.event, a.params as Record<string, string> | undefined));
   return {
     name: 'xstate',
     policy,
     initial() {
-      collected = [];
-      return toState(machine.getInitialSnapshot(scope) as Snap);
+      const [snapshot] = initialTransition(machine);
+      return toState(snapshot as Snap);
     },
     step(state, event) {
-      collected = [];
-      const before = toSnapshot(state);
-      const next = machine.transition(before, event as never, scope) as Snap;
-      // XState returns the very same snapshot, and runs no action, when no region has a transition.
-      if (next === before && collected.length === 0) return { state, accepted: false, effects: [unhandled(event)] };
-      const effects = effectsOf();
-      return { state: toState(next), accepted: accepted(effects), effects };
+      const before = machine.resolveState({ value: state.value as never, context: state.context });
+      const [next, actions] = transition(machine, before, event as never);
+      // XState returns the very snapshot it was given, and no action, when no region takes the event.
+      if (next === before && actions.length === 0) return { state, accepted: false, effects: [unhandled(event)] };
+      const effects = effectsOf(actions as unknown as Action[]);
+      return { state: toState(next as Snap), accepted: accepted(effects), effects };
     },
   };
 }
 
-// ---------------------------------------------------------------- compiled
+// ---------------------------------------------------------------- reference
 
-export interface CompiledOptions {
+export interface ReferenceOptions {
   /**
-   * Build effects (rejection reasons, notes, level changes) for each step. The checker turns this
-   * off: it needs only whether the event was accepted, and formatting reasons dominates the cost
-   * of a rejected step. Default true.
+   * Build effects (rejection reasons, notes, level changes) for each step. Default true; off, a
+   * rejected step carries one effect without a reason, and the engine is faster.
    */
   readonly effects?: boolean;
 }
 
+type View = ContextView<boolean, number, VoterList>;
+
 /**
- * Interprets `machineConfig(policy)` directly, as `readStatechart` reads it (the exporters read it
- * the same way). Supports exactly what the config uses; it throws at construction on anything else
- * (a nested state, an unknown guard or action name), so a change to the config that it cannot run
- * is caught at once rather than misinterpreted.
+ * Interprets `machineConfig(policy)` directly, as `readStatechart` reads it, with the rules run by
+ * the concrete interpretation. Supports exactly what the config uses; it throws at construction on
+ * anything else (a nested state, an unknown guard or action name), so a change to the config that
+ * it cannot run is caught at once rather than misinterpreted.
  */
-export function compiledEngine(policy: Policy, implementations: MachineImplementations = machineImplementations(policy), options: CompiledOptions = {}): Engine {
+export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_RULES, options: ReferenceOptions = {}): Engine {
   const explain = options.effects !== false;
-  const known = { guards: new Set(Object.keys(implementations.guards)), actions: new Set([...Object.keys(implementations.updates), ...Object.keys(implementations.raises), ...Object.keys(implementations.effects)]) };
-  const { regions, context: initialContext } = readStatechart(policy, known, 'compiledEngine');
-
+  const o = concreteOps(policy);
+  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
+  const { regions, context: initialContext } = readStatechart(policy, known, 'referenceEngine');
   const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
-  const UNHANDLED: readonly Effect[] = [REJECTED];
 
-  // The config resolved once: each guard and action bound to its implementation and params, so a
-  // step does no name lookups. Nothing is decided here; the implementations still decide.
-  type Run = (ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) => GuillotineContext;
-  const compileAction = (a: ActionRef): Run => {
-    const update = implementations.updates[a.type];
-    if (update) return (ctx, event) => update(ctx, event, a.params);
-    const raiser = implementations.raises[a.type];
-    if (raiser) return (ctx, event, queue) => (queue.push(raiser(ctx, event, a.params)), ctx);
-    const effect = implementations.effects[a.type]!;
-    if (explain) return (ctx, event, _queue, effects) => (effects.push(effect(ctx, event, a.params)), ctx);
-    return implementations.rejections.has(a.type) ? (ctx, _event, _queue, effects) => (effects.push(REJECTED), ctx) : (ctx) => ctx;
+  /** The work of one run to completion: the view as it is now, raised events waiting, effects so far. */
+  interface Run {
+    view: View;
+    readonly queue: MachineEvent[];
+    readonly effects: Effect[];
+  }
+  type Act = (run: Run, event: MachineEvent, e: EventView<number, string>) => void;
+  const compileAction = (a: ActionRef): Act => {
+    const update = rules.updates[a.type];
+    if (update) return (run, _event, e) => void (run.view = { ...run.view, ...update(o, policy, run.view, e, a.params) });
+    const raiser = rules.raises[a.type];
+    if (raiser) return (run, _event, e) => void run.queue.push(raisedEvent(raiser(o, policy, run.view, e, a.params) as RaisedEvent<number>));
+    const effect = EFFECTS[a.type]!;
+    if (explain) return (run, event) => void run.effects.push(effect(policy, rules, contextOf(run.view), event, a.params));
+    return REJECTIONS.has(a.type) ? (run) => void run.effects.push(REJECTED) : () => {};
   };
-  const compileActions = (actions: readonly ActionRef[]): readonly Run[] => actions.map(compileAction);
   interface Compiled {
-    readonly guard: ((ctx: GuillotineContext, event: MachineEvent) => boolean) | undefined;
+    readonly guard: ((view: View, e: EventView<number, string>) => boolean) | undefined;
     readonly target: string | undefined;
-    readonly actions: readonly Run[];
+    readonly actions: readonly Act[];
   }
   const compileTransition = (t: TransitionRef): Compiled => {
-    const g = t.guard && implementations.guards[t.guard.type]!;
+    const g = t.guard && rules.guards[t.guard.type]!;
     const params = t.guard?.params;
-    return { guard: g && ((ctx, event) => g(ctx, event, params)), target: t.target, actions: compileActions(t.actions) };
+    return { guard: g && ((view, e) => g(o, policy, view, e, params)), target: t.target, actions: t.actions.map(compileAction) };
   };
   /** Entry actions of each region's states. */
-  const entries = regions.map((region) => new Map(region.states.map((state) => [state.name, compileActions(state.entry)])));
-  // For each event type, the regions with a transition on it (in document order) and their
-  // candidates per state: most events concern one region, so a microstep looks at one or two.
+  const entries = regions.map((region) => new Map(region.states.map((state) => [state.name, state.entry.map(compileAction)])));
+  // For each event type, the regions with a transition on it (in document order) and their candidates per state.
   const handlers = new Map<string, { index: number; byState: Map<string, readonly Compiled[]> }[]>();
   regions.forEach((region, index) => {
     for (const state of region.states) {
@@ -160,81 +156,71 @@ export function compiledEngine(policy: Policy, implementations: MachineImplement
     }
   });
 
-  function runAll(actions: readonly Run[], ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]): GuillotineContext {
-    for (let i = 0; i < actions.length; i++) ctx = actions[i]!(ctx, event, queue, effects);
-    return ctx;
-  }
-
   /** The enabled transition of each region on the pre-state, or undefined when no region takes the event. */
-  function select(value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent): { index: number; t: Compiled }[] | undefined {
-    // Plain loops and no closures: this runs for every event the checker tries in every state.
-    const handling = handlers.get(event.type);
+  function select(value: Record<Region, string>, view: View, e: EventView<number, string>, type: string): { index: number; t: Compiled }[] | undefined {
+    const handling = handlers.get(type);
     if (handling === undefined) return undefined;
     let selected: { index: number; t: Compiled }[] | undefined;
-    for (let h = 0; h < handling.length; h++) {
-      const { index, byState } = handling[h]!;
+    for (const { index, byState } of handling) {
       const candidates = byState.get(value[REGIONS[index]!]);
       if (candidates === undefined) continue;
-      for (let c = 0; c < candidates.length; c++) {
-        const t = candidates[c]!;
-        if (t.guard === undefined || t.guard(ctx, event)) {
-          (selected ??= []).push({ index, t });
-          break;
-        }
-      }
+      const t = candidates.find((c) => c.guard === undefined || c.guard(view, e));
+      if (t !== undefined) (selected ??= []).push({ index, t });
     }
     return selected;
   }
 
   /** One microstep: run the selected transitions' actions, then enter their targets. */
-  function microstep(selected: readonly { index: number; t: Compiled }[], value: Record<Region, string>, ctx: GuillotineContext, event: MachineEvent, queue: MachineEvent[], effects: Effect[]) {
-    let next = value;
-    for (const { t } of selected) ctx = runAll(t.actions, ctx, event, queue, effects);
+  function microstep(selected: readonly { index: number; t: Compiled }[], value: Record<Region, string>, run: Run, event: MachineEvent, e: EventView<number, string>): Record<Region, string> {
+    for (const { t } of selected) for (const act of t.actions) act(run, event, e);
     for (const { index, t } of selected) {
       if (t.target === undefined) continue;
-      next = { ...next, [REGIONS[index]!]: t.target };
-      ctx = runAll(entries[index]!.get(t.target)!, ctx, event, queue, effects);
+      value = { ...value, [REGIONS[index]!]: t.target };
+      for (const act of entries[index]!.get(t.target)!) act(run, event, e);
     }
-    return { value: next, ctx };
+    return value;
   }
 
-  function settle(value: Record<Region, string>, ctx: GuillotineContext, queue: MachineEvent[], effects: Effect[]) {
-    while (queue.length > 0) {
-      const internal = queue.shift()!;
-      const selected = select(value, ctx, internal);
-      if (selected !== undefined) ({ value, ctx } = microstep(selected, value, ctx, internal, queue, effects));
+  function settle(value: Record<Region, string>, run: Run): Record<Region, string> {
+    for (let next = run.queue.shift(); next !== undefined; next = run.queue.shift()) {
+      const e = eventView(next);
+      const selected = select(value, run.view, e, next.type);
+      if (selected !== undefined) value = microstep(selected, value, run, next, e);
     }
-    return { value, context: ctx };
+    return value;
   }
 
   return {
-    name: 'compiled',
+    name: 'reference',
     policy,
     initial() {
-      const queue: MachineEvent[] = [];
-      const effects: Effect[] = [];
-      let ctx = initialContext;
-      const value = {} as Record<Region, string>;
+      const run: Run = { view: contextView(initialContext), queue: [], effects: [] };
+      let value = {} as Record<Region, string>;
+      const entered: MachineEvent = { type: 'isolation.changed' };
       regions.forEach((region, index) => {
-        value[region.name] = region.initial;
-        ctx = runAll(entries[index]!.get(region.initial)!, ctx, { type: 'isolation.changed' }, queue, effects);
+        value = { ...value, [region.name]: region.initial };
+        for (const act of entries[index]!.get(region.initial)!) act(run, entered, eventView(entered));
       });
-      return settle(value, ctx, queue, effects);
+      value = settle(value, run);
+      return { value, context: contextOf(run.view, initialContext) };
     },
     step(state, event) {
-      const selected = select(state.value as Record<Region, string>, state.context, event);
-      if (selected === undefined) return { state, accepted: false, effects: explain ? [unhandled(event)] : UNHANDLED };
-      const queue: MachineEvent[] = [];
-      const effects: Effect[] = [];
-      const first = microstep(selected, state.value as Record<Region, string>, state.context, event, queue, effects);
-      const settled = settle(first.value, first.ctx, queue, effects);
+      const e = eventView(event);
+      const before = contextView(state.context);
+      const selected = select(state.value as Record<Region, string>, before, e, event.type);
+      if (selected === undefined) return { state, accepted: false, effects: [explain ? unhandled(event) : REJECTED] };
+      const run: Run = { view: before, queue: [], effects: [] };
+      let value = microstep(selected, state.value as Record<Region, string>, run, event, e);
+      value = settle(value, run);
+      const context = contextOf(run.view, state.context);
+      const sameValue = REGIONS.every((r) => value[r] === state.value[r]);
       // Nothing changed (a rejection by a transition that only explains itself): the same state object.
-      const same = settled.value === state.value && settled.context === state.context;
-      return { state: same ? state : settled, accepted: accepted(effects), effects };
+      const same = sameValue && context === state.context;
+      return { state: same ? state : { value: sameValue ? state.value : value, context }, accepted: accepted(run.effects), effects: run.effects };
     },
   };
 }
 
-/** Both engines by name, for `--engine`. */
-export const ENGINES = { compiled: compiledEngine, xstate: xstateEngine } as const;
+/** The object engines by name. The checker's default, generated code, is `checker/compiled/`'s. */
+export const ENGINES = { reference: referenceEngine, xstate: xstateEngine } as const;
 export type EngineName = keyof typeof ENGINES;

@@ -14,19 +14,20 @@
  * ever silently dropped. Level changes go through one internal event, `isolation.set`, whose
  * `cause` says why; entering a level raises `isolation.changed`, which cancels any open proposal.
  *
- * Guards, context updates, raised events and effects are named and implemented in
- * {@link machineImplementations} over the pure functions of `protocol.ts`, so that both XState
- * and the checker's compiled interpreter run the very same definition.
+ * Guards, context updates and raised events are named here and defined once in `rules.ts`, over
+ * the operations of `protocolOps.ts`; XState runs them through {@link machineImplementations}, the
+ * other interpreters (the reference engine, the checker's generated code, the exports) read the same
+ * rules. Effects — refusal reasons, notes, alerts — are reports for people ({@link EFFECTS}).
  */
 import { assign, raise, setup } from 'xstate';
 import { LEVELS, levelIndex, type Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import {
-  actuatorPending, alarmRaisesLevel, alarmTarget, approvalCompletesQuorum, approvalRefusal, enteredLevel, faultEscalates, faultTarget,
-  heartbeatTarget, initialContext, missLimitReached, moveAllowed, openedProposal, proposalCompletesQuorum, proposalRefusal, rebootTarget,
-  timeoutApplies, withApproval, type GuillotineContext, type InternalEvent, type LevelCause, type MachineEvent,
-} from './protocol.ts';
+import { initialContext, moveAllowed, refusalOf, type GuillotineContext, type InternalEvent, type MachineEvent } from './protocol.ts';
+import type { LevelCause } from './protocolOps.ts';
+import { PROTOCOL_RULES, type ProtocolRules } from './rules.ts';
+import type { RuleParams } from './protocolOps.ts';
+import { applyUpdate, concreteOps, contextView, eventView, raisedEvent } from './concreteOps.ts';
 
 /** What a step reports besides its new state: rejections with reasons, notes, alerts, level changes. */
 export type Effect =
@@ -35,18 +36,19 @@ export type Effect =
   | { readonly kind: 'alert'; readonly text: string }
   | { readonly kind: 'level'; readonly from: Level; readonly to: Level; readonly cause: LevelCause };
 
-type Params = Readonly<Record<string, string>> | undefined;
+type Params = RuleParams;
 type Guard = (ctx: GuillotineContext, event: MachineEvent, params: Params) => boolean;
 type Update = (ctx: GuillotineContext, event: MachineEvent, params: Params) => GuillotineContext;
 type Raise = (ctx: GuillotineContext, event: MachineEvent, params: Params) => InternalEvent;
-type EffectOf = (ctx: GuillotineContext, event: MachineEvent, params: Params) => Effect;
+/** An effect reads the machine's objects: it is a report for people, never a decision. */
+export type EffectOf = (policy: Policy, rules: ProtocolRules, ctx: GuillotineContext, event: MachineEvent, params: Params) => Effect;
 
-/** The named implementations of the machine's guards and actions, for one policy. */
+/** The named implementations of the machine's guards and actions, for one policy, over the machine's objects. */
 export interface MachineImplementations {
   readonly guards: Readonly<Record<string, Guard>>;
   readonly updates: Readonly<Record<string, Update>>;
   readonly raises: Readonly<Record<string, Raise>>;
-  readonly effects: Readonly<Record<string, EffectOf>>;
+  readonly effects: Readonly<Record<string, (ctx: GuillotineContext, event: MachineEvent, params: Params) => Effect>>;
   /** The effects that reject the event (so an interpreter can tell acceptance without building reasons). */
   readonly rejections: ReadonlySet<string>;
 }
@@ -57,58 +59,42 @@ const param = (params: Params, key: string): string => {
   if (value === undefined) throw new Error(`machine action or guard is missing its "${key}" parameter`);
   return value;
 };
+const reject = (reason: string): Effect => ({ kind: 'reject', reason });
 
-/** Builds the guard and action implementations that the statechart names. */
-export function machineImplementations(policy: Policy): MachineImplementations {
-  const reject = (reason: string): Effect => ({ kind: 'reject', reason });
+/** The level an alarm asks for after the detector's cap, by the rules' own alarm fail-safe. */
+function alarmAsks(policy: Policy, rules: ProtocolRules, ctx: GuillotineContext, event: MachineEvent): Level {
+  const raised = rules.raises['alarmFailsafe']!(concreteOps(policy), policy, contextView(ctx), eventView(event), undefined);
+  return raised.type === 'isolation.set' ? LEVELS[raised.to]! : ctx.level;
+}
+
+/**
+ * The effects the statechart names: what a step reports to people (a refusal's reason, a note, an
+ * alert, a level change). They decide nothing; the rules do.
+ */
+export const EFFECTS: Readonly<Record<string, EffectOf>> = {
+  rejectProposal: (policy, rules, ctx, e) => reject(refusalOf(rules.refusals.proposal, policy, ctx, external(e)) ?? 'refused'),
+  rejectApproval: (policy, rules, ctx, e) => reject(refusalOf(rules.refusals.approval, policy, ctx, external(e)) ?? 'refused'),
+  rejectAs: (_policy, _rules, _ctx, _e, params) => reject(param(params, 'reason')),
+  rejectUnpendingActuator: (_policy, _rules, _ctx, e) => reject(`${'actuator' in e ? e.actuator : 'the actuator'} has no command awaiting confirmation`),
+  note: (_policy, _rules, _ctx, _e, params) => ({ kind: 'note', text: param(params, 'text') }),
+  alarmBelowLevel: (policy, rules, ctx, e) => ({ kind: 'note', text: `the alarm asks for ${alarmAsks(policy, rules, ctx, e)} (after the detector cap), not above ${ctx.level}` }),
+  alertAdmins: (policy, _rules, ctx, e) => ({ kind: 'alert', text: `${'actuator' in e ? e.actuator : 'an actuator'} did not confirm at ${ctx.level}; escalation stops at ${policy.actuators.escalateOnFailureUpTo}, so the admins are alerted` }),
+  levelSet: (_policy, _rules, ctx, e) => ({ kind: 'level', from: ctx.level, to: e.type === 'isolation.set' ? e.to : ctx.level, cause: e.type === 'isolation.set' ? e.cause : 'alarm' }),
+};
+
+/** The effects that reject the event. */
+export const REJECTIONS: ReadonlySet<string> = new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']);
+
+/** Binds the rules (the correct ones, or a mutant's) to the machine's objects, for XState. */
+export function machineImplementations(policy: Policy, rules: ProtocolRules = PROTOCOL_RULES): MachineImplementations {
+  const o = concreteOps(policy);
+  const map = <R, T>(table: Readonly<Record<string, R>>, bind: (rule: R) => T) => Object.fromEntries(Object.entries(table).map(([name, rule]) => [name, bind(rule)]));
   return {
-    guards: {
-      proposalAllowed: (ctx, e) => proposalRefusal(policy, ctx, external(e)) === null,
-      proposalCompletesQuorum: (ctx, e) => proposalCompletesQuorum(policy, ctx, external(e)),
-      approvalRefused: (ctx, e) => approvalRefusal(policy, ctx, external(e)) !== null,
-      approvalCompletesQuorum: (ctx, e) => approvalCompletesQuorum(policy, ctx, external(e)),
-      timeoutApplies: (ctx) => timeoutApplies(policy, ctx),
-      hypervisorRebooting: (ctx) => ctx.rebooting,
-      missLimitReached: (ctx) => missLimitReached(policy, ctx),
-      alarmRaisesLevel: (ctx, e) => alarmRaisesLevel(policy, ctx, external(e)),
-      actuatorPending: (ctx, e) => actuatorPending(ctx, external(e)),
-      actuatorIdle: (ctx, e) => !actuatorPending(ctx, external(e)),
-      faultEscalates: (ctx) => faultEscalates(policy, ctx),
-      setsLevel: (_ctx, e, params) => e.type === 'isolation.set' && e.to === param(params, 'level'),
-    },
-    updates: {
-      enterLevel: (ctx, _e, params) => enteredLevel(ctx, param(params, 'level') as Level),
-      openProposal: (ctx, e) => ({ ...ctx, proposal: openedProposal(ctx, external(e)) }),
-      recordApproval: (ctx, e) => (ctx.proposal === null || e.type !== 'approve' ? ctx : { ...ctx, proposal: withApproval(policy, ctx.proposal, e.admin) }),
-      clearProposal: (ctx) => (ctx.proposal === null ? ctx : { ...ctx, proposal: null }),
-      resetWatchdog: (ctx) => (ctx.missedHeartbeats === 0 ? ctx : { ...ctx, missedHeartbeats: 0 }),
-      countMissedHeartbeat: (ctx) => ({ ...ctx, missedHeartbeats: ctx.missedHeartbeats + 1 }),
-      markRebooting: (ctx) => ({ ...ctx, rebooting: true }),
-      markRunning: (ctx) => ({ ...ctx, rebooting: false }),
-      confirmActuator: (ctx, e) => ({ ...ctx, pendingActuators: ctx.pendingActuators.filter((a) => e.type !== 'actuator-confirm' || a !== e.actuator) }),
-    },
-    raises: {
-      applyProposal: (ctx) => ({ type: 'isolation.set', to: ctx.proposal?.to ?? ctx.level, cause: 'quorum' }),
-      applyProposedTarget: (_ctx, e) => ({ type: 'isolation.set', to: e.type === 'propose' ? e.target : 'standard', cause: 'quorum' }),
-      applyExpiredProposal: (ctx) => ({ type: 'isolation.set', to: ctx.proposal?.to ?? ctx.level, cause: 'timeout' }),
-      heartbeatFailsafe: (ctx) => ({ type: 'isolation.set', to: heartbeatTarget(ctx), cause: 'heartbeat' }),
-      rebootFailsafe: (ctx, e) => ({ type: 'isolation.set', to: rebootTarget(policy, ctx), cause: e.type === 'mce' ? 'mce' : 'assertion-failure' }),
-      alarmFailsafe: (_ctx, e) => ({ type: 'isolation.set', to: alarmTarget(policy, external(e)), cause: 'alarm' }),
-      actuatorFailsafe: (ctx) => ({ type: 'isolation.set', to: faultTarget(ctx), cause: 'actuator-fault' }),
-      levelChanged: () => ({ type: 'isolation.changed' }),
-      hypervisorDown: () => ({ type: 'hypervisor.down' }),
-    },
-    effects: {
-      rejectProposal: (ctx, e) => reject(proposalRefusal(policy, ctx, external(e)) ?? 'refused'),
-      rejectApproval: (ctx, e) => reject(approvalRefusal(policy, ctx, external(e)) ?? 'refused'),
-      rejectAs: (_ctx, _e, params) => reject(param(params, 'reason')),
-      rejectUnpendingActuator: (_ctx, e) => reject(`${'actuator' in e ? e.actuator : 'the actuator'} has no command awaiting confirmation`),
-      note: (_ctx, _e, params) => ({ kind: 'note', text: param(params, 'text') }),
-      alarmBelowLevel: (ctx, e) => ({ kind: 'note', text: `the alarm asks for ${alarmTarget(policy, external(e))} (after the detector cap), not above ${ctx.level}` }),
-      alertAdmins: (ctx, e) => ({ kind: 'alert', text: `${'actuator' in e ? e.actuator : 'an actuator'} did not confirm at ${ctx.level}; escalation stops at ${policy.actuators.escalateOnFailureUpTo}, so the admins are alerted` }),
-      levelSet: (ctx, e) => ({ kind: 'level', from: ctx.level, to: e.type === 'isolation.set' ? e.to : ctx.level, cause: e.type === 'isolation.set' ? e.cause : 'alarm' }),
-    },
-    rejections: new Set(['rejectProposal', 'rejectApproval', 'rejectAs', 'rejectUnpendingActuator']),
+    guards: map(rules.guards, (g) => (ctx, e, params) => g(o, policy, contextView(ctx), eventView(e), params)),
+    updates: map(rules.updates, (u) => (ctx, e, params) => applyUpdate(ctx, u(o, policy, contextView(ctx), eventView(e), params))),
+    raises: map(rules.raises, (r) => (ctx, e, params) => raisedEvent(r(o, policy, contextView(ctx), eventView(e), params))),
+    effects: map(EFFECTS, (effect) => (ctx, e, params) => effect(policy, rules, ctx, e, params)),
+    rejections: REJECTIONS,
   };
 }
 

@@ -5,9 +5,10 @@
  * the correct machine; `test/machines/mutants.test.ts` shows that every one is refuted with a
  * counterexample that replays on the mutant and not on the correct machine.
  *
- * A mutant is data, never a second machine: it changes ONE named implementation of
- * {@link machineImplementations} (the rest of the statechart is untouched) or ONE policy field
- * that the policy schema accepts. The policy mutants matter as much as the code mutants: a
+ * A mutant is data, never a second machine: it changes ONE named rule of `rules.ts` (the rest of
+ * the statechart is untouched) or ONE policy field that the policy schema accepts. Since every
+ * interpreter — XState, the reference engine, the checker's generated code, the Promela and TLA+
+ * exports — runs the rules, each of them checks the same broken machine. The policy mutants matter as much as the code mutants: a
  * reviewer can write that policy, it loads, and only the checker says it is dangerous.
  *
  * Every mutant keeps what the checker's symmetry reduction assumes (admins are treated alike and a
@@ -15,16 +16,15 @@
  * the same settings as the correct machine.
  */
 import type { Policy } from '../spec/policy.ts';
-import { adminIds, quorumFor } from '../spec/policy.ts';
-import { LEVELS, levelIndex } from '../spec/levels.ts';
-import type { PropertyId } from '../properties/property.ts';
-import { machineImplementations, type MachineImplementations } from './guillotine.ts';
-import { alarmTarget, approvalCompletesQuorum, approvalRefusal, proposalRefusal, rebootTarget } from './protocol.ts';
+import { LEVELS } from '../spec/levels.ts';
+import type { PropertyId } from '../spec/propertyIds.ts';
+import { LEVEL, maxOf, minOf, ne, quorumOf, type Knob, type ProtocolOps } from './protocolOps.ts';
+import { PROTOCOL_RULES, type GuardRule, type ProtocolRules, type RaiseRule, type UpdateRule } from './rules.ts';
 
-/** What the checker runs: a policy and the implementations of the statechart's named guards and actions. */
+/** What the checker runs: a policy and the rules of its statechart (the correct ones, or a mutant's). */
 export interface MachineUnderCheck {
   readonly policy: Policy;
-  readonly implementations: MachineImplementations;
+  readonly rules: ProtocolRules;
 }
 
 export interface SpecMutant {
@@ -46,51 +46,53 @@ export interface SpecMutant {
   readonly shownUnder?: { readonly change: string; readonly policy: (policy: Policy) => Policy };
 }
 
-type Guards = MachineImplementations['guards'];
-type Updates = MachineImplementations['updates'];
-type Guard = Guards[string];
-type Update = Updates[string];
-type Raise = MachineImplementations['raises'][string];
-
 /** The correct machine of a policy: the one `guillotine check` runs without `--mutant`. */
 export function correctMachine(policy: Policy): MachineUnderCheck {
-  return { policy, implementations: machineImplementations(policy) };
+  return { policy, rules: PROTOCOL_RULES };
 }
 
-/** Replaces the named guards, each built from the policy and the guard it replaces. */
-function guards(replaced: Readonly<Record<string, (policy: Policy, original: Guard) => Guard>>) {
-  return ({ policy, implementations }: MachineUnderCheck): MachineUnderCheck => {
-    const next: Record<string, Guard> = { ...implementations.guards };
+/** Replaces the named guards, each built from the guard it replaces and the rules it is part of. */
+function guards(replaced: Readonly<Record<string, (original: GuardRule, rules: ProtocolRules) => GuardRule>>) {
+  return ({ policy, rules }: MachineUnderCheck): MachineUnderCheck => {
+    const next: Record<string, GuardRule> = { ...rules.guards };
     for (const [name, make] of Object.entries(replaced)) {
-      const original = implementations.guards[name];
+      const original = rules.guards[name];
       if (original === undefined) throw new Error(`mutant: the machine has no guard "${name}"`);
-      next[name] = make(policy, original);
+      next[name] = make(original, rules);
     }
-    return { policy, implementations: { ...implementations, guards: next } };
+    return { policy, rules: { ...rules, guards: next } };
   };
 }
 
 /** Replaces one named context update. */
-function update(name: string, make: (policy: Policy, original: Update) => Update) {
-  return ({ policy, implementations }: MachineUnderCheck): MachineUnderCheck => {
-    const original = implementations.updates[name];
+function update(name: string, make: (original: UpdateRule) => UpdateRule) {
+  return ({ policy, rules }: MachineUnderCheck): MachineUnderCheck => {
+    const original = rules.updates[name];
     if (original === undefined) throw new Error(`mutant: the machine has no update "${name}"`);
-    return { policy, implementations: { ...implementations, updates: { ...implementations.updates, [name]: make(policy, original) } } };
+    return { policy, rules: { ...rules, updates: { ...rules.updates, [name]: make(original) } } };
   };
 }
 
 /** Replaces one named raised event (what a transition tells the machine's other regions). */
-function raise(name: string, make: (policy: Policy, original: Raise) => Raise) {
-  return ({ policy, implementations }: MachineUnderCheck): MachineUnderCheck => {
-    const original = implementations.raises[name];
+function raise(name: string, make: (original: RaiseRule, rules: ProtocolRules) => RaiseRule) {
+  return ({ policy, rules }: MachineUnderCheck): MachineUnderCheck => {
+    const original = rules.raises[name];
     if (original === undefined) throw new Error(`mutant: the machine has no raised event "${name}"`);
-    return { policy, implementations: { ...implementations, raises: { ...implementations.raises, [name]: make(policy, original) } } };
+    return { policy, rules: { ...rules, raises: { ...rules.raises, [name]: make(original, rules) } } };
   };
 }
 
-/** Changes the policy; the implementations are rebuilt from it, as `check --policy` would. */
+/** Changes the policy; the rules stay the correct ones, as `check --policy` would run them. */
 function policy(change: (policy: Policy) => Policy) {
   return ({ policy: correct }: MachineUnderCheck): MachineUnderCheck => correctMachine(change(correct));
+}
+
+/**
+ * The operations with one knob of the policy read differently: how a mutant makes a rule count
+ * against the wrong quorum or limit, in every interpretation at once.
+ */
+function withKnob<B, N, V, S>(o: ProtocolOps<B, N, V, S>, name: Knob, read: (o: ProtocolOps<B, N, V, S>, value: N) => N): ProtocolOps<B, N, V, S> {
+  return { ...o, knob: (k: Knob) => (k === name ? read(o, o.knob(k)) : o.knob(k)) };
 }
 
 /**
@@ -106,10 +108,7 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     // The guard measured against a de-escalation quorum one lower (an off-by-one in the count);
     // escalations keep their quorum. With a de-escalation quorum of 1 there is nothing to lower.
     apply: guards({
-      approvalCompletesQuorum: (p) => {
-        const short: Policy = { ...p, quorum: { ...p.quorum, deescalate: Math.max(1, p.quorum.deescalate - 1) } };
-        return (ctx, e) => e.type === 'approve' && approvalCompletesQuorum(short, ctx, e);
-      },
+      approvalCompletesQuorum: (original) => (o, p, c, e, params) => original(withKnob(o, 'deescalate', (o, d) => maxOf(o, o.int(1), o.sub(d, o.int(1)))), p, c, e, params),
     }),
   },
   {
@@ -118,7 +117,7 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     mutates: 'update clearProposal',
     caughtBy: ['approvals-bound-to-proposal'],
     // Entering `idle` because the level changed keeps the proposal; every other way into idle clears it.
-    apply: update('clearProposal', (_p, original) => (ctx, e, params) => (e.type === 'isolation.changed' ? ctx : original(ctx, e, params))),
+    apply: update('clearProposal', (original) => (o, p, c, e, params) => (e.type === 'isolation.changed' ? {} : original(o, p, c, e, params))),
   },
   {
     name: 'decapitation-reversible',
@@ -132,7 +131,7 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     bug: 'the detector guard asks whether an alarm changes the level rather than raises it, so a milder alarm lowers the level',
     mutates: 'guard alarmRaisesLevel',
     caughtBy: ['failsafe-only-raises', 'deescalation-needs-quorum'],
-    apply: guards({ alarmRaisesLevel: (p) => (ctx, e) => e.type === 'alarm' && alarmTarget(p, e) !== ctx.level }),
+    apply: guards({ alarmRaisesLevel: () => (o, p, c, e) => (e.type === 'alarm' ? ne(o, minOf(o, e.level, o.int(LEVEL[p.detector.maxLevel])), c.level) : o.bool(false)) }),
   },
   {
     name: 'detector-may-destroy',
@@ -146,7 +145,7 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     bug: 'the heartbeat counter never resets, so isolated misses hours apart add up to a forced offline',
     mutates: 'update resetWatchdog',
     caughtBy: ['escalation-has-cause'],
-    apply: update('resetWatchdog', () => (ctx) => ctx),
+    apply: update('resetWatchdog', () => () => ({})),
   },
   {
     name: 'reboot-into-standard',
@@ -164,8 +163,8 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     mutates: 'guards approvalRefused, approvalCompletesQuorum',
     caughtBy: ['escalation-has-cause'],
     apply: guards({
-      approvalRefused: (p) => (ctx, e) => e.type !== 'approve' || approvalRefusal(withVoter(p, e.admin), ctx, e) !== null,
-      approvalCompletesQuorum: (p) => (ctx, e) => e.type === 'approve' && approvalCompletesQuorum(withVoter(p, e.admin), ctx, e),
+      approvalRefused: (original) => (o, p, c, e, params) => original(anyoneIsAdmin(o), p, c, e, params),
+      approvalCompletesQuorum: (original) => (o, p, c, e, params) => original(anyoneIsAdmin(o), p, c, e, params),
     }),
   },
   {
@@ -174,8 +173,8 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     mutates: 'guard approvalCompletesQuorum',
     caughtBy: ['escalation-has-cause', 'deescalation-needs-quorum'],
     apply: guards({
-      approvalCompletesQuorum: (p) => (ctx, e) =>
-        e.type === 'approve' && ctx.proposal !== null && approvalRefusal(p, ctx, e) === null && ctx.proposal.approvals.length + 2 >= quorumFor(p, ctx.proposal.from, ctx.proposal.to),
+      approvalCompletesQuorum: (_original, rules) => (o, p, c, e, params) =>
+        o.and(o.not(rules.guards['approvalRefused']!(o, p, c, e, params)), o.le(quorumOf(o, c.from, c.to), o.add(o.size(c.approvals), o.int(2)))),
     }),
   },
   {
@@ -183,33 +182,28 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     bug: 'an expired proposal is applied whatever its direction, so one admin lowers the level by waiting',
     mutates: 'guard timeoutApplies',
     caughtBy: ['deescalation-needs-quorum'],
-    apply: guards({ timeoutApplies: (p) => (ctx) => ctx.proposal !== null && p.quorum.onTimeout === 'restrictive' }),
+    apply: guards({ timeoutApplies: () => (o, p, c) => o.and(c.open, o.bool(p.quorum.onTimeout === 'restrictive')) }),
   },
   {
     name: 'deescalation-skips-levels',
     bug: 'the proposal guard forgets deescalation.maxStep, so one de-escalation drops several levels at once',
     mutates: 'guard proposalAllowed',
     caughtBy: ['deescalation-needs-quorum'],
-    apply: guards({
-      proposalAllowed: (p) => {
-        const anyStep: Policy = { ...p, deescalation: { maxStep: LEVELS.length - 1 } };
-        return (ctx, e) => e.type === 'propose' && proposalRefusal(anyStep, ctx, e) === null;
-      },
-    }),
+    apply: guards({ proposalAllowed: (original) => (o, p, c, e, params) => original(withKnob(o, 'maxStep', (o) => o.int(LEVELS.length - 1)), p, c, e, params) }),
   },
   {
     name: 'watchdog-fires-late',
     bug: 'the physical hypervisor forces offline one missed heartbeat after the limit, not at it',
     mutates: 'guard missLimitReached',
     caughtBy: ['failsafe-reaches-offline'],
-    apply: guards({ missLimitReached: (p) => (ctx) => ctx.missedHeartbeats >= p.heartbeat.missLimit }),
+    apply: guards({ missLimitReached: () => (o, _p, c) => o.le(o.knob('missLimit'), c.missed) }),
   },
   {
     name: 'kill-switches-not-commanded',
     bug: 'entering a level records it but keeps commanding the previous capability row (ports, relay, power)',
     mutates: 'update enterLevel',
     caughtBy: ['level-capabilities'],
-    apply: update('enterLevel', (_p, original) => (ctx, e, params) => ({ ...original(ctx, e, params), outputs: ctx.outputs })),
+    apply: update('enterLevel', (original) => (o, p, c, e, params) => ({ ...original(o, p, c, e, params), commanded: c.commanded })),
   },
   {
     name: 'actuator-fault-destroys',
@@ -226,7 +220,7 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     // escalation-liveness sees that the level never gets there, through a fair lasso — the
     // catalogue's liveness counterexample.
     caughtBy: ['decisions-take-effect', 'escalation-liveness'],
-    apply: raise('applyProposal', () => (ctx) => ({ type: 'isolation.set', to: ctx.level, cause: 'quorum' })),
+    apply: raise('applyProposal', () => (_o, _p, c) => ({ type: 'isolation.set', to: c.level, cause: 'quorum' })),
   },
   {
     name: 'escalation-applied-late',
@@ -236,19 +230,14 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     // does at the approval that makes the quorum, escalation-liveness only through a fair cycle in
     // which the approval one more admin would give never comes.
     caughtBy: ['decisions-take-effect', 'escalation-liveness'],
-    apply: guards({
-      approvalCompletesQuorum: (p) => {
-        const late: Policy = { ...p, quorum: { ...p.quorum, escalate: p.quorum.escalate + 1 } };
-        return (ctx, e) => e.type === 'approve' && (ctx.proposal !== null && levelIndex(ctx.proposal.to) > levelIndex(ctx.proposal.from) ? approvalCompletesQuorum(late, ctx, e) : approvalCompletesQuorum(p, ctx, e));
-      },
-    }),
+    apply: guards({ approvalCompletesQuorum: (original) => (o, p, c, e, params) => original(withKnob(o, 'escalate', (o, q) => o.add(q, o.int(1))), p, c, e, params) }),
   },
   {
     name: 'expired-escalation-dropped',
     bug: 'an escalation that expires short of its quorum is dropped even under onTimeout "restrictive"',
     mutates: 'guard timeoutApplies',
     caughtBy: ['decisions-take-effect'],
-    apply: guards({ timeoutApplies: () => () => false }),
+    apply: guards({ timeoutApplies: () => (o) => o.bool(false) }),
   },
   {
     name: 'reboot-keeps-proposal',
@@ -258,23 +247,23 @@ export const SPEC_MUTANTS: readonly SpecMutant[] = [
     // the fault already sets (a level change to the same level, which no region acts on), so the
     // open proposal survives the reboot. Proposals stay refused while rebooting; approvals are not.
     caughtBy: ['reboot-keeps-level'],
-    apply: raise('hypervisorDown', (p) => (ctx, e) => ({ type: 'isolation.set', to: rebootTarget(p, ctx), cause: e.type === 'assertion-failure' ? 'assertion-failure' : 'mce' })),
+    apply: raise('hypervisorDown', (_original, rules) => rules.raises['rebootFailsafe']!),
   },
   {
     name: 'reboot-forgets-higher-level',
     bug: 'a fault reboots into faults.rebootLevel even when the level at the fault was higher',
     mutates: 'raise rebootFailsafe',
     caughtBy: ['reboot-keeps-level', 'failsafe-only-raises', 'deescalation-needs-quorum'],
-    apply: raise('rebootFailsafe', (p) => (_ctx, e) => ({ type: 'isolation.set', to: p.faults.rebootLevel, cause: e.type === 'mce' ? 'mce' : 'assertion-failure' })),
+    apply: raise('rebootFailsafe', () => (o, p, _c, e) => ({ type: 'isolation.set', to: o.int(LEVEL[p.faults.rebootLevel]), cause: e.type === 'mce' ? 'mce' : 'assertion-failure' })),
     // Only a reversible level above faults.rebootLevel tells the two apart, and under the default
     // policy the levels above offline are irreversible (the isolation region has no edge down from them).
     shownUnder: { change: 'faults.rebootLevel "severed"', policy: (p) => ({ ...p, faults: { ...p.faults, rebootLevel: 'severed' } }) },
   },
 ];
 
-/** The policy with the voter made an admin, so the approval guards accept anyone. */
-function withVoter(p: Policy, voter: string): Policy {
-  return adminIds(p).includes(voter) ? p : { ...p, admins: [...p.admins, { id: voter }] };
+/** The operations for a guard that forgot to check membership: every voter it asks about is an admin. */
+function anyoneIsAdmin<B, N, V, S>(o: ProtocolOps<B, N, V, S>): ProtocolOps<B, N, V, S> {
+  return { ...o, isAdmin: () => o.bool(true) };
 }
 
 export const SPEC_MUTANT_NAMES: readonly string[] = SPEC_MUTANTS.map((m) => m.name);

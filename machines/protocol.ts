@@ -1,14 +1,19 @@
 /**
- * The protocol's decisions as pure functions of (policy, context, event): who may propose, which
- * approvals count, when a quorum is reached, what a fail-safe raises the level to. The statechart
- * in `guillotine.ts` names these as its guards and context updates; nothing else decides them.
- *
- * Keeping them pure (no XState types) lets two interpreters run the same machine: XState itself,
- * and the checker's compiled interpreter, which a test proves equivalent on the reachable graph.
+ * The machine's extended state as objects (`GuillotineContext`), the events it raises to itself, and
+ * the protocol's decisions asked in concrete terms: who may propose, which approvals count, when a
+ * quorum is reached, what a fail-safe raises the level to. Each decision here is the rule of
+ * `rules.ts` run by the concrete interpretation (`concreteOps.ts`) — a question a test, a reviewer
+ * or the visualizer can ask of the one definition, never a second copy of it.
  */
-import { ACTUATORS, CAPABILITIES, actuatorPositions, levelAt, levelIndex, maxLevel, minLevel, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
-import { adminIds, isIrreversible, quorumFor, type Policy } from '../spec/policy.ts';
+import { CAPABILITIES, LEVELS, levelIndex, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
+import { isIrreversible, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
+import type { LevelCause } from './protocolOps.ts';
+import { PROTOCOL_RULES, type GuardRule, type RefusalClause } from './rules.ts';
+import type { RuleParams } from './protocolOps.ts';
+import { applyUpdate, concreteOps, contextView, eventView } from './concreteOps.ts';
+
+export type { LevelCause } from './protocolOps.ts';
 
 /** An open proposal: approvals are bound to it, from-level and to-level included. */
 export interface Proposal {
@@ -30,9 +35,6 @@ export interface GuillotineContext {
   readonly pendingActuators: readonly Actuator[];
 }
 
-/** Why a level change happened; every internal `isolation.set` carries one. */
-export type LevelCause = 'quorum' | 'timeout' | 'heartbeat' | 'mce' | 'assertion-failure' | 'alarm' | 'actuator-fault';
-
 /** Events the machine raises to itself; they never come from outside. */
 export type InternalEvent =
   | { readonly type: 'isolation.set'; readonly to: Level; readonly cause: LevelCause }
@@ -45,25 +47,34 @@ export function initialContext(): GuillotineContext {
   return { level: 'standard', rebooting: false, proposal: null, missedHeartbeats: 0, outputs: CAPABILITIES.standard, pendingActuators: [] };
 }
 
-/** Whether the isolation region has an edge from one level to another (irreversible levels only go up). */
+/**
+ * Whether the isolation region has an edge from one level to another (irreversible levels only go
+ * up). This is the statechart's shape, not a rule: `machineConfig` draws the edges from it.
+ */
 export function moveAllowed(policy: Policy, from: Level, to: Level): boolean {
   if (from === to) return false;
   return levelIndex(to) > levelIndex(from) || !isIrreversible(policy, from);
 }
 
-// ---------------------------------------------------------------- proposals and quorums
+// ---------------------------------------------------------------- the rules, asked concretely
+
+function guard(rule: GuardRule, policy: Policy, ctx: GuillotineContext, event: GuillotineEvent, params?: RuleParams): boolean {
+  return rule(concreteOps(policy), policy, contextView(ctx), eventView(event), params);
+}
+
+/** The reason of the first clause that fails, or null when all hold. */
+export function refusalOf(clauses: readonly RefusalClause[], policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): string | null {
+  const o = concreteOps(policy);
+  const c = contextView(ctx);
+  const e = eventView(event);
+  for (const clause of clauses) if (!clause.holds(o, policy, c, e, undefined)) return clause.says(policy, ctx, event);
+  return null;
+}
 
 /** Why a proposal is refused, or null when it may open. */
 export function proposalRefusal(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): string | null {
   if (event.type !== 'propose') return 'not a proposal';
-  if (ctx.rebooting) return 'the hypervisor is rebooting; proposals resume after reboot-complete';
-  if (ctx.proposal !== null) return `a proposal (${ctx.proposal.from} → ${ctx.proposal.to}) is already open; at most one at a time`;
-  if (!adminIds(policy).includes(event.admin)) return `${JSON.stringify(event.admin)} is not an admin of this policy`;
-  if (event.target === ctx.level) return `the level is already ${ctx.level}`;
-  const down = levelIndex(ctx.level) - levelIndex(event.target);
-  if (down > 0 && isIrreversible(policy, ctx.level)) return `${ctx.level} is irreversible; nothing lowers it`;
-  if (down > policy.deescalation.maxStep) return `a de-escalation drops at most ${policy.deescalation.maxStep} level(s) per proposal (asked ${down})`;
-  return null;
+  return refusalOf(PROTOCOL_RULES.refusals.proposal, policy, ctx, event);
 }
 
 /** The proposal an accepted `propose` opens, with the proposer's approval. */
@@ -74,94 +85,83 @@ export function openedProposal(ctx: GuillotineContext, event: GuillotineEvent): 
 
 /** Whether opening this proposal already meets its quorum (a quorum of 1). */
 export function proposalCompletesQuorum(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): boolean {
-  if (event.type !== 'propose' || proposalRefusal(policy, ctx, event) !== null) return false;
-  return 1 >= quorumFor(policy, ctx.level, event.target);
+  return guard(PROTOCOL_RULES.guards.proposalCompletesQuorum!, policy, ctx, event);
 }
 
 /** Why an approval does not count, or null when it counts for the open proposal. */
 export function approvalRefusal(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): string | null {
   if (event.type !== 'approve') return 'not an approval';
-  if (ctx.proposal === null) return 'no proposal is open';
-  if (!adminIds(policy).includes(event.admin)) return `${JSON.stringify(event.admin)} is not an admin of this policy`;
-  if (ctx.proposal.approvals.includes(event.admin)) return `${event.admin} already approved this proposal`;
-  return null;
+  return refusalOf(PROTOCOL_RULES.refusals.approval, policy, ctx, event);
 }
 
 /** Whether this approval brings the open proposal to its quorum. */
 export function approvalCompletesQuorum(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): boolean {
-  if (approvalRefusal(policy, ctx, event) !== null || ctx.proposal === null) return false;
-  return ctx.proposal.approvals.length + 1 >= quorumFor(policy, ctx.proposal.from, ctx.proposal.to);
+  return event.type === 'approve' && guard(PROTOCOL_RULES.guards.approvalCompletesQuorum!, policy, ctx, event);
 }
 
-/** The proposal with one more approval, kept in policy order so equal sets have equal keys. */
+/** The proposal with one more approval (a non-admin's counts for nothing), in policy order. */
 export function withApproval(policy: Policy, proposal: Proposal, admin: string): Proposal {
-  const approvals = adminIds(policy).filter((id) => id === admin || proposal.approvals.includes(id));
-  return { ...proposal, approvals };
+  const ctx: GuillotineContext = { ...initialContext(), level: proposal.from, proposal };
+  const o = concreteOps(policy);
+  const update = PROTOCOL_RULES.updates.recordApproval!(o, policy, contextView(ctx), eventView({ type: 'approve', admin }), undefined);
+  return applyUpdate(ctx, update).proposal ?? proposal;
 }
 
 /** Whether an expiring proposal is applied: an escalation under `onTimeout: "restrictive"`. */
 export function timeoutApplies(policy: Policy, ctx: GuillotineContext): boolean {
-  return ctx.proposal !== null && policy.quorum.onTimeout === 'restrictive' && levelIndex(ctx.proposal.to) > levelIndex(ctx.proposal.from);
+  return guard(PROTOCOL_RULES.guards.timeoutApplies!, policy, ctx, { type: 'timeout' });
 }
 
-// ---------------------------------------------------------------- fail-safes
+/** The level a raise rule asks for. */
+function raisedLevel(name: string, policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): Level {
+  const raised = PROTOCOL_RULES.raises[name]!(concreteOps(policy), policy, contextView(ctx), eventView(event), undefined);
+  if (raised.type !== 'isolation.set') throw new Error(`${name} raises no level change`);
+  return LEVELS[raised.to]!;
+}
 
 /** The level a fault (MCE or assertion failure) reboots into: never lower than the current one. */
 export function rebootTarget(policy: Policy, ctx: GuillotineContext): Level {
-  return maxLevel(ctx.level, policy.faults.rebootLevel);
+  return raisedLevel('rebootFailsafe', policy, ctx, { type: 'mce' });
 }
 
 /** The level the physical hypervisor forces when heartbeats stop. */
-export function heartbeatTarget(ctx: GuillotineContext): Level {
-  return maxLevel(ctx.level, 'offline');
+export function heartbeatTarget(policy: Policy, ctx: GuillotineContext): Level {
+  return raisedLevel('heartbeatFailsafe', policy, ctx, { type: 'heartbeat-missed' });
 }
 
 export function missLimitReached(policy: Policy, ctx: GuillotineContext): boolean {
-  return ctx.missedHeartbeats + 1 >= policy.heartbeat.missLimit;
+  return guard(PROTOCOL_RULES.guards.missLimitReached!, policy, ctx, { type: 'heartbeat-missed' });
 }
 
 /** The level a detector alarm asks for, capped by the policy. */
 export function alarmTarget(policy: Policy, event: GuillotineEvent): Level {
   if (event.type !== 'alarm') throw new TypeError('alarmTarget needs an alarm event');
-  return minLevel(event.level, policy.detector.maxLevel);
+  return raisedLevel('alarmFailsafe', policy, initialContext(), event);
 }
 
 export function alarmRaisesLevel(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): boolean {
-  return event.type === 'alarm' && levelIndex(alarmTarget(policy, event)) > levelIndex(ctx.level);
+  return guard(PROTOCOL_RULES.guards.alarmRaisesLevel!, policy, ctx, event);
 }
 
-export function actuatorPending(ctx: GuillotineContext, event: GuillotineEvent): boolean {
-  return (event.type === 'actuator-confirm' || event.type === 'actuator-fault') && ctx.pendingActuators.includes(event.actuator);
+export function actuatorPending(policy: Policy, ctx: GuillotineContext, event: GuillotineEvent): boolean {
+  return guard(PROTOCOL_RULES.guards.actuatorPending!, policy, ctx, event);
 }
 
 /** Whether an actuator fault escalates (below the policy's cap) rather than alerting the admins. */
 export function faultEscalates(policy: Policy, ctx: GuillotineContext): boolean {
-  return levelIndex(ctx.level) < levelIndex(policy.actuators.escalateOnFailureUpTo) && levelIndex(ctx.level) < levelIndex('immolation');
+  return guard(PROTOCOL_RULES.guards.faultEscalates!, policy, ctx, { type: 'actuator-fault', actuator: 'network-relay' });
 }
 
 /** One level up from the current one: where an actuator fault escalates to. */
-export function faultTarget(ctx: GuillotineContext): Level {
-  return levelAt(Math.min(levelIndex(ctx.level) + 1, levelIndex('immolation')));
+export function faultTarget(policy: Policy, ctx: GuillotineContext): Level {
+  return raisedLevel('actuatorFailsafe', policy, ctx, { type: 'actuator-fault', actuator: 'network-relay' });
 }
-
-// ---------------------------------------------------------------- entering a level
 
 /**
  * The context after entering a level: the new capability row is commanded, and every actuator
  * whose position changes is pending until it confirms.
  */
-export function enteredLevel(ctx: GuillotineContext, level: Level): GuillotineContext {
-  const before = positionsOf(ctx.outputs);
-  const after = actuatorPositions(level);
-  const pending = ACTUATORS.filter((a) => ctx.pendingActuators.includes(a) || before[a] !== after[a]);
-  return { ...ctx, level, outputs: CAPABILITIES[level], pendingActuators: pending };
-}
-
-function positionsOf(outputs: Capabilities): Record<Actuator, 'engaged' | 'released'> {
-  return {
-    'network-relay': outputs.networkRelay === 'open' ? 'engaged' : 'released',
-    'model-power': outputs.modelPower === 'off' ? 'engaged' : 'released',
-    'hardware-destruction': outputs.modelHardware === 'destroyed' ? 'engaged' : 'released',
-    'facility-destruction': outputs.facility === 'destroyed' ? 'engaged' : 'released',
-  };
+export function enteredLevel(policy: Policy, ctx: GuillotineContext, level: Level): GuillotineContext {
+  const update = PROTOCOL_RULES.updates.enterLevel!(concreteOps(policy), policy, contextView(ctx), { type: 'isolation.changed' }, { level });
+  return applyUpdate(ctx, update);
 }

@@ -12,18 +12,20 @@ export const approvalsBoundToProposal: GuillotineProperty = {
   statement: 'No approval is ever counted for a proposal it was not given to.',
   check: {
     on: 'state',
-    verdict: (s) => {
-      const proposal = s.machine.context.proposal;
-      if (proposal === null) return true;
-      const level = levelOf(s.machine);
-      if (proposal.from !== level) return `a proposal from ${proposal.from} is still open at ${level}; a change of level must cancel it`;
-      const votes = s.history.votes;
-      // Both lists are kept in policy order, so equal lists (the usual case) are seen in one pass.
-      if (proposal.approvals.length === votes.length && proposal.approvals.every((a, i) => a === votes[i])) return true;
-      const stale = proposal.approvals.filter((a) => !s.history.votes.includes(a));
-      if (stale.length > 0) return `the proposal ${proposal.from} → ${proposal.to} counts approval(s) from ${stale.join(', ')} that were not given to it`;
-      return true;
-    },
+    clauses: [
+      {
+        holds: (o, _p, s) => o.or(o.not(s.context.open), o.eq(s.context.from, s.isolation)),
+        says: (s) => `a proposal from ${s.machine.context.proposal?.from} is still open at ${levelOf(s.machine)}; a change of level must cancel it`,
+      },
+      {
+        holds: (o, _p, s) => o.or(o.not(s.context.open), o.subset(s.context.approvals, s.history.votes)),
+        says: (s) => {
+          const p = s.machine.context.proposal!;
+          const stale = p.approvals.filter((a) => !s.history.votes.includes(a));
+          return `the proposal ${p.from} → ${p.to} counts approval(s) from ${stale.join(', ')} that were not given to it`;
+        },
+      },
+    ],
   },
-  vacuity: [{ name: 'a proposal holds two approvals', witness: (s) => (s.machine.context.proposal?.approvals.length ?? 0) >= 2 }],
+  vacuity: [{ name: 'a proposal holds two approvals', witness: (o, _p, s) => o.le(o.int(2), o.size(s.context.approvals)) }],
 };

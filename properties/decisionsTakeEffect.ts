@@ -1,5 +1,5 @@
 import { levelOf } from '../machines/engine.ts';
-import { decisionOf } from './history.ts';
+import { decision, decisionOf } from './history.ts';
 import type { GuillotineProperty } from './property.ts';
 
 /**
@@ -18,12 +18,20 @@ export const decisionsTakeEffect: GuillotineProperty = {
   statement: 'A decision takes effect in the step that makes it: a proposal brought to its quorum, or an escalation expiring under onTimeout "restrictive", sets the level to its target.',
   check: {
     on: 'transition',
-    verdict: ({ policy, before, event, after }) => {
-      const decision = decisionOf(policy, before, event);
-      if (decision === null) return true;
-      const to = levelOf(after.machine);
-      return to === decision.target ? true : `${decision.how}, but the level is ${to}, not ${decision.target}`;
-    },
+    clauses: [
+      {
+        holds: (o, p, before, e, after) => {
+          const d = decision(o, p, before, e);
+          return o.or(o.not(d.decided), o.eq(after.isolation, d.target));
+        },
+        says: ({ policy, before, event, after }) => {
+          const d = decisionOf(policy, before, event)!;
+          return `${d.how}, but the level is ${levelOf(after.machine)}, not ${d.target}`;
+        },
+      },
+    ],
   },
-  vacuity: [{ name: 'a proposal reaches its quorum', witness: (_s, via, policy) => via !== undefined && via.event.type !== 'timeout' && decisionOf(policy, via.from, via.event) !== null }],
+  vacuity: [
+    { name: 'a proposal reaches its quorum', witness: (o, p, _s, via) => (via === undefined || via.event.type === 'timeout' ? o.bool(false) : decision(o, p, via.from, via.event).decided) },
+  ],
 };

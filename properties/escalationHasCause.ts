@@ -1,8 +1,30 @@
-import { levelIndex, maxLevel, minLevel } from '../spec/levels.ts';
 import { describeEvent } from '../spec/events.ts';
 import { levelOf } from '../machines/engine.ts';
-import { completesEscalation } from './history.ts';
-import type { GuillotineProperty } from './property.ts';
+import { LEVEL, maxOf, minOf, pendingAt } from '../machines/protocolOps.ts';
+import { escalationCompleted } from './history.ts';
+import type { GuillotineProperty, Transition } from './property.ts';
+
+/** What the rise would have needed, by event, for the sentence of a violation. */
+function missingCause({ policy, before, event }: Transition): string {
+  switch (event.type) {
+    case 'propose':
+    case 'approve':
+      return `without an escalation quorum of ${policy.quorum.escalate} distinct approvals for a proposal to that level`;
+    case 'timeout':
+      return 'but no escalation to that level was open under onTimeout "restrictive"';
+    case 'heartbeat-missed':
+      return `after only ${before.history.misses + 1} consecutive missed heartbeat(s); the limit is ${policy.heartbeat.missLimit}`;
+    case 'mce':
+    case 'assertion-failure':
+      return `above the reboot level ${policy.faults.rebootLevel}`;
+    case 'alarm':
+      return `above what the alarm may ask (capped at ${policy.detector.maxLevel})`;
+    case 'actuator-fault':
+      return `which is not one level up to at most ${policy.actuators.escalateOnFailureUpTo} for a pending actuator`;
+    default:
+      return 'which is neither an admin quorum, a timeout, nor a fail-safe';
+  }
+}
 
 /**
  * `escalation-has-cause` (policy): every rise in level is an admin proposal at its quorum (votes
@@ -17,33 +39,47 @@ export const escalationHasCause: GuillotineProperty = {
   statement: 'Every rise in level is an admin proposal at its quorum, a timed-out escalation, or a fail-safe.',
   check: {
     on: 'transition',
-    verdict: ({ policy, before, event, after }) => {
-      const from = levelOf(before.machine);
-      const to = levelOf(after.machine);
-      if (levelIndex(to) <= levelIndex(from)) return true;
-      const proposal = before.machine.context.proposal;
-      const why = `the level rose from ${from} to ${to} on "${describeEvent(event)}"`;
-      switch (event.type) {
-        case 'propose':
-        case 'approve':
-          return completesEscalation(policy, before, event, true) === to ? true : `${why} without an escalation quorum of ${policy.quorum.escalate} distinct approvals for a proposal to ${to}`;
-        case 'timeout':
-          return proposal !== null && proposal.to === to && policy.quorum.onTimeout === 'restrictive' ? true : `${why}, but no escalation to ${to} was open under onTimeout "restrictive"`;
-        case 'heartbeat-missed':
-          return before.history.misses + 1 >= policy.heartbeat.missLimit ? true : `${why} after only ${before.history.misses + 1} consecutive missed heartbeat(s); the limit is ${policy.heartbeat.missLimit}`;
-        case 'mce':
-        case 'assertion-failure':
-          return levelIndex(to) <= levelIndex(maxLevel(from, policy.faults.rebootLevel)) ? true : `${why}, above the reboot level ${policy.faults.rebootLevel}`;
-        case 'alarm':
-          return levelIndex(to) <= levelIndex(minLevel(event.level, policy.detector.maxLevel)) ? true : `${why}, above what the alarm may ask (capped at ${policy.detector.maxLevel})`;
-        case 'actuator-fault':
-          return before.machine.context.pendingActuators.includes(event.actuator) && levelIndex(to) === levelIndex(from) + 1 && levelIndex(to) <= levelIndex(policy.actuators.escalateOnFailureUpTo)
-            ? true
-            : `${why}, which is not one level up to at most ${policy.actuators.escalateOnFailureUpTo} for a pending actuator`;
-        default:
-          return `${why}, which is neither an admin quorum, a timeout, nor a fail-safe`;
-      }
-    },
+    clauses: [
+      {
+        holds: (o, p, before, e, after) => {
+          const to = after.isolation;
+          const from = before.isolation;
+          const c = before.context;
+          let cause;
+          switch (e.type) {
+            case 'propose':
+            case 'approve':
+              cause = o.eq(escalationCompleted(o, before, e), to);
+              break;
+            case 'timeout':
+              cause = o.and(c.open, o.eq(c.to, to), o.bool(p.quorum.onTimeout === 'restrictive'));
+              break;
+            case 'heartbeat-missed':
+              cause = o.le(o.knob('missLimit'), o.add(before.history.misses, o.int(1)));
+              break;
+            case 'mce':
+            case 'assertion-failure':
+              cause = o.le(to, maxOf(o, from, o.int(LEVEL[p.faults.rebootLevel])));
+              break;
+            case 'alarm':
+              cause = o.le(to, minOf(o, e.level, o.int(LEVEL[p.detector.maxLevel])));
+              break;
+            case 'actuator-fault':
+              cause = o.and(pendingAt(o, c.pending, e.actuator), o.eq(to, o.add(from, o.int(1))), o.le(to, o.int(LEVEL[p.actuators.escalateOnFailureUpTo])));
+              break;
+            default:
+              cause = o.bool(false);
+          }
+          return o.or(o.le(to, from), cause);
+        },
+        says: (t) => `the level rose from ${levelOf(t.before.machine)} to ${levelOf(t.after.machine)} on "${describeEvent(t.event)}", ${missingCause(t)}`,
+      },
+    ],
   },
-  vacuity: [{ name: 'an admin escalation is applied', witness: (s, via) => via !== undefined && (via.event.type === 'approve' || via.event.type === 'propose') && levelIndex(levelOf(s.machine)) > levelIndex(levelOf(via.from.machine)) }],
+  vacuity: [
+    {
+      name: 'an admin escalation is applied',
+      witness: (o, _p, s, via) => (via !== undefined && (via.event.type === 'approve' || via.event.type === 'propose') ? o.lt(via.from.isolation, s.isolation) : o.bool(false)),
+    },
+  ],
 };

@@ -1,5 +1,6 @@
+import { NO_LEVEL } from '../machines/protocolOps.ts';
 import type { GuillotineProperty } from './property.ts';
-import { completesEscalation } from './history.ts';
+import { escalationCompleted } from './history.ts';
 
 /**
  * `escalation-liveness` (policy): under weak fairness of every event, an escalation proposal that
@@ -11,6 +12,11 @@ export const escalationLiveness: GuillotineProperty = {
   id: 'escalation-liveness',
   kind: 'policy',
   statement: 'Under fairness, an escalation proposal that gathers its quorum is applied.',
-  check: { on: 'eventually', condition: (s) => s.history.awaiting === null },
-  vacuity: [{ name: 'an escalation proposal gathers its quorum', witness: (_s, via, policy) => via !== undefined && completesEscalation(policy, via.from, via.event, true) !== null }],
+  check: { on: 'eventually', condition: (o, _p, s) => o.eq(s.history.awaiting, o.int(NO_LEVEL)) },
+  vacuity: [
+    {
+      name: 'an escalation proposal gathers its quorum',
+      witness: (o, _p, _s, via) => (via === undefined ? o.bool(false) : o.not(o.eq(escalationCompleted(o, via.from, via.event), o.int(NO_LEVEL)))),
+    },
+  ],
 };

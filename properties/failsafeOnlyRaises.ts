@@ -1,6 +1,6 @@
 import { FAILSAFE_EVENTS, describeEvent } from '../spec/events.ts';
-import { levelIndex } from '../spec/levels.ts';
 import { levelOf } from '../machines/engine.ts';
+import { LEVEL } from '../machines/protocolOps.ts';
 import type { GuillotineProperty } from './property.ts';
 
 const isFailsafe = (type: string) => (FAILSAFE_EVENTS as readonly string[]).includes(type);
@@ -16,14 +16,16 @@ export const failsafeOnlyRaises: GuillotineProperty = {
   statement: 'No fail-safe lowers the level, and none ever reaches decapitation or immolation (destruction needs people).',
   check: {
     on: 'transition',
-    verdict: ({ before, event, after }) => {
-      if (!isFailsafe(event.type)) return true;
-      const from = levelOf(before.machine);
-      const to = levelOf(after.machine);
-      if (levelIndex(to) < levelIndex(from)) return `the fail-safe "${describeEvent(event)}" lowered the level from ${from} to ${to}`;
-      if (levelIndex(to) > levelIndex(from) && levelIndex(to) > levelIndex('offline')) return `the fail-safe "${describeEvent(event)}" raised the level to ${to}; destruction needs people`;
-      return true;
-    },
+    clauses: [
+      {
+        holds: (o, _p, before, e, after) => (isFailsafe(e.type) ? o.le(before.isolation, after.isolation) : o.bool(true)),
+        says: ({ before, event, after }) => `the fail-safe "${describeEvent(event)}" lowered the level from ${levelOf(before.machine)} to ${levelOf(after.machine)}`,
+      },
+      {
+        holds: (o, _p, before, e, after) => (isFailsafe(e.type) ? o.not(o.and(o.lt(before.isolation, after.isolation), o.lt(o.int(LEVEL.offline), after.isolation))) : o.bool(true)),
+        says: ({ event, after }) => `the fail-safe "${describeEvent(event)}" raised the level to ${levelOf(after.machine)}; destruction needs people`,
+      },
+    ],
   },
-  vacuity: [{ name: 'a fail-safe raises the level', witness: (s, via) => via !== undefined && isFailsafe(via.event.type) && levelIndex(levelOf(s.machine)) > levelIndex(levelOf(via.from.machine)) }],
+  vacuity: [{ name: 'a fail-safe raises the level', witness: (o, _p, s, via) => (via !== undefined && isFailsafe(via.event.type) ? o.lt(via.from.isolation, s.isolation) : o.bool(false)) }],
 };

@@ -1,5 +1,5 @@
-import { levelIndex } from '../spec/levels.ts';
 import { levelOf } from '../machines/engine.ts';
+import { LEVEL } from '../machines/protocolOps.ts';
 import type { GuillotineProperty } from './property.ts';
 
 /**
@@ -12,18 +12,23 @@ export const failsafeReachesOffline: GuillotineProperty = {
   statement: 'The missed-heartbeat limit, an MCE or an assertion failure puts the level at offline or above at once.',
   check: {
     on: 'transition',
-    verdict: ({ policy, before, event, after }) => {
-      const to = levelOf(after.machine);
-      const atOffline = levelIndex(to) >= levelIndex('offline');
-      if ((event.type === 'mce' || event.type === 'assertion-failure') && !atOffline) return `after ${event.type} the level is ${to}, below offline`;
-      if (event.type === 'heartbeat-missed' && before.history.misses + 1 >= policy.heartbeat.missLimit && !atOffline) {
-        return `after ${policy.heartbeat.missLimit} consecutive missed heartbeats the level is ${to}, below offline`;
-      }
-      return true;
-    },
+    clauses: [
+      {
+        holds: (o, _p, _before, e, after) => (e.type === 'mce' || e.type === 'assertion-failure' ? o.le(o.int(LEVEL.offline), after.isolation) : o.bool(true)),
+        says: ({ event, after }) => `after ${event.type} the level is ${levelOf(after.machine)}, below offline`,
+      },
+      {
+        holds: (o, _p, before, e, after) =>
+          e.type === 'heartbeat-missed' ? o.or(o.lt(o.add(before.history.misses, o.int(1)), o.knob('missLimit')), o.le(o.int(LEVEL.offline), after.isolation)) : o.bool(true),
+        says: ({ policy, after }) => `after ${policy.heartbeat.missLimit} consecutive missed heartbeats the level is ${levelOf(after.machine)}, below offline`,
+      },
+    ],
   },
   vacuity: [
-    { name: 'a fault reboots the hypervisor', witness: (_s, via) => via !== undefined && (via.event.type === 'mce' || via.event.type === 'assertion-failure') },
-    { name: 'the heartbeat limit is reached', witness: (_s, via, policy) => via !== undefined && via.event.type === 'heartbeat-missed' && via.from.history.misses + 1 >= policy.heartbeat.missLimit },
+    { name: 'a fault reboots the hypervisor', witness: (o, _p, _s, via) => o.bool(via !== undefined && (via.event.type === 'mce' || via.event.type === 'assertion-failure')) },
+    {
+      name: 'the heartbeat limit is reached',
+      witness: (o, _p, _s, via) => (via !== undefined && via.event.type === 'heartbeat-missed' ? o.le(o.knob('missLimit'), o.add(via.from.history.misses, o.int(1))) : o.bool(false)),
+    },
   ],
 };

@@ -1,4 +1,5 @@
 import { levelOf } from '../machines/engine.ts';
+import { LEVEL, ne } from '../machines/protocolOps.ts';
 import type { GuillotineProperty } from './property.ts';
 
 /**
@@ -12,16 +13,20 @@ export const irreversibleLevels: GuillotineProperty = {
   statement: 'Immolation is absorbing; decapitation leads only to immolation.',
   check: {
     on: 'transition',
-    verdict: ({ before, after }) => {
-      const from = levelOf(before.machine);
-      const to = levelOf(after.machine);
-      if (from === 'immolation' && to !== 'immolation') return `the level left immolation for ${to}`;
-      if (from === 'decapitation' && to !== 'decapitation' && to !== 'immolation') return `the level left decapitation for ${to}`;
-      return true;
-    },
+    clauses: [
+      {
+        holds: (o, _p, before, _e, after) => o.not(o.and(o.eq(before.isolation, o.int(LEVEL.immolation)), ne(o, after.isolation, o.int(LEVEL.immolation)))),
+        says: ({ after }) => `the level left immolation for ${levelOf(after.machine)}`,
+      },
+      {
+        holds: (o, _p, before, _e, after) =>
+          o.not(o.and(o.eq(before.isolation, o.int(LEVEL.decapitation)), ne(o, after.isolation, o.int(LEVEL.decapitation)), ne(o, after.isolation, o.int(LEVEL.immolation)))),
+        says: ({ after }) => `the level left decapitation for ${levelOf(after.machine)}`,
+      },
+    ],
   },
   vacuity: [
-    { name: 'decapitation is reachable', witness: (s) => levelOf(s.machine) === 'decapitation' },
-    { name: 'immolation is reachable', witness: (s) => levelOf(s.machine) === 'immolation' },
+    { name: 'decapitation is reachable', witness: (o, _p, s) => o.eq(s.isolation, o.int(LEVEL.decapitation)) },
+    { name: 'immolation is reachable', witness: (o, _p, s) => o.eq(s.isolation, o.int(LEVEL.immolation)) },
   ],
 };

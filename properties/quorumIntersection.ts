@@ -13,17 +13,23 @@ export const quorumIntersection: GuillotineProperty = {
   statement: 'Any escalation quorum and any de-escalation quorum share an admin, and de-escalation needs a strict majority of the admins.',
   check: {
     on: 'policy',
-    verdict: (policy) => {
-      const ids = adminIds(policy);
-      const n = ids.length;
-      const { escalate: e, deescalate: d } = policy.quorum;
-      if (e + d <= n) {
-        return { holds: false, reason: `an escalation quorum of ${e} and a de-escalation quorum of ${d} can be disjoint among ${n} admins (${e} + ${d} ≤ ${n})`, witness: { escalation: ids.slice(0, e), deescalation: ids.slice(e, e + d) } };
-      }
-      if (2 * d <= n) {
-        return { holds: false, reason: `a de-escalation quorum of ${d} is not a strict majority of ${n} admins: two disjoint groups can each de-escalate`, witness: { deescalation: ids.slice(0, d), alsoDeescalation: ids.slice(d, 2 * d) } };
-      }
-      return { holds: true };
-    },
+    clauses: [
+      {
+        holds: (o) => o.lt(o.knob('admins'), o.add(o.knob('escalate'), o.knob('deescalate'))),
+        says: (policy) => {
+          const ids = adminIds(policy);
+          const { escalate: e, deescalate: d } = policy.quorum;
+          return { reason: `an escalation quorum of ${e} and a de-escalation quorum of ${d} can be disjoint among ${ids.length} admins (${e} + ${d} ≤ ${ids.length})`, witness: { escalation: ids.slice(0, e), deescalation: ids.slice(e, e + d) } };
+        },
+      },
+      {
+        holds: (o) => o.lt(o.knob('admins'), o.add(o.knob('deescalate'), o.knob('deescalate'))),
+        says: (policy) => {
+          const ids = adminIds(policy);
+          const d = policy.quorum.deescalate;
+          return { reason: `a de-escalation quorum of ${d} is not a strict majority of ${ids.length} admins: two disjoint groups can each de-escalate`, witness: { deescalation: ids.slice(0, d), alsoDeescalation: ids.slice(d, 2 * d) } };
+        },
+      },
+    ],
   },
 };

@@ -1,7 +1,9 @@
-import { levelIndex } from '../spec/levels.ts';
+import { LEVELS } from '../spec/levels.ts';
 import { describeEvent } from '../spec/events.ts';
 import { levelOf } from '../machines/engine.ts';
-import { rebootFloorOf } from './history.ts';
+import { NO_LEVEL } from '../machines/protocolOps.ts';
+import { concreteOps, eventView } from '../machines/concreteOps.ts';
+import { rebootFloorFor, stateView } from './history.ts';
 import type { GuillotineProperty } from './property.ts';
 
 /**
@@ -19,19 +21,28 @@ export const rebootKeepsLevel: GuillotineProperty = {
   statement: 'While the hypervisor reboots the level never drops: from the fault until it runs again it stays at or above the level at the fault and faults.rebootLevel.',
   check: {
     on: 'transition',
-    verdict: ({ policy, before, event, after }) => {
-      const floor = rebootFloorOf(policy, before, event);
-      if (floor === null) return true;
-      const to = levelOf(after.machine);
-      if (levelIndex(to) >= levelIndex(floor)) return true;
-      const fault = event.type === 'mce' || event.type === 'assertion-failure';
-      return fault
-        ? `the hypervisor rebooted from ${levelOf(before.machine)} into ${to}, below ${floor} (the level at the fault or faults.rebootLevel ${policy.faults.rebootLevel}, whichever is higher)`
-        : `the level dropped from ${levelOf(before.machine)} to ${to} on "${describeEvent(event)}" while the hypervisor reboots; it may not go below ${floor} until reboot-complete`;
-    },
+    clauses: [
+      {
+        holds: (o, p, before, e, after) => {
+          const floor = rebootFloorFor(o, p, before, e);
+          return o.or(o.eq(floor, o.int(NO_LEVEL)), o.le(floor, after.isolation));
+        },
+        says: ({ policy, before, event, after }) => {
+          const floor = LEVELS[rebootFloorFor(concreteOps(policy), policy, stateView(before), eventView(event))];
+          const from = levelOf(before.machine);
+          const to = levelOf(after.machine);
+          return event.type === 'mce' || event.type === 'assertion-failure'
+            ? `the hypervisor rebooted from ${from} into ${to}, below ${floor} (the level at the fault or faults.rebootLevel ${policy.faults.rebootLevel}, whichever is higher)`
+            : `the level dropped from ${from} to ${to} on "${describeEvent(event)}" while the hypervisor reboots; it may not go below ${floor} until reboot-complete`;
+        },
+      },
+    ],
   },
   vacuity: [
-    { name: 'a fault starts a reboot', witness: (_s, via) => via !== undefined && (via.event.type === 'mce' || via.event.type === 'assertion-failure') },
-    { name: 'an event is accepted while the hypervisor reboots', witness: (_s, via) => via !== undefined && via.from.history.rebootFloor !== null && via.event.type !== 'reboot-complete' },
+    { name: 'a fault starts a reboot', witness: (o, _p, _s, via) => o.bool(via !== undefined && (via.event.type === 'mce' || via.event.type === 'assertion-failure')) },
+    {
+      name: 'an event is accepted while the hypervisor reboots',
+      witness: (o, _p, _s, via) => (via !== undefined && via.event.type !== 'reboot-complete' ? o.not(o.eq(via.from.history.floor, o.int(NO_LEVEL))) : o.bool(false)),
+    },
   ],
 };

@@ -13,7 +13,7 @@
  * Cost: heartbeats that find no missed period counted are not sent to the machine — there they
  * are a no-op (the watchdog's count is already 0), so skipping them changes nothing it decides.
  */
-import { compiledEngine, levelOf, type SystemState } from '../machines/engine.ts';
+import { referenceEngine, levelOf, type SystemState } from '../machines/engine.ts';
 import { adminIds } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { GuillotineSystem } from './system.ts';
@@ -43,7 +43,7 @@ export class StatechartMonitor {
   private readonly recent: string[] = [];
 
   constructor(private readonly system: GuillotineSystem) {
-    this.engine = compiledEngine(system.policy, undefined, { effects: false });
+    this.engine = referenceEngine(system.policy, undefined, { effects: false });
     this.state = this.engine.initial();
     system.stimulusObserver = { before: () => this.compare(), event: (e) => this.step(e) };
   }

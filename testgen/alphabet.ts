@@ -17,7 +17,7 @@
 import { adminIds, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
-import { eventAlphabet } from '../checker/guillotineModel.ts';
+import { eventAlphabet } from '../machines/alphabet.ts';
 
 /** How many admins act in each state: all of them, or one representative per symmetry class. */
 export type AdminSelection = 'representative' | 'every';

@@ -8,7 +8,7 @@
  * and the coverage report.
  */
 import type { Policy } from '../spec/policy.ts';
-import { compiledEngine, type Engine } from '../machines/engine.ts';
+import { referenceEngine, type Engine } from '../machines/engine.ts';
 import type { AdminSelection } from './alphabet.ts';
 import { exploreGraph, type ReachableGraph } from './reachableGraph.ts';
 import { coveringWalks, type Walk } from './coveringWalks.ts';
@@ -61,7 +61,7 @@ export type GenerateResult =
 export function generateTests(policy: Policy, options: GenerateOptions = {}): GenerateResult {
   const criterion = options.criterion ?? 'transition';
   const depth = criterion === 'path' ? (options.depth ?? DEFAULT_PATH_DEPTH) : (options.depth ?? null);
-  const engine = options.engine ?? compiledEngine(policy);
+  const engine = options.engine ?? referenceEngine(policy);
   const progress = options.onProgress ?? (() => {});
   progress(`exploring the reachable graph${depth === null ? '' : ` to depth ${depth}`}`);
   const explored = exploreGraph(engine, { admins: options.admins ?? 'representative', maxDepth: depth });

@@ -19,7 +19,7 @@ export function checkSectionOf(report: CheckReport): Section {
     if (p.trace) {
       const path = encodePath(p.trace.events);
       const cycle = p.trace.cycle ? encodePath(p.trace.cycle) : null;
-      const judged = replay(report.policy, p.trace.events, { engine: 'compiled', cycle: p.trace.cycle });
+      const judged = replay(report.policy, p.trace.events, { engine: 'reference', cycle: p.trace.cycle });
       // Open at the first step that violates this property (another may be violated earlier).
       const own = judged.steps.findIndex((s) => s.violations.some((v) => v.property === p.id));
       const link: TraceLink = { path, cycle, step: own === -1 ? judged.firstViolation : own + 1 };

@@ -4,7 +4,7 @@
  * notes, alerts, level changes with their cause) and the safety properties it violates (judged
  * by the checker's own replay, `checker/replay.ts`). The page only displays these frames.
  */
-import { compiledEngine, levelOf, REGIONS, type Region, type SystemState } from '../machines/engine.ts';
+import { referenceEngine, levelOf, REGIONS, type Region, type SystemState } from '../machines/engine.ts';
 import type { Effect } from '../machines/guillotine.ts';
 import { describeEvent, encodeEvent, encodePath, type GuillotineEvent } from '../spec/events.ts';
 import type { Level } from '../spec/levels.ts';
@@ -54,8 +54,8 @@ function activeIds(state: SystemState): string[] {
  * events give the same frames.
  */
 export function replay(policy: Policy, events: readonly GuillotineEvent[], cycle: readonly GuillotineEvent[] = []): Replay {
-  const engine = compiledEngine(policy);
-  const judged = checkedReplay(policy, events, { engine: 'compiled', cycle });
+  const engine = referenceEngine(policy);
+  const judged = checkedReplay(policy, events, { engine: 'reference', cycle });
   let state = engine.initial();
   const frames: Frame[] = [{ index: 0, event: null, accepted: true, effects: [], active: activeIds(state), changed: [], level: levelOf(state), state, violations: [], inCycle: false }];
   let rejected = 0;

@@ -23,10 +23,10 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
     .addOption(policyOption())
     .addOption(jsonOption())
-    .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'compiled']).default('xstate'))
+    .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'reference']).default('xstate'))
     .addOption(mutantOption())
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled'; mutant?: string }) => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'reference'; mutant?: string }) => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
@@ -54,7 +54,7 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
         const policy = opts.policy !== undefined || tracePolicy === undefined ? policyFrom(opts.policy) : tracePolicy;
         // A policy mutant applied to a trace that already carries its policy changes nothing more.
         const machine = mutant === undefined ? correctMachine(policy) : mutatedMachine(policy, mutant);
-        const report = replay(machine.policy, events, { engine: opts.engine, cycle, implementations: machine.implementations });
+        const report = replay(machine.policy, events, { engine: opts.engine, cycle, rules: machine.rules });
         if (opts.json) printJson(io, mutant === undefined ? report : { ...report, mutant: mutantSummary(mutant) });
         else {
           if (mutant !== undefined) io.out(`mutant ${mutant.name} (${mutant.mutates}): ${mutant.bug}\n`);

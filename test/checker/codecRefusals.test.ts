@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { guillotineCodec } from '../../checker/guillotineCodec.ts';
-import { outsiderId } from '../../checker/guillotineModel.ts';
+import { outsiderId } from '../../machines/alphabet.ts';
 import { encoded, type StateCodec } from '../../checker/model.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../../properties/history.ts';
 import { ACTUATORS, CAPABILITIES, LEVELS, type Actuator } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, scaledPolicy, type Policy } from '../../spec/policy.ts';
@@ -22,7 +22,7 @@ const initials = new Map<Policy, CheckState['machine']>();
 /** The initial checked state of `policy`, with the given context fields and history replaced. */
 function stateOf(policy: Policy, context: Partial<Record<keyof Context, unknown>> = {}, history: Partial<Record<keyof CheckState['history'], unknown>> = {}, value: Partial<Record<string, string>> = {}): CheckState {
   let init = initials.get(policy);
-  if (init === undefined) initials.set(policy, (init = compiledEngine(policy).initial()));
+  if (init === undefined) initials.set(policy, (init = referenceEngine(policy).initial()));
   return {
     machine: { value: { ...init.value, ...value } as CheckState['machine']['value'], context: { ...init.context, ...context } as Context },
     history: { ...INITIAL_HISTORY, ...history } as CheckState['history'],

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { guillotineCodec } from '../../checker/guillotineCodec.ts';
-import { outsiderId } from '../../checker/guillotineModel.ts';
+import { outsiderId } from '../../machines/alphabet.ts';
 import { encoded } from '../../checker/model.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../../properties/history.ts';
 import { ACTUATORS } from '../../spec/levels.ts';
 import { adminIds, scaledPolicy } from '../../spec/policy.ts';
@@ -20,7 +20,7 @@ import { SEED } from '../seed.ts';
 describe(`checker/guillotineCodec: a correct machine's state packs to the same words in every codec (fast-check seed ${SEED})`, () => {
   const policy = scaledPolicy(9);
   const voters = [...adminIds(policy), outsiderId(policy)];
-  const initial = compiledEngine(policy).initial();
+  const initial = referenceEngine(policy).initial();
 
   /** Any subset of the voters, in policy order (as the machine and the history keep them). */
   const voterSubset = fc.array(fc.boolean(), { minLength: voters.length, maxLength: voters.length }).map((keep) => voters.filter((_, i) => keep[i]));

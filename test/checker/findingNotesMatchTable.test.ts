@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { policyFindings } from '../../checker/findings.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { LEVELS } from '../../spec/levels.ts';
 import type { Policy, PolicyInput } from '../../spec/policy.ts';
@@ -39,8 +39,8 @@ describe('checker/findings: each note says what the table of fewest admins says,
 
   for (const [name, policy, mutant] of cases) {
     it(`${name}`, () => {
-      const machine = mutant === undefined ? { policy, implementations: undefined } : mutatedMachine(policy, specMutant(mutant)!);
-      const findings = policyFindings(compiledEngine(machine.policy, machine.implementations, { effects: false }));
+      const machine = mutant === undefined ? { policy, rules: undefined } : mutatedMachine(policy, specMutant(mutant)!);
+      const findings = policyFindings(referenceEngine(machine.policy, machine.rules, { effects: false }));
       assert.ok(findings !== null);
       assert.deepEqual(findings.map((f) => f.level), [...LEVELS]);
       const p = machine.policy;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { findingNotes, levelsWith, policyFindings } from '../../checker/findings.ts';
 import { LEVELS } from '../../spec/levels.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { DEFAULT_POLICY, scaledPolicy, type PolicyInput } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
 
@@ -11,7 +11,7 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   this.timeout(60_000);
 
   it('shows that under onTimeout "restrictive" one admin reaches immolation alone, by waiting', () => {
-    const f = policyFindings(compiledEngine(DEFAULT_POLICY))!;
+    const f = policyFindings(referenceEngine(DEFAULT_POLICY))!;
     const by = Object.fromEntries(f.map((l) => [l.level, l]));
     assert.equal(by.immolation!.fewestToReach, 1);
     assert.equal(by.decapitation!.fewestToReach, 1);
@@ -22,18 +22,18 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   });
 
   it('needs the full escalation quorum for destruction under onTimeout "unchanged"', () => {
-    const f = policyFindings(compiledEngine(withDefaults({ quorum: { onTimeout: 'unchanged' } })))!;
+    const f = policyFindings(referenceEngine(withDefaults({ quorum: { onTimeout: 'unchanged' } })))!;
     assert.equal(f.find((l) => l.level === 'immolation')!.fewestToReach, 3);
     assert.ok(!findingNotes(f).some((n) => /immolation, fewer than/.test(n)));
   });
 
   it('gives the same answers with and without symmetry', () => {
-    const engine = compiledEngine(withDefaults({ quorum: { escalate: 2, deescalate: 4 } }));
+    const engine = referenceEngine(withDefaults({ quorum: { escalate: 2, deescalate: 4 } }));
     assert.deepEqual(policyFindings(engine, true), policyFindings(engine, false));
   });
 
   it('finds by binary search over the admins the same answers as trying every count in turn (nine admins)', () => {
-    const engine = compiledEngine(scaledPolicy(9));
+    const engine = referenceEngine(scaledPolicy(9));
     const every = Array.from({ length: 10 }, (_, k) => levelsWith(engine, k, true, Number.POSITIVE_INFINITY)!);
     const least = (holds: (r: (typeof every)[number]) => boolean) => {
       const k = every.findIndex(holds);
@@ -44,6 +44,6 @@ describe('checker/findings: what a policy implies, in fewest admins', function (
   });
 
   it('gives up (null, as unknown) rather than run past --max-states', () => {
-    assert.equal(policyFindings(compiledEngine(DEFAULT_POLICY), true, 50), null);
+    assert.equal(policyFindings(referenceEngine(DEFAULT_POLICY), true, 50), null);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { findingNotes, levelsWith, policyFindings, type Findings } from '../../checker/findings.ts';
-import { eventAlphabet } from '../../checker/guillotineModel.ts';
+import { eventAlphabet } from '../../machines/alphabet.ts';
 import { canonicalMachineState } from '../../checker/symmetry.ts';
-import { compiledEngine, type Engine, type SystemState } from '../../machines/engine.ts';
+import { referenceEngine, type Engine, type SystemState } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import { adminIds, type Policy, type PolicyInput } from '../../spec/policy.ts';
@@ -16,7 +16,7 @@ function fourAdmins(extra: Partial<PolicyInput>): Policy {
 /** The engine `guillotine check --mutant NAME` runs for this policy. */
 function mutantEngine(policy: Policy, name: string): Engine {
   const m = mutatedMachine(policy, specMutant(name)!);
-  return compiledEngine(m.policy, m.implementations, { effects: false });
+  return referenceEngine(m.policy, m.rules, { effects: false });
 }
 
 const byLevel = (f: Findings) => Object.fromEntries(f.map((l) => [l.level, l]));
@@ -60,7 +60,7 @@ describe('checker/findings: notes and limits a reviewer relies on', function () 
 
   it('gives the fewest admins per level of a small policy: fail-safes need nobody, restrictive timeouts one admin, lowering the de-escalation quorum', () => {
     const p = fourAdmins({ quorum: { escalate: 2, deescalate: 3 }, irreversible: ['immolation'] });
-    const f = policyFindings(compiledEngine(p))!;
+    const f = policyFindings(referenceEngine(p))!;
     assert.deepEqual(table(f), [
       ['standard', 0, null], // where it starts; nothing is below it
       ['probation', 0, 3],
@@ -93,14 +93,14 @@ describe('checker/findings: notes and limits a reviewer relies on', function () 
     assert.equal(by.severed!.fewestToLeave, 2);
     assert.ok(by.severed!.notes.some((n) => /2 admin\(s\) can lower the level from severed, fewer than the de-escalation quorum of 3/.test(n)), by.severed!.notes.join('\n'));
     // At the quorum itself there is nothing to say: the correct machine gets no such note.
-    const correct = policyFindings(compiledEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } })))!;
+    const correct = policyFindings(referenceEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } })))!;
     assert.equal(byLevel(correct).severed!.fewestToLeave, 3);
     assert.ok(!findingNotes(correct).some((n) => /fewer than the de-escalation quorum/.test(n)), findingNotes(correct).join('\n'));
   });
 
   it('calls a level that fail-safes reach by themselves "reached with no admin", not an escalation below quorum', () => {
     // Actuator faults escalate up to decapitation here: nobody needs to propose it.
-    const f = policyFindings(compiledEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 }, actuators: { escalateOnFailureUpTo: 'decapitation' } })))!;
+    const f = policyFindings(referenceEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 }, actuators: { escalateOnFailureUpTo: 'decapitation' } })))!;
     const decapitation = byLevel(f).decapitation!;
     assert.equal(decapitation.fewestToReach, 0);
     assert.ok(decapitation.notes.some((n) => /decapitation is reached with no admin at all/.test(n)), decapitation.notes.join('\n'));
@@ -109,7 +109,7 @@ describe('checker/findings: notes and limits a reviewer relies on', function () 
 
   it('says when a level is never reachable, even with every admin', () => {
     // A machine that refuses every proposal of immolation: no fail-safe goes past offline either.
-    const base = compiledEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } }));
+    const base = referenceEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } }));
     const refusing: Engine = {
       name: base.name,
       policy: base.policy,
@@ -134,7 +134,7 @@ describe('checker/findings: notes and limits a reviewer relies on', function () 
 
   it('gives up exactly past --max-states: the whole machine without symmetry, one state per orbit with it', () => {
     // Three of four admins acting: approvals by different admins split states that symmetry merges.
-    const engine = compiledEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } }));
+    const engine = referenceEngine(fourAdmins({ quorum: { escalate: 3, deescalate: 3 } }));
     const states = reachable(engine, 3);
     const orbits = new Set(states.map((s) => stateKey(canonicalMachineState(engine.policy, s)))).size;
     assert.ok(orbits < states.length, `${orbits} orbits < ${states.length} states`);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { guillotineCodec } from '../../checker/guillotineCodec.ts';
-import { eventAlphabet, guillotineModel, outsiderId } from '../../checker/guillotineModel.ts';
+import { guillotineModel } from '../../checker/guillotineModel.ts';
+import { eventAlphabet, outsiderId } from '../../machines/alphabet.ts';
 import { encoded } from '../../checker/model.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import type { CheckState, History } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
@@ -16,7 +17,7 @@ const referenceKey = (s: CheckState) => `${stateKey(s.machine)}#${historyKey(s.h
 
 /** Every reachable checked state of a policy's full (unreduced) model, by the reference key. */
 function reachable(policy: Policy): CheckState[] {
-  const model = guillotineModel(compiledEngine(policy, undefined, { effects: false }), PROPERTIES, eventAlphabet(policy));
+  const model = guillotineModel(referenceEngine(policy, undefined, { effects: false }), PROPERTIES, eventAlphabet(policy));
   const seen = new Map<string, CheckState>();
   const queue = [...model.initialStates()];
   for (const s of queue) seen.set(referenceKey(s), s);
@@ -53,7 +54,7 @@ describe('checker/guillotineCodec: checked states packed into words', function (
 
   it("keeps what a buggy machine writes that a bit set cannot: duplicates, order, strangers' ids", () => {
     const codec = guillotineCodec(DEFAULT_POLICY);
-    const init = guillotineModel(compiledEngine(DEFAULT_POLICY), PROPERTIES).initialStates()[0];
+    const init = guillotineModel(referenceEngine(DEFAULT_POLICY), PROPERTIES).initialStates()[0];
     const withLists = (approvals: string[], votes: string[], pending: CheckState['machine']['context']['pendingActuators']): CheckState => ({
       machine: { value: init!.machine.value, context: { ...init!.machine.context, proposal: { from: 'standard', to: 'severed', approvals }, pendingActuators: pending } },
       history: { ...init!.history, votes },

@@ -14,7 +14,7 @@ import { parsedPolicy } from '../parsedPolicy.ts';
  * property of §4.
  */
 
-const ENGINES: readonly EngineName[] = ['xstate', 'compiled'];
+const ENGINES: readonly EngineName[] = ['xstate', 'reference'];
 
 function policyWith(overrides: Omit<PolicyInput, 'admins'>): Policy {
   return parsedPolicy({ admins: DEFAULT_POLICY.admins, ...overrides });
@@ -265,6 +265,6 @@ describe('checker/replay: a trace that breaks a property is reported at its firs
   it('gives the same report under both interpreters', () => {
     const decoded = decodePath('propose:a1:severed,approve:a2,alarm:probation,approve:a3,mce,reboot-complete,heartbeat-missed,actuator-fault:model-power');
     assert.ok(decoded.ok);
-    assert.deepEqual(replay(DEFAULT_POLICY, decoded.events, { engine: 'compiled' }), replay(DEFAULT_POLICY, decoded.events, { engine: 'xstate' }));
+    assert.deepEqual(replay(DEFAULT_POLICY, decoded.events, { engine: 'reference' }), replay(DEFAULT_POLICY, decoded.events, { engine: 'xstate' }));
   });
 });

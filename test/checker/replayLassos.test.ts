@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { replay, type ReplayReport } from '../../checker/replay.ts';
-import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
-import { levelIndex } from '../../spec/levels.ts';
+import { PROTOCOL_RULES, type ProtocolRules } from '../../machines/rules.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { events } from './fixtures.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
@@ -28,16 +27,16 @@ const livenessAt = (r: ReplayReport): number[] => r.steps.flatMap((s, i) => (s.v
 
 describe('checker/replay: a liveness counterexample is confirmed only if its cycle can repeat, fairly', () => {
   it('confirms the fair cycle of a machine that drops its quorum\'s escalation, at the cycle\'s last step', () => {
-    const { policy, implementations } = mutant();
-    const r = replay(policy, prefix, { implementations, cycle: fairCycle });
+    const { policy, rules } = mutant();
+    const r = replay(policy, prefix, { rules, cycle: fairCycle });
     assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
     assert.deepEqual(livenessAt(r), [prefix.length + fairCycle.length]);
     assert.deepEqual(r.steps.flatMap((s, i) => s.violations.map((v) => [i + 1, v.property])), [[3, 'decisions-take-effect'], [prefix.length + fairCycle.length, 'escalation-liveness']]);
   });
 
   it('confirms nothing for a cycle of heartbeats alone, and names the events a fair run could not skip', () => {
-    const { policy, implementations } = mutant();
-    const r = replay(policy, prefix, { implementations, cycle: events('heartbeat') });
+    const { policy, rules } = mutant();
+    const r = replay(policy, prefix, { rules, cycle: events('heartbeat') });
     assert.equal(r.lasso?.returns, true);
     assert.ok(r.lasso!.neverTaken.includes('mce') && r.lasso!.neverTaken.includes('propose:severed'), r.lasso!.neverTaken.join(', '));
     assert.ok(!r.lasso!.neverTaken.includes('heartbeat'));
@@ -45,9 +44,9 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
   });
 
   it('confirms nothing for a cycle that does not come back to where it started', () => {
-    const { policy, implementations } = mutant();
+    const { policy, rules } = mutant();
     // A proposal opened in the cycle is still open at its end: the run cannot repeat it.
-    const r = replay(policy, prefix, { implementations, cycle: [...fairCycle.slice(0, -2)] });
+    const r = replay(policy, prefix, { rules, cycle: [...fairCycle.slice(0, -2)] });
     assert.equal(r.lasso?.returns, false);
     assert.deepEqual(livenessAt(r), []);
   });
@@ -73,17 +72,16 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
     // dropped escalation to severed is awaited until an alarm raises the level there, and two
     // de-escalations bring the system back to probation. □◇ asks that nothing awaits again and
     // again, and here nothing awaits for most of the cycle.
-    const correct = machineImplementations(DEFAULT_POLICY);
-    const implementations: MachineImplementations = {
-      ...correct,
-      raises: { ...correct.raises, applyProposal: (ctx) => ({ type: 'isolation.set', to: ctx.proposal !== null && levelIndex(ctx.proposal.to) < levelIndex(ctx.level) ? ctx.proposal.to : ctx.level, cause: 'quorum' }) },
+    const rules: ProtocolRules = {
+      ...PROTOCOL_RULES,
+      raises: { ...PROTOCOL_RULES.raises, applyProposal: (o, _p, c) => ({ type: 'isolation.set', to: o.ite(o.and(c.open, o.lt(c.to, c.level)), c.to, c.level), cause: 'quorum' }) },
     };
     const cycle = events(
       'propose:a1:severed,approve:a2,approve:a3,alarm:standard,alarm:probation,alarm:severed,alarm:offline,alarm:decapitation,alarm:immolation,' +
         'mce,reboot-complete,assertion-failure,reboot-complete,heartbeat-missed,heartbeat,actuator-confirm:network-relay,actuator-confirm:model-power,' +
         'propose:a1:severed,approve:a2,approve:a3,approve:a4,approve:a5,actuator-confirm:model-power,propose:a1:probation,approve:a2,approve:a3,approve:a4,approve:a5,actuator-confirm:network-relay',
     );
-    const r = replay(DEFAULT_POLICY, events('alarm:probation'), { implementations, cycle });
+    const r = replay(DEFAULT_POLICY, events('alarm:probation'), { rules, cycle });
     assert.equal(r.steps[3]!.level, 'probation', 'the quorum for severed is dropped');
     assert.equal(r.steps[6]!.level, 'severed', 'the alarm reaches the awaited level');
     assert.deepEqual(r.lasso, { returns: true, neverTaken: [] });
@@ -93,16 +91,16 @@ describe('checker/replay: a liveness counterexample is confirmed only if its cyc
   });
 
   it('confirms no dead end (an empty cycle) where events are still enabled, and names them', () => {
-    const { policy, implementations } = mutant();
-    const r = replay(policy, prefix, { implementations, cycle: [] });
+    const { policy, rules } = mutant();
+    const r = replay(policy, prefix, { rules, cycle: [] });
     assert.equal(r.lasso?.returns, true);
     assert.ok(r.lasso!.neverTaken.includes('heartbeat'), r.lasso!.neverTaken.join(', '));
     assert.deepEqual(livenessAt(r), []);
   });
 
   it('reports no lasso for a trace without a cycle', () => {
-    const { policy, implementations } = mutant();
-    assert.equal('lasso' in replay(policy, prefix, { implementations }), false);
+    const { policy, rules } = mutant();
+    assert.equal('lasso' in replay(policy, prefix, { rules }), false);
   });
 
   it('prints whether the cycle returns and is fair, and exits 1 for a confirmed lasso', async () => {

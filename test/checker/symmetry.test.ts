@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { checkPolicy } from '../../checker/index.ts';
-import { eventAlphabet, guillotineModel } from '../../checker/guillotineModel.ts';
+import { guillotineModel } from '../../checker/guillotineModel.ts';
+import { eventAlphabet } from '../../machines/alphabet.ts';
 import { encoded, type Model } from '../../checker/model.ts';
 import { canonicalCheckState, symmetric } from '../../checker/symmetry.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { SPEC_MUTANT_NAMES } from '../../machines/mutants.ts';
 import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
@@ -50,7 +51,7 @@ describe('checker/symmetry: one state per renaming of admins', function () {
   it('reaches, trying one admin per class, exactly the orbits that the full model reaches', () => {
     // The full model explored state by state, each state then mapped to its orbit's representative...
     const p = policy({ quorum: { escalate: 3, deescalate: 4 } }, 6);
-    const full = guillotineModel(compiledEngine(p, undefined, { effects: false }), PROPERTIES);
+    const full = guillotineModel(referenceEngine(p, undefined, { effects: false }), PROPERTIES);
     const reduced = symmetric(p, full, (admins) => eventAlphabet(p, { admins }));
     const orbitsOf = (model: Model<CheckState, GuillotineEvent>, canonicalize: boolean) => {
       const key = (s: CheckState) => encoded(full.codec, canonicalize ? canonicalCheckState(p, s) : s).join(',');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { canonicalCheckState, canonicalMachineState } from '../../checker/symmetry.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../../properties/history.ts';
 import { scaledPolicy } from '../../spec/policy.ts';
 
@@ -12,7 +12,7 @@ import { scaledPolicy } from '../../spec/policy.ts';
  */
 describe('checker/symmetry: a representative keeps an approval counted twice as one admin counted twice', () => {
   const policy = scaledPolicy(5);
-  const initial = compiledEngine(policy).initial();
+  const initial = referenceEngine(policy).initial();
   const withBooks = (approvals: string[], votes: string[]): CheckState => ({
     machine: { value: initial.value, context: { ...initial.context, proposal: { from: 'standard', to: 'severed', approvals } } },
     history: { ...INITIAL_HISTORY, votes },

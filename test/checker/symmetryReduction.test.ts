@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkedModel } from '../../checker/checkedModel.ts';
-import { eventAlphabet, guillotineModel } from '../../checker/guillotineModel.ts';
+import { guillotineModel } from '../../checker/guillotineModel.ts';
+import { eventAlphabet } from '../../machines/alphabet.ts';
 import { sameState, type Model } from '../../checker/model.ts';
 import { canonicalCheckState, canonicalMachineState, concretize, representativeAdmins, symmetric } from '../../checker/symmetry.ts';
-import { compiledEngine, type SystemState } from '../../machines/engine.ts';
+import { referenceEngine, type SystemState } from '../../machines/engine.ts';
 import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
@@ -18,7 +19,7 @@ function policyOf(ids: readonly string[]): Policy {
 }
 
 /** The machine's initial state: every state below differs from it only in the proposal and the history. */
-const BASE: SystemState = compiledEngine(policyOf(['a1'])).initial();
+const BASE: SystemState = referenceEngine(policyOf(['a1'])).initial();
 
 /** Who approved the open proposal, who voted for it, and which non-admin ids the books carry. */
 interface Books {
@@ -142,7 +143,7 @@ describe(`checker/symmetry: representatives of orbits under renaming of admins (
       // both read "pbc", and the second state would get the first one's actions.
       const ids = ['p', 'b', 'c', 'bc'];
       const policy = policyOf(ids);
-      const reduced = symmetric(policy, guillotineModel(compiledEngine(policy), PROPERTIES), alphabetFor(policy));
+      const reduced = symmetric(policy, guillotineModel(referenceEngine(policy), PROPERTIES), alphabetFor(policy));
       const first = stateOf({ approvals: ['p', 'b', 'bc'], votes: ['p'], proposal: true });
       const second = stateOf({ approvals: ['p', 'b', 'c'], votes: ['p', 'b', 'c'], proposal: true });
       const admins = (s: CheckState) => [...new Set(reduced.actions(s).map(admin).filter((a) => a !== undefined && ids.includes(a)))];
@@ -152,7 +153,7 @@ describe(`checker/symmetry: representatives of orbits under renaming of admins (
 
     it('names actions without their admin (fairness is per kind of action), and other events as the model does', () => {
       const policy = policyOf(['m', 'b', 'z']);
-      const full = guillotineModel(compiledEngine(policy), PROPERTIES);
+      const full = guillotineModel(referenceEngine(policy), PROPERTIES);
       const reduced = symmetric(policy, full, alphabetFor(policy));
       for (const id of ['m', 'z']) {
         assert.equal(reduced.actionName({ type: 'propose', admin: id, target: 'offline' }), 'propose:offline');
@@ -186,7 +187,7 @@ describe(`checker/symmetry: representatives of orbits under renaming of admins (
           }
           return undefined;
         },
-        codec: guillotineModel(compiledEngine(policy), []).codec,
+        codec: guillotineModel(referenceEngine(policy), []).codec,
         actionName: (a) => (a.type === 'propose' ? `confirm:${a.admin}` : `${a.type}:${'admin' in a ? a.admin : ''}`),
         properties: [],
       };

@@ -130,8 +130,8 @@ describe('cli: bad arguments are refused with exit 2 and a usage message, never 
   });
 
   it('refuses an unknown --engine, listing the engines', async () => {
-    assertBadInput(await runCli(['check', '--engine', 'frob']), "'frob' is invalid", 'compiled, xstate');
-    assertBadInput(await runCli(['replay', '--engine', 'frob', '--path', 'timeout']), "'frob' is invalid", 'xstate, compiled');
+    assertBadInput(await runCli(['check', '--engine', 'frob']), "'frob' is invalid", 'compiled, reference, xstate');
+    assertBadInput(await runCli(['replay', '--engine', 'frob', '--path', 'timeout']), "'frob' is invalid", 'xstate, reference');
   });
 
   it('refuses replay with both a trace file and --path, and with neither', async () => {

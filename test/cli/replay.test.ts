@@ -52,9 +52,9 @@ describe('cli: guillotine replay runs hand-written trace files to the levels of 
     }
   });
 
-  it('gives the same report under --engine compiled as under XState', async () => {
+  it('gives the same report under --engine reference as under XState', async () => {
     const path = pathOf('stale-approvals.trace.json');
-    assert.deepEqual(await replayJson('--path', path, '--engine', 'compiled'), await replayJson('--path', path));
+    assert.deepEqual(await replayJson('--path', path, '--engine', 'reference'), await replayJson('--path', path));
   });
 
   it('prints a table a reviewer can read, with each rejection\'s reason and the final state', async () => {

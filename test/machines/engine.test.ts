@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { compiledEngine, xstateEngine, type Engine } from '../../machines/engine.ts';
+import { referenceEngine, xstateEngine, type Engine } from '../../machines/engine.ts';
 import { stateKey } from '../../machines/stateKey.ts';
-import { eventAlphabet } from '../../checker/guillotineModel.ts';
+import { eventAlphabet } from '../../machines/alphabet.ts';
 import { canonicalMachineState } from '../../checker/symmetry.ts';
 import { encodeEvent } from '../../spec/events.ts';
 import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
@@ -49,7 +49,7 @@ describe('machines/engine: the compiled interpreter and XState run the statechar
   ];
   for (const [name, p, reduce] of cases) {
     it(`same reachable graph, acceptance and effects: ${name}`, () => {
-      const fast = graph(compiledEngine(p), reduce);
+      const fast = graph(referenceEngine(p), reduce);
       const reference = graph(xstateEngine(p), reduce);
       assert.equal(fast.length, reference.length, 'edge counts differ');
       for (let i = 0; i < fast.length; i++) assert.equal(fast[i], reference[i], `edge ${i} differs`);
@@ -57,6 +57,6 @@ describe('machines/engine: the compiled interpreter and XState run the statechar
   }
 
   it('refuses a config it cannot interpret instead of misreading it', () => {
-    assert.throws(() => compiledEngine(DEFAULT_POLICY, { guards: {}, updates: {}, raises: {}, effects: {}, rejections: new Set() }), /unknown (guard|action)/);
+    assert.throws(() => referenceEngine(DEFAULT_POLICY, { guards: {}, updates: {}, raises: {}, refusals: { proposal: [], approval: [] } }), /unknown (guard|action)/);
   });
 });

@@ -6,7 +6,7 @@
  * Every engine is built inside its `it`, so the code under test runs in the test.
  */
 import assert from 'node:assert/strict';
-import { compiledEngine, xstateEngine, type Engine, type Step } from '../../machines/engine.ts';
+import { referenceEngine, xstateEngine, type Engine, type Step } from '../../machines/engine.ts';
 import { enteredLevel, initialContext, type GuillotineContext } from '../../machines/protocol.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import { CAPABILITIES, type Level } from '../../spec/levels.ts';
@@ -27,7 +27,7 @@ function rejectionReasons(step: Step): string[] {
 
 describe('machines/engine: the rules of a step', () => {
   it('refuses an event no region handles, naming it, and leaves the state unchanged (both engines)', () => {
-    const engines: Engine[] = [xstateEngine(DEFAULT_POLICY), compiledEngine(DEFAULT_POLICY)];
+    const engines: Engine[] = [xstateEngine(DEFAULT_POLICY), referenceEngine(DEFAULT_POLICY)];
     for (const engine of engines) {
       const start = engine.initial();
       const step = engine.step(start, stray);
@@ -41,7 +41,7 @@ describe('machines/engine: the rules of a step', () => {
   });
 
   it('in fast mode (effects off) still refuses an unhandled event with a rejection, so acceptance and effects never disagree', () => {
-    const fast = compiledEngine(DEFAULT_POLICY, undefined, { effects: false });
+    const fast = referenceEngine(DEFAULT_POLICY, undefined, { effects: false });
     const step = fast.step(fast.initial(), stray);
     assert.equal(step.accepted, false);
     consistent(step);
@@ -49,8 +49,8 @@ describe('machines/engine: the rules of a step', () => {
   });
 
   it('in fast mode accepts and refuses exactly as with effects on, builds no notes or level changes, and never gives a blank reason', () => {
-    const full = compiledEngine(DEFAULT_POLICY);
-    const fast = compiledEngine(DEFAULT_POLICY, undefined, { effects: false });
+    const full = referenceEngine(DEFAULT_POLICY);
+    const fast = referenceEngine(DEFAULT_POLICY, undefined, { effects: false });
     const events: GuillotineEvent[] = [
       { type: 'alarm', level: 'standard' }, // accepted with a note: the alarm does not raise the level
       { type: 'alarm', level: 'severed' }, // accepted with a level change
@@ -73,14 +73,14 @@ describe('machines/engine: the rules of a step', () => {
   });
 
   it('builds the real reasons by default: a refused approval says no proposal is open', () => {
-    const engine = compiledEngine(DEFAULT_POLICY, undefined, {});
+    const engine = referenceEngine(DEFAULT_POLICY, undefined, {});
     const step = engine.step(engine.initial(), { type: 'approve', admin: 'a1' });
     assert.equal(step.accepted, false);
     assert.match(rejectionReasons(step).join(' '), /no proposal is open/);
   });
 
-  it('refuses a config it cannot interpret with a message naming the compiled engine as the reader to teach', () => {
-    assert.throws(() => compiledEngine(DEFAULT_POLICY, { guards: {}, updates: {}, raises: {}, effects: {}, rejections: new Set() }), /compiledEngine/);
+  it('refuses a config it cannot interpret with a message naming the reference engine as the reader to teach', () => {
+    assert.throws(() => referenceEngine(DEFAULT_POLICY, { guards: {}, updates: {}, raises: {}, refusals: { proposal: [], approval: [] } }), /referenceEngine/);
   });
 });
 
@@ -89,8 +89,8 @@ describe('machines/protocol: leaving a level commands its actuators back', () =>
   const at = (level: Level): GuillotineContext => ({ ...initialContext(), level, outputs: CAPABILITIES[level] });
 
   it('leaving immolation (a policy may make it reversible) leaves the facility-destruction actuator pending until it confirms', () => {
-    assert.deepEqual(enteredLevel(at('immolation'), 'decapitation').pendingActuators, ['facility-destruction']);
-    assert.deepEqual(enteredLevel(at('decapitation'), 'immolation').pendingActuators, ['facility-destruction'], 'and entering it too');
-    assert.deepEqual(enteredLevel(at('immolation'), 'immolation').pendingActuators, [], 'no position changes, nothing pending');
+    assert.deepEqual(enteredLevel(DEFAULT_POLICY, at('immolation'), 'decapitation').pendingActuators, ['facility-destruction']);
+    assert.deepEqual(enteredLevel(DEFAULT_POLICY, at('decapitation'), 'immolation').pendingActuators, ['facility-destruction'], 'and entering it too');
+    assert.deepEqual(enteredLevel(DEFAULT_POLICY, at('immolation'), 'immolation').pendingActuators, [], 'no position changes, nothing pending');
   });
 });

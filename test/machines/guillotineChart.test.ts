@@ -7,7 +7,8 @@
  * mutant only while a test runs, so a value built at load time would see the original code).
  */
 import assert from 'node:assert/strict';
-import { compiledEngine, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
+import { referenceEngine, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
+import { PROTOCOL_RULES } from '../../machines/rules.ts';
 import { machineConfig, machineImplementations } from '../../machines/guillotine.ts';
 import { initialContext, type MachineEvent } from '../../machines/protocol.ts';
 import { stateKey } from '../../machines/stateKey.ts';
@@ -22,7 +23,7 @@ function policy(input: PolicyInput): Policy {
 const three = (extra: Partial<PolicyInput> = {}) => policy({ admins: [{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }], quorum: { escalate: 2, deescalate: 2 }, ...extra });
 
 /** Both interpreters: whatever a user relies on must hold for the reference and the fast one alike. */
-const engines = (p: Policy): Engine[] => [xstateEngine(p), compiledEngine(p)];
+const engines = (p: Policy): Engine[] => [xstateEngine(p), referenceEngine(p)];
 
 /** Sends events in order, failing with the refusal if one is not accepted. */
 function run(engine: Engine, events: readonly GuillotineEvent[], from: SystemState = engine.initial()): SystemState {
@@ -95,8 +96,8 @@ describe('machines/guillotine: the generated statechart as users see it', () => 
     // The checker runs the compiled engine with effects off; a refusal it counted as accepted
     // would add edges the design does not have.
     const p = three();
-    const fast = compiledEngine(p, machineImplementations(p), { effects: false });
-    const full = compiledEngine(p);
+    const fast = referenceEngine(p, PROTOCOL_RULES, { effects: false });
+    const full = referenceEngine(p);
     const open = run(full, [{ type: 'propose', admin: 'a1', target: 'offline' }]);
     const cases: [string, SystemState, GuillotineEvent][] = [
       ['a repeated approval (rejectApproval)', open, { type: 'approve', admin: 'a1' }],
@@ -127,7 +128,7 @@ describe('machines/guillotine: the generated statechart as users see it', () => 
 
 describe('machines/stateKey: distinct states get distinct keys', () => {
   it('states differing only in which actuators are pending get different keys', () => {
-    const s0 = compiledEngine(DEFAULT_POLICY).initial();
+    const s0 = referenceEngine(DEFAULT_POLICY).initial();
     const sets: Actuator[][] = [[], [ACTUATORS[0]], [ACTUATORS[1]], [ACTUATORS[0], ACTUATORS[1]], [...ACTUATORS]];
     const keys = sets.map((pendingActuators) => stateKey({ value: s0.value, context: { ...s0.context, pendingActuators } }));
     assert.equal(new Set(keys).size, sets.length, keys.join('\n'));

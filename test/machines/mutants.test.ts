@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckReport } from '../../checker/index.ts';
 import type { ReplayReport } from '../../checker/replay.ts';
-import { machineImplementations } from '../../machines/guillotine.ts';
+import { PROTOCOL_RULES } from '../../machines/rules.ts';
 import { SPEC_MUTANTS, correctMachine, mutatedMachine, type SpecMutant } from '../../machines/mutants.ts';
 import { PROPERTY_IDS } from '../../properties/index.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
@@ -30,12 +30,12 @@ function differingPaths(a: unknown, b: unknown, path = ''): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
 
-/** The named implementations a mutant replaced, as `guard NAME` / `update NAME` / `raise NAME`. */
-function replacedImplementations(m: SpecMutant): string[] {
-  const correct = correctMachine(DEFAULT_POLICY).implementations;
-  const mutated = m.apply({ policy: DEFAULT_POLICY, implementations: correct }).implementations;
+/** The named rules a mutant replaced, as `guard NAME` / `update NAME` / `raise NAME`. */
+function replacedRules(m: SpecMutant): string[] {
+  const correct = correctMachine(DEFAULT_POLICY).rules;
+  const mutated = m.apply({ policy: DEFAULT_POLICY, rules: correct }).rules;
   const changed: string[] = [];
-  for (const kind of ['guards', 'updates', 'raises', 'effects'] as const) {
+  for (const kind of ['guards', 'updates', 'raises'] as const) {
     for (const name of Object.keys(correct[kind])) if (mutated[kind][name] !== correct[kind][name]) changed.push(`${kind.replace(/s$/, '')} ${name}`);
   }
   return changed;
@@ -57,13 +57,13 @@ describe('machines: the spec-mutant catalogue of plausible design bugs', () => {
       const mutated = mutatedMachine(DEFAULT_POLICY, m);
       if (m.mutates.startsWith('policy ')) {
         assert.deepEqual(differingPaths(DEFAULT_POLICY, mutated.policy), [m.mutates.slice('policy '.length)], m.name);
-        // The implementations are the correct ones for the mutated policy, nothing else.
-        assert.deepEqual(Object.keys(mutated.implementations.guards), Object.keys(machineImplementations(mutated.policy).guards), m.name);
+        // The rules are the correct ones, nothing else.
+        assert.equal(mutated.rules, PROTOCOL_RULES, m.name);
       } else {
         assert.deepEqual(mutated.policy, DEFAULT_POLICY, `${m.name} leaves the policy alone`);
         const [kind, ...rest] = m.mutates.split(' ');
         const named = rest.join(' ').split(', ').map((n) => `${kind!.replace(/s$/, '')} ${n}`);
-        assert.deepEqual(replacedImplementations(m), named, m.name);
+        assert.deepEqual(replacedRules(m), named, m.name);
       }
     }
   });

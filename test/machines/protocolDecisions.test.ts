@@ -129,8 +129,8 @@ describe('machines/protocol: each decision at its boundary', () => {
     });
 
     it('forces offline on lost heartbeats, never lower than the current level', () => {
-      assert.equal(heartbeatTarget(ctx('probation')), 'offline');
-      assert.equal(heartbeatTarget(ctx('immolation')), 'immolation');
+      assert.equal(heartbeatTarget(DEFAULT_POLICY, ctx('probation')), 'offline');
+      assert.equal(heartbeatTarget(DEFAULT_POLICY, ctx('immolation')), 'immolation');
     });
 
     it('reaches the heartbeat limit on the miss that makes missLimit, not before', () => {
@@ -151,10 +151,10 @@ describe('machines/protocol: each decision at its boundary', () => {
 
     it('knows an actuator is pending only for its own confirm or fault', () => {
       const c = ctx('severed', { pendingActuators: ['network-relay'] });
-      assert.equal(actuatorPending(c, { type: 'actuator-confirm', actuator: 'network-relay' }), true);
-      assert.equal(actuatorPending(c, { type: 'actuator-fault', actuator: 'network-relay' }), true);
-      assert.equal(actuatorPending(c, { type: 'actuator-fault', actuator: 'model-power' }), false);
-      assert.equal(actuatorPending(c, { type: 'heartbeat' }), false);
+      assert.equal(actuatorPending(DEFAULT_POLICY, c, { type: 'actuator-confirm', actuator: 'network-relay' }), true);
+      assert.equal(actuatorPending(DEFAULT_POLICY, c, { type: 'actuator-fault', actuator: 'network-relay' }), true);
+      assert.equal(actuatorPending(DEFAULT_POLICY, c, { type: 'actuator-fault', actuator: 'model-power' }), false);
+      assert.equal(actuatorPending(DEFAULT_POLICY, c, { type: 'heartbeat' }), false);
     });
 
     it('escalates an actuator fault below the cap, one level up, and alerts instead at the cap', () => {
@@ -163,9 +163,9 @@ describe('machines/protocol: each decision at its boundary', () => {
       const toTheTop = policy({ actuators: { escalateOnFailureUpTo: 'immolation' } });
       assert.equal(faultEscalates(toTheTop, ctx('decapitation')), true);
       assert.equal(faultEscalates(toTheTop, ctx('immolation')), false);
-      assert.equal(faultTarget(ctx('standard')), 'probation');
-      assert.equal(faultTarget(ctx('decapitation')), 'immolation');
-      assert.equal(faultTarget(ctx('immolation')), 'immolation');
+      assert.equal(faultTarget(DEFAULT_POLICY, ctx('standard')), 'probation');
+      assert.equal(faultTarget(DEFAULT_POLICY, ctx('decapitation')), 'immolation');
+      assert.equal(faultTarget(DEFAULT_POLICY, ctx('immolation')), 'immolation');
     });
   });
 
@@ -184,7 +184,7 @@ describe('machines/protocol: each decision at its boundary', () => {
       };
       for (const [move, pending] of Object.entries(expected)) {
         const [from, to] = move.split('>') as [Level, Level];
-        const next = enteredLevel(ctx(from), to);
+        const next = enteredLevel(DEFAULT_POLICY, ctx(from), to);
         assert.equal(next.level, to, move);
         assert.deepEqual(next.outputs, CAPABILITIES[to], move);
         assert.deepEqual(next.pendingActuators, pending, move);
@@ -193,7 +193,7 @@ describe('machines/protocol: each decision at its boundary', () => {
 
     it('keeps an actuator pending that has not confirmed yet, and keeps the rest of the context', () => {
       const c = ctx('severed', { pendingActuators: ['network-relay'], missedHeartbeats: 2, proposal: open('severed', 'offline', ['a1']) });
-      const next = enteredLevel(c, 'offline');
+      const next = enteredLevel(DEFAULT_POLICY, c, 'offline');
       assert.deepEqual(next.pendingActuators, ['network-relay', 'model-power']);
       assert.equal(next.missedHeartbeats, 2);
       assert.deepEqual(next.proposal, c.proposal);

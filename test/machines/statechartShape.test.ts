@@ -15,7 +15,7 @@ import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 type RawConfig = { type?: string; states: Record<string, { type?: string; initial?: string; states?: Record<string, RawState> }> };
 type RawState = { type?: string; states?: unknown; entry?: { type: string }[]; on?: Record<string, { target?: string }[]> };
 
-/** Every guard and action name the interpreter can run, as `compiledEngine` builds it. */
+/** Every guard and action name the interpreter can run, as `referenceEngine` builds it. */
 function engineVocabulary(policy: Policy): { guards: Set<string>; actions: Set<string> } {
   const impl = machineImplementations(policy);
   return { guards: new Set(Object.keys(impl.guards)), actions: new Set([...Object.keys(impl.updates), ...Object.keys(impl.raises), ...Object.keys(impl.effects)]) };
@@ -25,14 +25,14 @@ function engineVocabulary(policy: Policy): { guards: Set<string>; actions: Set<s
 function readEdited(edit: (config: RawConfig) => void): () => Statechart {
   const config = structuredClone(machineConfig(DEFAULT_POLICY)) as unknown as RawConfig;
   edit(config);
-  return () => readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine', config);
+  return () => readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'referenceEngine', config);
 }
 
 /** Asserts that reading throws a message that names the reader and matches `problem`. */
 function refuses(read: () => unknown, problem: RegExp): void {
   assert.throws(read, (e: unknown) => {
     assert.ok(e instanceof Error);
-    assert.match(e.message, /^compiledEngine: /);
+    assert.match(e.message, /^referenceEngine: /);
     assert.match(e.message, problem);
     return true;
   });
@@ -48,18 +48,18 @@ describe('machines/statechart: reading the config, and refusing a shape a reader
   it('lists as internal events exactly the raised events the config handles, in a stable sorted order', () => {
     // The exporters declare and dispatch these (Promela numbers them in this order); an event
     // sent from outside must not be among them, and a raised one must not be missing.
-    const chart = readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'compiledEngine');
+    const chart = readStatechart(DEFAULT_POLICY, engineVocabulary(DEFAULT_POLICY), 'referenceEngine');
     assert.deepEqual(chart.internalEvents, ['hypervisor.down', 'isolation.changed', 'isolation.set']);
   });
 
   it('refuses a vocabulary without an action a transition uses, naming the action, the region.state and the event', () => {
     const known = without(engineVocabulary(DEFAULT_POLICY), 'rejectProposal');
-    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'compiledEngine'), /^Error: compiledEngine: unknown action "rejectProposal" in proposal\.idle on propose;/);
+    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'referenceEngine'), /^Error: referenceEngine: unknown action "rejectProposal" in proposal\.idle on propose;/);
   });
 
   it('refuses a vocabulary without an entry action, naming the action and the state it enters', () => {
     const known = without(engineVocabulary(DEFAULT_POLICY), 'markRebooting');
-    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'compiledEngine'), /^Error: compiledEngine: unknown action "markRebooting" in hypervisor\.rebooting entry;/);
+    assert.throws(() => readStatechart(DEFAULT_POLICY, known, 'referenceEngine'), /^Error: referenceEngine: unknown action "markRebooting" in hypervisor\.rebooting entry;/);
   });
 
   it('reads an unedited copy of the config, so each refusal below is caused by its edit alone', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { witnessed } from '../../properties/judge.ts';
 import { guillotineModel } from '../../checker/guillotineModel.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import type { CheckState } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
@@ -12,7 +13,7 @@ import { DEFAULT_POLICY } from '../../spec/policy.ts';
  * initial state, or by a step that does none of those things.
  */
 describe('properties: vacuity guards witness only what they name', () => {
-  const model = guillotineModel(compiledEngine(DEFAULT_POLICY, undefined, { effects: false }), PROPERTIES);
+  const model = guillotineModel(referenceEngine(DEFAULT_POLICY, undefined, { effects: false }), PROPERTIES);
   const init = model.initialStates()[0]!;
   const step = (from: CheckState, event: GuillotineEvent) => ({ from, event, to: model.next(from, event)! });
   // Steps that reach nothing a guard names: a heartbeat, a proposal opened.
@@ -28,8 +29,8 @@ describe('properties: vacuity guards witness only what they name', () => {
 
   for (const g of guards) {
     it(`is not witnessed by the initial state or a quiet step: ${g.id}: ${g.name}`, () => {
-      assert.equal(g.witness(init, undefined, DEFAULT_POLICY), false, 'the initial state');
-      for (const s of quiet) assert.equal(g.witness(s.to, { from: s.from, event: s.event }, DEFAULT_POLICY), false, `after ${s.event.type}`);
+      assert.equal(witnessed(g, DEFAULT_POLICY, init, undefined), false, 'the initial state');
+      for (const s of quiet) assert.equal(witnessed(g, DEFAULT_POLICY, s.to, { from: s.from, event: s.event }), false, `after ${s.event.type}`);
     });
   }
 });

@@ -7,7 +7,8 @@
  * levels and counts a reviewer needs, not for their wording.
  */
 import assert from 'node:assert/strict';
-import { CAPABILITIES, LEVELS, type Actuator, type Level } from '../../spec/levels.ts';
+import { conditionHolds, policyVerdict, stateVerdict, transitionVerdict } from '../../properties/judge.ts';
+import { CAPABILITIES, CAPABILITY_FIELDS, LEVELS, type Actuator, type Level } from '../../spec/levels.ts';
 import { FAILSAFE_EVENTS, type GuillotineEvent } from '../../spec/events.ts';
 import { DEFAULT_POLICY, scaledPolicy, type Policy, type PolicyInput } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
@@ -60,13 +61,13 @@ function check(id: PropertyId): Check {
 function onStep(id: PropertyId, before: CheckState, event: GuillotineEvent, after: CheckState, p: Policy = DEFAULT_POLICY): Verdict {
   const c = check(id);
   if (c.on !== 'transition') throw new Error(`${id} is not judged on transitions`);
-  return c.verdict({ policy: p, before, event, after });
+  return transitionVerdict(c, { policy: p, before, event, after });
 }
 
 function onState(id: PropertyId, s: CheckState, p: Policy = DEFAULT_POLICY): Verdict {
   const c = check(id);
   if (c.on !== 'state') throw new Error(`${id} is not judged on states`);
-  return c.verdict(s, p);
+  return stateVerdict(c, s, p);
 }
 
 /** Asserts a violation whose sentence mentions every given fragment (levels, counts, admins). */
@@ -238,19 +239,17 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
       for (const level of LEVELS) assert.equal(onState('level-capabilities', at(level)), true, level);
     });
 
-    it('refuses each output that differs from the row, naming the level, the output and both values', () => {
+    it("refuses another level's row, naming the level, the first output that differs and both values", () => {
+      // The hypervisor commands whole rows (the row of the level it last entered): a mixture of two
+      // rows is no state any machine of the rules can be in, and the view refuses to read one.
       for (const level of LEVELS) {
         const row = CAPABILITIES[level];
-        const other = LEVELS.find((l) => l !== level && CAPABILITIES[l].networkRelay !== row.networkRelay)!;
-        violates(onState('level-capabilities', at(level, { outputs: { ...row, networkRelay: CAPABILITIES[other].networkRelay } })), level, 'networkRelay', row.networkRelay);
+        for (const other of LEVELS.filter((l) => l !== level)) {
+          const field = CAPABILITY_FIELDS.find((f) => CAPABILITIES[other][f] !== row[f])!;
+          violates(onState('level-capabilities', at(level, { outputs: CAPABILITIES[other] })), level, field, row[field], CAPABILITIES[other][field]);
+        }
       }
-      const row = CAPABILITIES.offline;
-      const wrong = { modelCores: 'run', ports: 'all', networkRelay: 'connected', modelPower: 'on' } as const;
-      for (const [field, value] of Object.entries(wrong)) {
-        violates(onState('level-capabilities', at('offline', { outputs: { ...row, [field]: value } })), 'offline', field, value);
-      }
-      violates(onState('level-capabilities', at('offline', { outputs: { ...row, modelHardware: 'destroyed' } })), 'modelHardware');
-      violates(onState('level-capabilities', at('decapitation', { outputs: { ...CAPABILITIES.decapitation, facility: 'destroyed' } })), 'facility');
+      assert.throws(() => onState('level-capabilities', at('offline', { outputs: { ...CAPABILITIES.offline, networkRelay: 'connected' } })), /no row of §2's table/);
     });
 
     it("refuses a recorded level that differs from the active level, even with that level's outputs", () => {
@@ -262,7 +261,7 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
     function verdict(p: Policy) {
       const c = check('quorum-intersection');
       if (c.on !== 'policy') throw new Error('quorum-intersection is policy arithmetic');
-      return c.verdict(p);
+      return policyVerdict(c, p);
     }
     const q = (escalate: number, deescalate: number, n = 7) => scaledPolicy(n, { quorum: { escalate, deescalate } });
 
@@ -424,9 +423,9 @@ describe('properties: each verdict judges any step at its boundaries, whatever m
     it('is met only once nothing awaits: an escalation that gathered its quorum keeps it unmet until its level is reached', () => {
       const c = check('escalation-liveness');
       if (c.on !== 'eventually') throw new Error('escalation-liveness is judged on fair cycles');
-      assert.equal(c.condition(at('standard')), true);
-      assert.equal(c.condition(at('standard', { awaiting: 'severed' })), false);
-      assert.equal(c.condition(at('offline', { awaiting: 'immolation' })), false);
+      assert.equal(conditionHolds(c, at('standard'), DEFAULT_POLICY), true);
+      assert.equal(conditionHolds(c, at('standard', { awaiting: 'severed' }), DEFAULT_POLICY), false);
+      assert.equal(conditionHolds(c, at('offline', { awaiting: 'immolation' }), DEFAULT_POLICY), false);
     });
   });
 });

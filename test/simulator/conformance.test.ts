@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compiledEngine, levelOf, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
+import { referenceEngine, levelOf, xstateEngine, type Engine, type SystemState } from '../../machines/engine.ts';
 import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
@@ -90,7 +90,7 @@ class EventCommand implements fc.Command<Model, SimulatorSut> {
 
 const commandsArb = fc.commands([eventArb.map((e) => new EventCommand(e))], { maxCommands: 40 });
 
-function conformance(bug?: Bug, makeEngine: (policy: Policy) => Engine = compiledEngine) {
+function conformance(bug?: Bug, makeEngine: (policy: Policy) => Engine = referenceEngine) {
   return fc.property(fc.constantFrom(...POLICIES), commandsArb, ([, p], commands) => {
     const engine = makeEngine(p);
     const sut = createSimulatorSut(bug ? { bug, seed: 7 } : { seed: 7 });
@@ -119,7 +119,7 @@ describe(`simulator conforms to the statechart (fast-check seed ${SEED})`, () =>
       'actuator-fault:network-relay,propose:a1:probation,actuator-fault:network-relay,actuator-fault:model-power,actuator-fault:model-power,actuator-fault:model-power',
     ];
     for (const path of paths) {
-      const engine = compiledEngine(DEFAULT_POLICY);
+      const engine = referenceEngine(DEFAULT_POLICY);
       const sut = createSimulatorSut();
       sut.reset(DEFAULT_POLICY);
       const model: Model = { engine, state: engine.initial() };

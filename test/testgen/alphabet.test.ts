@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY, adminIds, scaledPolicy, type Policy } from '../../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
-import { compiledEngine, type SystemState } from '../../machines/engine.ts';
+import { referenceEngine, type SystemState } from '../../machines/engine.ts';
 import { stateKey } from '../../machines/stateKey.ts';
-import { outsiderId } from '../../checker/guillotineModel.ts';
+import { outsiderId } from '../../machines/alphabet.ts';
 import { stateAlphabet, representativeAdmins } from '../../testgen/alphabet.ts';
 import { exploreGraph, type ReachableGraph } from '../../testgen/reachableGraph.ts';
 
 function explored(policy: Policy, admins: 'representative' | 'every'): ReachableGraph {
-  const result = exploreGraph(compiledEngine(policy), { admins });
+  const result = exploreGraph(referenceEngine(policy), { admins });
   assert.equal(result.kind, 'explored');
   return (result as { graph: ReachableGraph }).graph;
 }
@@ -42,14 +42,14 @@ function canonicalRenaming(policy: Policy, state: SystemState, event: Guillotine
 
 describe('testgen/alphabet: every admin, target, level and actuator of §7, with representative admins', () => {
   it('lists every §7 event for every admin and an outsider when asked for every admin', () => {
-    const events = stateAlphabet(DEFAULT_POLICY, compiledEngine(DEFAULT_POLICY).initial(), 'every');
+    const events = stateAlphabet(DEFAULT_POLICY, referenceEngine(DEFAULT_POLICY).initial(), 'every');
     // 8 voters × (6 targets + 1 approval) + timeout, heartbeat, missed + 6 alarms + mce, assertion, reboot + 4 × 2 actuator events
     assert.equal(events.length, 8 * 7 + 3 + 6 + 3 + 8);
     assert.ok(events.some((e) => e.type === 'approve' && e.admin === outsiderId(DEFAULT_POLICY)));
   });
 
   it('picks one approver and one non-approver of the open proposal as representatives', () => {
-    const engine = compiledEngine(DEFAULT_POLICY);
+    const engine = referenceEngine(DEFAULT_POLICY);
     let state = engine.initial();
     assert.deepEqual(representativeAdmins(DEFAULT_POLICY, state), ['a1']);
     state = engine.step(state, { type: 'propose', admin: 'a3', target: 'severed' }).state;

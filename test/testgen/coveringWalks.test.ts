@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY, scaledPolicy, type Policy } from '../../spec/policy.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { exploreGraph, shortestPathTo, type ReachableGraph } from '../../testgen/reachableGraph.ts';
 import { coveringWalks, type Walk } from '../../testgen/coveringWalks.ts';
 
 function graphOf(policy: Policy): ReachableGraph {
-  const result = exploreGraph(compiledEngine(policy));
+  const result = exploreGraph(referenceEngine(policy));
   if (result.kind !== 'explored') throw new Error(result.message);
   return result.graph;
 }

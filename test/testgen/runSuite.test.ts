@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY, quorumFor, type Policy } from '../../spec/policy.ts';
+import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { levelIndex, type Level } from '../../spec/levels.ts';
 import { decodePath, encodeEvent } from '../../spec/events.ts';
-import { compiledEngine } from '../../machines/engine.ts';
-import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
+import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { generateTests, referenceSut, runSuite, stateLabel, type GeneratedSuite, type SuiteOutcome, type SuiteState, type SuiteTransition } from '../../testgen/index.ts';
 import { createSimulatorSut } from '../../simulator/sut.ts';
 import { BUGS, type Bug } from '../../simulator/bugs.ts';
@@ -34,21 +34,9 @@ describe('testgen/runSuite: the generated suite against implementations', functi
   });
 
   it('fails a machine variant that applies a de-escalation one approval short on exactly that approval, with a replay path', async () => {
-    const broken = (policy: Policy): MachineImplementations => {
-      const impl = machineImplementations(policy);
-      const completes = impl.guards.approvalCompletesQuorum!;
-      const refused = impl.guards.approvalRefused!;
-      return {
-        ...impl,
-        guards: {
-          ...impl.guards,
-          approvalCompletesQuorum: (ctx, e, params) =>
-            completes(ctx, e, params) ||
-            (ctx.proposal !== null && isDeescalation(ctx.proposal) && !refused(ctx, e, params) && ctx.proposal.approvals.length + 2 >= quorumFor(policy, ctx.proposal.from, ctx.proposal.to)),
-        },
-      };
-    };
-    const outcome = await runSuite(suite, referenceSut({ implementations: broken }), { maxFailures: 1 });
+    // The catalogue's own mutant (machines/mutants.ts): one definition of the bug for every test.
+    const broken = mutatedMachine(DEFAULT_POLICY, specMutant('deescalate-one-short')!).rules;
+    const outcome = await runSuite(suite, referenceSut({ rules: broken }), { maxFailures: 1 });
     const { t, from } = failingTransition(suite, outcome);
     assert.match(t.event, /^approve:/);
     assert.ok(isDeescalation(from.expect.proposal) && from.expect.proposal!.approvals.length === DEFAULT_POLICY.quorum.deescalate - 2, from.label);
@@ -61,7 +49,7 @@ describe('testgen/runSuite: the generated suite against implementations', functi
       const full = decodePath(failure.replay);
       assert.ok(short.ok && full.ok);
       assert.ok(short.events.length < full.events.length, `${failure.shortReplay} is no shorter than ${failure.replay}`);
-      const engine = compiledEngine(DEFAULT_POLICY);
+      const engine = referenceEngine(DEFAULT_POLICY);
       const before = short.events.slice(0, -1).reduce((state, event) => engine.step(state, event).state, engine.initial());
       assert.equal(stateLabel(before), from.label);
       assert.equal(encodeEvent(short.events[short.events.length - 1]!), t.event);

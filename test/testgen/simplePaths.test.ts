@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
-import { compiledEngine } from '../../machines/engine.ts';
+import { referenceEngine } from '../../machines/engine.ts';
 import { exploreGraph, type ReachableGraph } from '../../testgen/reachableGraph.ts';
 import { boundedSimplePaths } from '../../testgen/simplePaths.ts';
 
 describe('testgen/simplePaths: bounded path coverage', () => {
-  const explored = exploreGraph(compiledEngine(DEFAULT_POLICY), { maxDepth: 3 });
+  const explored = exploreGraph(referenceEngine(DEFAULT_POLICY), { maxDepth: 3 });
   const graph = (explored as { graph: ReachableGraph }).graph;
 
   /** Brute force: every sequence of accepted transitions of length 1..depth from state 0 with no repeated state. */

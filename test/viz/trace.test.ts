@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compiledEngine, levelOf } from '../../machines/engine.ts';
+import { referenceEngine, levelOf } from '../../machines/engine.ts';
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
@@ -20,7 +20,7 @@ const event: fc.Arbitrary<GuillotineEvent> = fc.oneof(
 
 describe(`viz/trace (fast-check seed ${SEED})`, () => {
   it('shows_after_each_step_exactly_the_state_and_effects_the_engine_computes', () => {
-    const engine = compiledEngine(DEFAULT_POLICY);
+    const engine = referenceEngine(DEFAULT_POLICY);
     fc.assert(
       fc.property(fc.array(event, { maxLength: 25 }), (events) => {
         const r = replay(DEFAULT_POLICY, events);

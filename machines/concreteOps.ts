@@ -1,0 +1,164 @@
+/**
+ * The concrete interpretation of {@link ProtocolOps}: truth values are booleans, integers numbers,
+ * voters their ids and sets of voters arrays of ids in a canonical order (the policy's admins in
+ * policy order, then any other id in code-point order), so that equal sets are equal arrays. This is
+ * what XState, the reference engine and every reader of object states run; and the adaptors between
+ * the machine's objects (`GuillotineContext`, `GuillotineEvent`) and the views the rules read.
+ */
+import { ACTUATORS, CAPABILITIES, LEVELS, type Level } from '../spec/levels.ts';
+import { adminIds, type Policy } from '../spec/policy.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
+import { ACTUATOR, LEVEL, type ContextUpdate, type ContextView, type EventView, type Knob, type ProtocolOps, type RaisedEvent } from './protocolOps.ts';
+import type { GuillotineContext, InternalEvent, MachineEvent } from './protocol.ts';
+import { commandedLevel } from './rules.ts';
+
+/** Voter sets as the concrete interpretation holds them: canonical arrays. */
+export type VoterList = readonly string[];
+
+/** The concrete operations for one policy. */
+export type Concrete = ProtocolOps<boolean, number, string, VoterList>;
+
+const cache = new WeakMap<Policy, Concrete>();
+
+/** The concrete interpretation for a policy (cached: the reference engine asks for it on every step). */
+export function concreteOps(policy: Policy): Concrete {
+  let ops = cache.get(policy);
+  if (ops === undefined) cache.set(policy, (ops = build(policy)));
+  return ops;
+}
+
+function build(policy: Policy): Concrete {
+  const ids = adminIds(policy);
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  /** Admins in policy order first, then others in code-point order. */
+  const before = (a: string, b: string) => {
+    const ra = rank.get(a);
+    const rb = rank.get(b);
+    if (ra !== undefined || rb !== undefined) return (ra ?? ids.length) - (rb ?? ids.length) || (a < b ? -1 : a > b ? 1 : 0);
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const knobs: Readonly<Record<Knob, number>> = {
+    escalate: policy.quorum.escalate,
+    deescalate: policy.quorum.deescalate,
+    missLimit: policy.heartbeat.missLimit,
+    maxStep: policy.deescalation.maxStep,
+    admins: policy.admins.length,
+  };
+  const EMPTY: VoterList = Object.freeze([]);
+  return {
+    interpretation: 'concrete',
+    bool: (value) => value,
+    and: (...bs) => bs.every(Boolean),
+    or: (...bs) => bs.some(Boolean),
+    not: (b) => !b,
+    int: (value) => value,
+    add: (a, b) => a + b,
+    sub: (a, b) => a - b,
+    eq: (a, b) => a === b,
+    lt: (a, b) => a < b,
+    le: (a, b) => a <= b,
+    ite: (c, a, b) => (c ? a : b),
+    knob: (name) => knobs[name],
+    isAdmin: (v) => rank.has(v),
+    noVoters: () => EMPTY,
+    onlyVoter: (v) => [v],
+    withVoter: (s, v) => (s.includes(v) ? s : [...s, v].sort(before)),
+    iteSet: (c, a, b) => (c ? a : b),
+    has: (s, v) => s.includes(v),
+    size: (s) => s.length,
+    countAdmins: (s) => s.reduce((n, v) => n + (rank.has(v) ? 1 : 0), 0),
+    subset: (a, b) => a.every((v) => b.includes(v)),
+  };
+}
+
+// ---------------------------------------------------------------- views of the machine's objects
+
+const views = new WeakMap<GuillotineContext, ContextView<boolean, number, VoterList>>();
+
+/** The context as the rules read it (one view per context object: contexts are immutable). */
+export function contextView(ctx: GuillotineContext): ContextView<boolean, number, VoterList> {
+  let view = views.get(ctx);
+  if (view === undefined) views.set(ctx, (view = readContext(ctx)));
+  return view;
+}
+
+function readContext(ctx: GuillotineContext): ContextView<boolean, number, VoterList> {
+  const p = ctx.proposal;
+  return {
+    level: LEVEL[ctx.level],
+    rebooting: ctx.rebooting,
+    open: p !== null,
+    from: p === null ? 0 : LEVEL[p.from],
+    to: p === null ? 0 : LEVEL[p.to],
+    approvals: p === null ? [] : p.approvals,
+    missed: ctx.missedHeartbeats,
+    commanded: commandedLevel(ctx.outputs),
+    pending: ACTUATORS.map((a) => ctx.pendingActuators.includes(a)),
+  };
+}
+
+/** The context after an update: only changed fields are rebuilt, and a closed proposal is none. */
+export function applyUpdate(ctx: GuillotineContext, update: ContextUpdate<boolean, number, VoterList>): GuillotineContext {
+  return contextOf({ ...contextView(ctx), ...update }, ctx);
+}
+
+/**
+ * The machine's object for a view. Parts equal to those of `like` are that object's own (the
+ * engines tell "unchanged" by identity), and `like` itself when nothing differs.
+ */
+export function contextOf(v: ContextView<boolean, number, VoterList>, like?: GuillotineContext): GuillotineContext {
+  const level = LEVELS[v.level]!;
+  const before = like?.proposal ?? null;
+  const proposal = !v.open
+    ? null
+    : before !== null && LEVEL[before.from] === v.from && LEVEL[before.to] === v.to && sameList(before.approvals, v.approvals)
+      ? before
+      : { from: LEVELS[v.from]!, to: LEVELS[v.to]!, approvals: v.approvals };
+  const likePending = like?.pendingActuators;
+  const pendingActuators = likePending !== undefined && ACTUATORS.every((a, i) => likePending.includes(a) === v.pending[i]) ? likePending : ACTUATORS.filter((_, i) => v.pending[i]);
+  const row = CAPABILITIES[LEVELS[v.commanded]!];
+  const outputs = like !== undefined && (like.outputs === row || commandedLevel(like.outputs) === v.commanded) ? like.outputs : row;
+  if (like !== undefined && like.level === level && like.rebooting === v.rebooting && like.proposal === proposal && like.missedHeartbeats === v.missed && like.outputs === outputs && like.pendingActuators === pendingActuators) return like;
+  return { level, rebooting: v.rebooting, proposal, missedHeartbeats: v.missed, outputs, pendingActuators };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+const eventViews = new WeakMap<MachineEvent, EventView<number, string>>();
+
+/** An event as the rules read it (one view per event object: the alphabet's events are reused). */
+export function eventView(event: MachineEvent): EventView<number, string> {
+  let view = eventViews.get(event);
+  if (view === undefined) eventViews.set(event, (view = readEvent(event)));
+  return view;
+}
+
+function readEvent(event: MachineEvent): EventView<number, string> {
+  switch (event.type) {
+    case 'propose':
+      return { type: 'propose', admin: event.admin, target: LEVEL[event.target] };
+    case 'approve':
+      return { type: 'approve', admin: event.admin };
+    case 'alarm':
+      return { type: 'alarm', level: LEVEL[event.level] };
+    case 'actuator-confirm':
+    case 'actuator-fault':
+      return { type: event.type, actuator: ACTUATOR[event.actuator] };
+    case 'isolation.set':
+      return { type: 'isolation.set', to: LEVEL[event.to], cause: event.cause };
+    default:
+      return { type: event.type };
+  }
+}
+
+/** A raised event as the machine's object. */
+export function raisedEvent(raised: RaisedEvent<number>): InternalEvent {
+  return raised.type === 'isolation.set' ? { type: 'isolation.set', to: LEVELS[raised.to] as Level, cause: raised.cause } : raised;
+}
+
+/** The external event of a view (for messages that quote the event). */
+export function isExternal(event: MachineEvent): event is GuillotineEvent {
+  return !event.type.includes('.');
+}
