@@ -3,7 +3,7 @@
  * Usage: node --import tsx bench/checkOne.ts ADMINS [--no-symmetry] [--repeat N] [--workers N]
  * With --repeat, a first (warm-up) run is not timed and the median of N timed runs is reported.
  */
-import { checkPolicy, checkPolicyInParallel, type CheckReport } from '../checker/index.ts';
+import { checkPolicy, type CheckReport } from '../checker/index.ts';
 import { DEFAULT_POLICY, scaledPolicy } from '../spec/policy.ts';
 
 const admins = Number(process.argv[2] ?? 7);
@@ -15,7 +15,7 @@ const flag = (name: string, fallback: number) => {
 const repeat = flag('--repeat', 1);
 const workers = flag('--workers', 1);
 const policy = admins === 7 ? DEFAULT_POLICY : scaledPolicy(admins);
-const run = async (): Promise<CheckReport> => (workers > 1 ? checkPolicyInParallel(policy, workers, { findings: false, symmetry }) : checkPolicy(policy, { findings: false, symmetry }));
+const run = async (): Promise<CheckReport> => checkPolicy(policy, { findings: false, symmetry });
 const seconds: number[] = [];
 let last = repeat > 1 ? await run() : undefined;
 for (let i = 0; i < repeat; i++) {

@@ -5,14 +5,17 @@
  */
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import type { EngineName } from '../machines/engine.ts';
+import type { ProtocolRules } from '../machines/rules.ts';
 import type { PropertyId } from '../properties/index.ts';
 import { explore, type ExploreOutcome, type Progress, type PropertyOutcome } from './bfs.ts';
-import { checkedModel, type CheckedModel, type ModelRecipe } from './checkedModel.ts';
-import { exploreInParallel } from './parallelBfs.ts';
+import { checkedModel, type CheckedModel, type CheckerEngine, type ModelRecipe } from './checkedModel.ts';
+import { compileChecker } from './compiled/compiledChecker.ts';
+import { exploreCompiled } from './compiled/bfs.ts';
+import { MAX_ADMINS_WITHOUT_SYMMETRY } from './compiled/generate.ts';
+import { adminIds } from '../spec/policy.ts';
+import { policyVerdict } from '../properties/judge.ts';
 import { concretize } from './symmetry.ts';
 import { policyFindings, type Findings } from './findings.ts';
-import type { MachineImplementations } from '../machines/guillotine.ts';
 
 /** A replay handle: the events from the initial state, and for liveness the repeating cycle. */
 export interface Trace {
@@ -43,7 +46,7 @@ export interface VacuityReport {
 
 export interface CheckReport {
   readonly policy: Policy;
-  readonly engine: EngineName;
+  readonly engine: CheckerEngine;
   /** Whether admins were treated as interchangeable (one representative state per orbit). */
   readonly symmetry: boolean;
   readonly complete: boolean;
@@ -59,7 +62,7 @@ export interface CheckReport {
 }
 
 export interface CheckOptions {
-  readonly engine?: EngineName;
+  readonly engine?: CheckerEngine;
   /** Symmetry reduction over admins (default true); see `symmetry.ts` for why it is sound. */
   readonly symmetry?: boolean;
   /** Stop after this many states; unfinished properties are then `unknown`. */
@@ -69,8 +72,8 @@ export interface CheckOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** A design bug of the spec-mutant catalogue (`machines/mutants.ts`) to check instead of the correct machine. */
   readonly mutant?: string;
-  /** Test-only: replaced guard and action implementations, to check a deliberately broken machine (one thread only). */
-  readonly implementations?: MachineImplementations;
+  /** Test-only: replaced rules, to check a deliberately broken machine (one thread only). */
+  readonly rules?: ProtocolRules;
   /** The properties to check, by id (default: all of §4). */
   readonly properties?: readonly PropertyId[];
 }
@@ -82,20 +85,20 @@ function recipeOf(policy: Policy, options: CheckOptions): ModelRecipe {
 /** Checks every property against the machine of `policy`, on this thread. */
 export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckReport {
   const recipe = recipeOf(policy, options);
-  const checked = checkedModel(recipe, options.implementations);
-  return reportOf(recipe, checked, explore(checked.explored, { maxStates: options.maxStates, onProgress: options.onProgress }), options);
+  const checked = checkedModel(recipe, options.rules);
+  const limits = { maxStates: options.maxStates, onProgress: options.onProgress };
+  const outcome = compiles(recipe, checked)
+    ? exploreCompiled(compileChecker(checked, recipe.symmetry), checked.properties, checked.explored, limits)
+    : explore(checked.explored, limits);
+  return reportOf(recipe, checked, outcome, options);
 }
 
 /**
- * The same check with the exploration spread over `workers` worker threads (`parallelBfs.ts`):
- * the same report, but for the timing. Replaced `implementations` cannot travel to a worker.
+ * Whether the generated code explores this model: the default engine, unless the policy has more
+ * admins than it holds without symmetry (the reference model explores those).
  */
-export async function checkPolicyInParallel(policy: Policy, workers: number, options: CheckOptions = {}): Promise<CheckReport> {
-  if (options.implementations !== undefined) throw new Error('checkPolicyInParallel: replaced implementations cannot be sent to worker threads; name a spec mutant instead');
-  const recipe = recipeOf(policy, options);
-  const checked = checkedModel(recipe);
-  const outcome = await exploreInParallel(recipe, workers, { maxStates: options.maxStates, onProgress: options.onProgress }, checked);
-  return reportOf(recipe, checked, outcome, options);
+function compiles(recipe: ModelRecipe, checked: CheckedModel): boolean {
+  return recipe.engine === 'compiled' && (recipe.symmetry || adminIds(checked.policy).length <= MAX_ADMINS_WITHOUT_SYMMETRY);
 }
 
 function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOutcome<GuillotineEvent>, options: CheckOptions): CheckReport {
@@ -109,7 +112,7 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
   const reports = properties.map((p): PropertyReport => {
     const base = { id: p.id, kind: p.kind, statement: p.statement };
     if (p.check.on === 'policy') {
-      const v = p.check.verdict(policy);
+      const v = policyVerdict(p.check, policy);
       return v.holds ? { ...base, status: 'pass' } : { ...base, status: 'fail', reason: v.reason, witness: v.witness };
     }
     return fromOutcome(base, byName.get(p.id)!, complete, concrete);

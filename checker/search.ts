@@ -1,6 +1,6 @@
 /**
- * The books an exhaustive search keeps, shared by the one-thread search (`bfs.ts`) and the
- * search over worker threads (`parallelBfs.ts`), so both judge, number and report alike:
+ * The books an exhaustive search keeps, shared by the object search (`bfs.ts`) and, for its tree
+ * and outcome, the search over generated code (`compiled/bfs.ts`), so both number and report alike:
  *
  * - {@link SearchTree}: every discovered state as packed words, numbered in discovery order, with
  *   the parent and action that first reached it (paths are rebuilt from these);
@@ -83,6 +83,16 @@ export class SearchTree<A> {
     return id;
   }
 
+  /** The state that first reached state `id`, or -1 for an initial state. */
+  parentOf(id: number): number {
+    return this.parent[id]!;
+  }
+
+  /** The action that first reached state `id` (undefined for an initial state). */
+  actionOf(id: number): A | undefined {
+    return this.via[id];
+  }
+
   /** The actions from an initial state to state `id`. */
   pathTo(id: number): A[] {
     const path: A[] = [];
@@ -128,12 +138,6 @@ export class Verdicts<S, A> {
   unmet(state: S): boolean {
     for (const condition of this.eventually) if (!condition(state)) return true;
     return false;
-  }
-
-  /** Takes findings made elsewhere (a worker's, renumbered), keeping the earlier of two. */
-  merge(other: Verdicts<S, A>['violations'], witnesses: Verdicts<S, A>['witnesses']): void {
-    for (const [i, f] of other) if (!this.violations.has(i)) this.violations.set(i, f);
-    for (const [i, w] of witnesses) if (!this.witnesses.has(i)) this.witnesses.set(i, w);
   }
 }
 

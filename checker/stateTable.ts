@@ -71,6 +71,19 @@ export class StateTable {
     }
   }
 
+  /**
+   * The array every row lives in, and where row `id` starts: for a reader that must not allocate a
+   * view per state. Valid until the next {@link add} (which may move the rows).
+   */
+  get words(): Uint32Array {
+    return this.rows;
+  }
+
+  offsetOf(id: number): number {
+    if (!(id >= 0 && id < this.count)) throw new RangeError(`StateTable: no state ${id} (${this.count} stored)`);
+    return id * this.width;
+  }
+
   /** The words of state `id` (a view: valid until the next {@link add}). */
   row(id: number): Uint32Array {
     if (!(id >= 0 && id < this.count)) throw new RangeError(`StateTable: no state ${id} (${this.count} stored)`);

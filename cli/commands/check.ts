@@ -1,12 +1,12 @@
 /**
- * `guillotine check [--policy FILE] [--json] [--traces DIR] [--mutant NAME] [--workers N]`: every safety property
+ * `guillotine check [--policy FILE] [--json] [--traces DIR] [--mutant NAME] [--engine NAME]`: every safety property
  * of GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
  * With `--mutant`, the machine checked is a design bug of the spec-mutant catalogue, which must fail.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { allHold, checkPolicy, checkPolicyInParallel, type CheckReport, type PropertyReport } from '../../checker/index.ts';
+import { allHold, checkPolicy, type CheckReport, type PropertyReport } from '../../checker/index.ts';
 import { findingNotes } from '../../checker/findings.ts';
 import { replay } from '../../checker/replay.ts';
 import { describeEvent, encodePath } from '../../spec/events.ts';
@@ -24,25 +24,23 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))
-    .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['compiled', 'xstate']).default('compiled'))
+    .addOption(new Option('--engine <name>', 'who explores the statechart: compiled (code generated from the rules for this policy, over packed states), reference (the rules interpreted over objects) or xstate (XState itself); every one gives the same report').choices(['compiled', 'reference', 'xstate']).default('compiled'))
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
     .addOption(new Option('--max-states <n>', 'stop expanding states once this many are stored (the successors of the last one may go a little past); properties not yet refuted become "unknown"'))
     .addOption(mutantOption())
-    .addOption(new Option('--workers <n>', 'explore on this many worker threads (1 to 64; the same result, faster only for models of tens of thousands of states)').default('1'))
     .action(
-      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string; workers: string }) => {
+      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'reference' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string }) => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
-        const workers = integerOption('--workers', opts.workers, 1, 64)!;
         const correct = policyFrom(opts.policy);
         // The printed counterexamples replay on the very machine checked.
         const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
         const options = { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress: progress.report, mutant: mutant?.name };
-        const checked = workers > 1 ? await checkPolicyInParallel(correct, workers, options) : checkPolicy(correct, options);
+        const checked = checkPolicy(correct, options);
         progress.done();
         // The report names the mutant it ran; without --mutant its shape is unchanged.
         const report: MutantCheckReport = mutant === undefined ? checked : { ...checked, mutant: mutantSummary(mutant) };
@@ -94,7 +92,7 @@ function printReport(io: Output, r: MutantCheckReport, machine: MachineUnderChec
     io.out(`\n${p.id} FAILS: ${p.reason}\n`);
     if (p.witness) io.out(`  witness: ${JSON.stringify(p.witness)}\n`);
     if (p.trace) {
-      const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle, implementations: machine.implementations });
+      const replayed = replay(r.policy, p.trace.events, { cycle: p.trace.cycle, rules: machine.rules });
       const rows = replayed.steps.map((s, i) => [i + 1 + (s.inCycle ? ' ↻' : ''), describeEvent(s.event), s.accepted ? 'accepted' : `rejected: ${s.reason}`, s.level, s.violations.find((v) => v.property === p.id) ? '✗ ' + p.id : '']);
       io.out(table(['step', 'event', 'outcome', 'level after', ''], rows));
       const policyArg = source === EMBEDDED ? '' : ` --policy '${source}'`;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { checkedModel } from '../../checker/checkedModel.ts';
-import { eventAlphabet, guillotineModel, outsiderId } from '../../checker/guillotineModel.ts';
-import { allHold, checkPolicy, checkPolicyInParallel } from '../../checker/index.ts';
+import { guillotineModel } from '../../checker/guillotineModel.ts';
+import { eventAlphabet, outsiderId } from '../../machines/alphabet.ts';
+import { allHold, checkPolicy } from '../../checker/index.ts';
 import { encoded, sameState } from '../../checker/model.ts';
 import { replay } from '../../checker/replay.ts';
-import { compiledEngine, xstateEngine, type Engine } from '../../machines/engine.ts';
-import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
+import { referenceEngine, xstateEngine, type Engine } from '../../machines/engine.ts';
+import { PROTOCOL_RULES, type ProtocolRules } from '../../machines/rules.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import { INITIAL_HISTORY } from '../../properties/history.ts';
 import { PROPERTIES } from '../../properties/index.ts';
@@ -28,9 +29,8 @@ function policyWith(overrides: Partial<PolicyInput>, admins: PolicyInput['admins
 }
 
 /** catches.test.ts's liveness bug: a quorum closes the proposal without applying it, and no timeout applies it either. */
-function neverAppliedEscalation(policy: Policy): MachineImplementations {
-  const impl = machineImplementations(policy);
-  return { ...impl, raises: { ...impl.raises, applyProposal: (ctx) => ({ type: 'isolation.set', to: ctx.level, cause: 'quorum' }) } };
+function neverAppliedEscalation(): ProtocolRules {
+  return { ...PROTOCOL_RULES, raises: { ...PROTOCOL_RULES.raises, applyProposal: (_o, _p, c) => ({ type: 'isolation.set', to: c.level, cause: 'quorum' }) } };
 }
 
 describe('checker/replay: what a reviewer reads of a counterexample', () => {
@@ -56,7 +56,9 @@ describe('checker/checkedModel: the model a recipe names', () => {
   });
 
   it('runs the interpreter the recipe names', () => {
-    for (const engine of ['compiled', 'xstate'] as const) assert.equal(checkedModel({ policy: DEFAULT_POLICY, engine, symmetry: false }).engine.name, engine);
+    for (const engine of ['reference', 'xstate'] as const) assert.equal(checkedModel({ policy: DEFAULT_POLICY, engine, symmetry: false }).engine.name, engine);
+    // The generated code explores; the reference engine explains and replays what it finds.
+    assert.equal(checkedModel({ policy: DEFAULT_POLICY, engine: 'compiled', symmetry: false }).engine.name, 'reference');
   });
 
   it('runs the compiled interpreter in its fast mode, which formats no rejection reasons (the checker needs only accepted or not)', () => {
@@ -65,7 +67,7 @@ describe('checker/checkedModel: the model a recipe names', () => {
     assert.equal(step.accepted, false);
     assert.doesNotMatch(JSON.stringify(step.effects), /no proposal is open/);
     // The same step under the default (explaining) mode, for contrast: the reason is there.
-    assert.match(JSON.stringify(compiledEngine(DEFAULT_POLICY).step(engine.initial(), { type: 'timeout' }).effects), /no proposal is open/);
+    assert.match(JSON.stringify(referenceEngine(DEFAULT_POLICY).step(engine.initial(), { type: 'timeout' }).effects), /no proposal is open/);
   });
 
   it('checks only the properties the recipe names, with their vacuity guards', () => {
@@ -110,7 +112,7 @@ describe('checker/guillotineModel: the Guillotine system as a checker model', ()
     assert.ok(eventAlphabet(policy, { admins: [], outsider: false }).some((e) => e.type === 'heartbeat'), 'the automatic events stay');
   });
 
-  for (const [name, engine] of [['compiled', compiledEngine(DEFAULT_POLICY)], ['xstate', xstateEngine(DEFAULT_POLICY)]] as const) {
+  for (const [name, engine] of [['compiled', referenceEngine(DEFAULT_POLICY)], ['xstate', xstateEngine(DEFAULT_POLICY)]] as const) {
     it(`makes no edge of a rejected event that leaves the machine as it was, and a self-loop of an accepted one (${name})`, () => {
       const model = guillotineModel(engine, PROPERTIES);
       const [init] = model.initialStates();
@@ -122,7 +124,7 @@ describe('checker/guillotineModel: the Guillotine system as a checker model', ()
   }
 
   it('judges a rejected event that changes the machine (a buggy one) as a real transition', () => {
-    const base = compiledEngine(DEFAULT_POLICY);
+    const base = referenceEngine(DEFAULT_POLICY);
     // Rejects a missed heartbeat but counts it anyway.
     const buggy: Engine = {
       ...base,
@@ -136,7 +138,7 @@ describe('checker/guillotineModel: the Guillotine system as a checker model', ()
   });
 
   it('starts from the machine\'s initial state with an empty history, and names actions as trace files do', () => {
-    const engine = compiledEngine(DEFAULT_POLICY);
+    const engine = referenceEngine(DEFAULT_POLICY);
     const model = guillotineModel(engine, PROPERTIES);
     assert.deepEqual(model.initialStates(), [{ machine: engine.initial(), history: INITIAL_HISTORY }]);
     assert.equal(model.actionName({ type: 'propose', admin: 'a1', target: 'severed' }), 'propose:a1:severed');
@@ -144,7 +146,7 @@ describe('checker/guillotineModel: the Guillotine system as a checker model', ()
   });
 
   it('maps step and state properties to always, no-deadlock to progress, liveness to eventually, each vacuity guard to sometimes, and leaves policy arithmetic out', () => {
-    const model = guillotineModel(compiledEngine(DEFAULT_POLICY), PROPERTIES);
+    const model = guillotineModel(referenceEngine(DEFAULT_POLICY), PROPERTIES);
     const kinds = model.properties.map((p) => [p.name, p.expectation]);
     assert.deepEqual(kinds, [
       ['irreversible-levels', 'always'],
@@ -225,14 +227,14 @@ describe('checker/index: the report of checkPolicy', function () {
 
   it('gives a liveness failure as a prefix and a weakly fair cycle that leads back to where it started, which the replay confirms', () => {
     const policy = policyWith({ quorum: { onTimeout: 'unchanged' } });
-    const implementations = neverAppliedEscalation(policy);
-    const r = checkPolicy(policy, { findings: false, implementations, properties: ['escalation-liveness'] });
+    const rules = neverAppliedEscalation();
+    const r = checkPolicy(policy, { findings: false, rules, properties: ['escalation-liveness'] });
     const [p] = r.properties;
     assert.equal(p!.status, 'fail');
     const trace = p!.trace!;
     assert.deepEqual([encodePath(trace.events), encodePath(trace.cycle ?? [])], ['propose:a1:decapitation,approve:a2,approve:a3,alarm:offline,actuator-confirm:network-relay,actuator-confirm:model-power', 'mce,reboot-complete,alarm:immolation,alarm:decapitation,alarm:offline,alarm:severed,alarm:probation,alarm:standard,heartbeat-missed,heartbeat,propose:a1:severed,timeout,heartbeat']);
-    const prefix = replay(policy, trace.events, { implementations });
-    const lasso = replay(policy, trace.events, { implementations, cycle: trace.cycle });
+    const prefix = replay(policy, trace.events, { rules });
+    const lasso = replay(policy, trace.events, { rules, cycle: trace.cycle });
     assert.deepEqual(lasso.final, prefix.final, 'the cycle closes');
     // Heartbeats alone would also come back, but skip events enabled all along (mce, alarms, proposals): not a fair run.
     assert.deepEqual(lasso.lasso, { returns: true, neverTaken: [] });
@@ -240,9 +242,6 @@ describe('checker/index: the report of checkPolicy', function () {
     assert.deepEqual(lasso.steps.slice(0, -1).flatMap((s) => s.violations.map((v) => v.property)), ['decisions-take-effect'], 'before the cycle closes only the dropped decision itself is a violation');
   });
 
-  it('refuses replaced implementations for a parallel check, which cannot send them to worker threads', async () => {
-    await assert.rejects(checkPolicyInParallel(small, 2, { implementations: machineImplementations(small) }), (e: unknown) => e instanceof Error && /replaced implementations cannot be sent to worker threads/.test(e.message));
-  });
 });
 
 describe('checker/model: states compared in their packed form', () => {

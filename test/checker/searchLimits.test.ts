@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { Worker } from 'node:worker_threads';
 import { explore, type ExploreOutcome, type Progress } from '../../checker/bfs.ts';
 import { checkedModel, type ModelRecipe } from '../../checker/checkedModel.ts';
 import { Property, type Model, type StateCodec } from '../../checker/model.ts';
-import { exploreInParallel } from '../../checker/parallelBfs.ts';
-import { Verdicts } from '../../checker/search.ts';
+import { compileChecker } from '../../checker/compiled/compiledChecker.ts';
+import { exploreCompiled } from '../../checker/compiled/bfs.ts';
 import { StateTable } from '../../checker/stateTable.ts';
 import { DEFAULT_POLICY } from '../../spec/policy.ts';
 import { counter, request } from './fixtures.ts';
@@ -13,8 +12,8 @@ import { counter, request } from './fixtures.ts';
  * What a user of the search relies on beyond "it finds the bug": where `--max-states` stops it,
  * the progress it reports, which counterexample it prints (the shortest, in order, with the
  * transition that broke a step property, and why an `eventually` property failed), the memory
- * figure it gives, the argument checks of the state table and the parallel search, and that the
- * parallel search neither leaves worker threads running nor waits forever on a failed one.
+ * figure it gives, the argument checks of the state table, and the same limits in the search over
+ * generated code.
  */
 
 /** A small non-negative integer in one word. */
@@ -199,21 +198,6 @@ describe('checker/bfs: --max-states, progress, and the counterexamples and figur
   });
 });
 
-describe('checker/search: findings merged from elsewhere', () => {
-  it('keeps the earlier finding of a property and takes those it did not have', () => {
-    // The parallel search merges its workers' findings in search order: the first one must stay.
-    const verdicts = new Verdicts<number, 'inc'>([]);
-    verdicts.violations.set(0, { state: 1, action: 'inc', reason: 'first' });
-    verdicts.witnesses.set(0, { state: 1, action: 'inc' });
-    verdicts.merge(
-      new Map([[0, { state: 5, action: 'inc', reason: 'later' }], [1, { state: 7, action: 'inc', reason: 'only' }]]),
-      new Map([[0, { state: 5, action: 'inc' }], [2, { state: 3 }]]),
-    );
-    assert.deepEqual([...verdicts.violations], [[0, { state: 1, action: 'inc', reason: 'first' }], [1, { state: 7, action: 'inc', reason: 'only' }]]);
-    assert.deepEqual([...verdicts.witnesses], [[0, { state: 1, action: 'inc' }], [2, { state: 3 }]]);
-  });
-});
-
 describe('checker/stateTable: arguments and the all-zero state', () => {
   it('refuses a row width that is not a positive integer, naming it', () => {
     for (const width of [0, -1, 1.5]) {
@@ -241,24 +225,16 @@ describe('checker/stateTable: arguments and the all-zero state', () => {
   });
 });
 
-describe('checker/parallelBfs: arguments, --max-states, progress, and the worker threads it starts and stops', function () {
-  // Each run starts a worker, which loads the workbench (about a second).
-  this.timeout(60_000);
-  const recipe: ModelRecipe = { policy: DEFAULT_POLICY, engine: 'compiled', symmetry: true };
-  const untimed = (o: ExploreOutcome<unknown>) => ({ ...o, seconds: 0 });
+describe('checker/compiled: --max-states and progress in the search over generated code', () => {
+  const recipe: ModelRecipe = { policy: DEFAULT_POLICY, engine: 'compiled', symmetry: false };
+  const untimed = (o: ExploreOutcome<unknown>) => ({ ...o, seconds: 0, bytesPerState: 0 });
 
-  it('refuses a worker count that is not a positive integer, naming it, before starting any worker', async () => {
-    for (const workers of [0, -1, 1.5]) {
-      await assert.rejects(exploreInParallel(recipe, workers), (e: unknown) => e instanceof RangeError && new RegExp(`workers must be a positive integer, not ${workers}`).test(e.message), `${workers} workers`);
-    }
-  });
-
-  it('with one worker, explores a model of exactly --max-states states completely, as the one-thread search does, reporting progress about once a second', async () => {
+  it('explores a model of exactly --max-states states completely, as the object search does, reporting progress about once a second', async () => {
     const checked = checkedModel(recipe);
     const one = explore(checked.explored);
     const reports: Progress[] = [];
     // A clock that moves 0.4 s at every reading: at most 0.8 s pass between checking for progress and reporting it.
-    const two = await withClock(1_000_000, 400, () => exploreInParallel(recipe, 1, { maxStates: one.states, onProgress: (p) => reports.push(p) }, checked));
+    const two = await withClock(1_000_000, 400, () => exploreCompiled(compileChecker(checked, false), checked.properties, checked.explored, { maxStates: one.states, onProgress: (p) => reports.push(p) }));
     assert.deepEqual(untimed(two), untimed(one));
     assert.ok(reports.length > 0, 'no progress reported');
     reports.forEach((p, i) => {
@@ -268,30 +244,11 @@ describe('checker/parallelBfs: arguments, --max-states, progress, and the worker
     });
   });
 
-  it('with one worker, stops incomplete past --max-states, and leaves no worker thread running', async () => {
-    // The workers the search starts, seen as it sends them work: once it is over, none may still run (the CLI could not exit).
-    const started = new Set<Worker>();
-    const post = Object.getOwnPropertyDescriptor(Worker.prototype, 'postMessage')!;
-    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-      started.add(this);
-      return post.value.apply(this, args);
-    };
-    try {
-      const out = await exploreInParallel(recipe, 1, { maxStates: 1 });
-      assert.equal(out.status, 'incomplete');
-      assert.ok(out.states > 1);
-      assert.equal(started.size, 1);
-      for (const worker of started) assert.equal(worker.threadId, -1, 'a worker thread is still running');
-    } finally {
-      Object.defineProperty(Worker.prototype, 'postMessage', post);
-      await Promise.all([...started].map((w) => w.terminate()));
-    }
-  });
-
-  it('fails with a worker\'s error when a worker cannot build its model, rather than waiting for it forever', async function () {
-    this.timeout(20_000);
-    // The main thread's model builds; the recipe sent to the worker names a spec mutant that does not exist.
-    const broken: ModelRecipe = { ...recipe, mutant: 'no-such-mutant' };
-    await assert.rejects(exploreInParallel(broken, 1, {}, checkedModel(recipe)), /no spec mutant named "no-such-mutant"/);
+  it('stops incomplete past --max-states, with the states it stored', () => {
+    const checked = checkedModel(recipe);
+    const out = exploreCompiled(compileChecker(checked, false), checked.properties, checked.explored, { maxStates: 1 });
+    assert.equal(out.status, 'incomplete');
+    assert.ok(out.states > 1);
+    assert.ok(out.properties.filter((p) => p.expectation === 'always').every((p) => p.status === 'holds'));
   });
 });

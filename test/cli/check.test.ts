@@ -94,17 +94,7 @@ describe('cli: guillotine check --json', () => {
     assert.notEqual(withoutTiming(first.out).length, 0);
   });
 
-  it('prints the same report on two worker threads as on one, counterexamples included (--workers 2)', async () => {
-    const unsafeOnTwo = await runCli(['check', '--policy', fixture('policies/unsafe.json'), '--json', '--no-findings', '--workers', '2']);
-    assert.equal(unsafeOnTwo.code, 1, unsafeOnTwo.err);
-    assert.equal(withoutTiming(unsafeOnTwo.out), withoutTiming(unsafe.out));
-  });
 
-  it('refuses --workers outside 1..64 with exit 2, naming the range', async () => {
-    const run = await runCli(['check', '--workers', '0']);
-    assert.equal(run.code, 2);
-    assert.match(run.err, /--workers takes a whole number from 1 to 64, got 0/);
-  });
 
   it('refutes exactly the properties an unsafe policy breaks and exits 1', () => {
     assert.equal(unsafe.code, 1, unsafe.err);

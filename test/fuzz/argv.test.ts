@@ -25,9 +25,8 @@ const OPTIONS = [
 
 /**
  * Each command's own options (from its --help), and which of them take no value. Left out:
- * `check --workers`, whose every accepted value starts that many worker threads (64 take over a
- * minute to start on a 2-core box), and `check --mutant`, whose refusal prints the whole catalogue
- * before its message and whose `list` exits 2 (both reported to check.ts's owner, not fuzzed here).
+ * `check --mutant`, whose refusal prints the whole catalogue before its message and whose `list`
+ * exits 2 (reported to check.ts's owner, not fuzzed here).
  */
 const OWN: Readonly<Record<CommandName, readonly string[]>> = {
   check: ['--policy', '--json', '--traces', '--engine', '--no-symmetry', '--no-findings', '--max-states'],
