@@ -1,27 +1,30 @@
 /**
  * `tlaModule(policy)`: the composed Guillotine statechart and its properties as a TLA+ module and
- * a TLC configuration, generated from `machineConfig(policy)` (see `statechart.ts`) and
- * interpreted as `compiledEngine` runs it. The machine is one record variable `m` (the active
- * state of each region and the context), the properties' history one record `h`. A step is a
- * function of the pre-state: `Micro_<event>` selects each region's first enabled transition on the
- * pre-state, threads the actions through a run record `[m, q, rej, taken]`, enters targets; then
+ * a TLC configuration. The statechart's shape is read from `machineConfig(policy)` (see
+ * `statechart.ts`) and rendered as `referenceEngine` runs it. The machine is one record variable `m`
+ * (the active state of each region and the context), the properties' history one record `h`. A step
+ * is a function of the pre-state: `Micro_<event>` selects each region's first enabled transition on
+ * the pre-state, threads the actions through a run record `[m, q, rej, taken]`, enters targets; then
  * `Settle` processes the raised internal events first in, first out (a RECURSIVE operator).
  *
  * `Next` has one disjunct per event kind, its parameters quantified over the policy's constants
  * (`\E a \in Voters, t \in Levels : Propose(a, t)`), so TLC's states are the built-in checker's.
  *
- * Every guard and action has ONE TLA+ rendering in {@link GUARDS} and {@link ACTIONS}, every
- * property one in {@link PROPERTY_RENDERINGS}; an unknown name throws at export time.
+ * Nothing of the protocol is written here: every guard, context update, raised level change,
+ * history update and property condition is the rule itself (`machines/rules.ts`,
+ * `properties/history.ts`, `properties/`), interpreted as TLA+ by `tlaOps.ts`.
  */
-import { ACTUATOR_OUTPUT, ACTUATORS, CAPABILITIES, CAPABILITY_FIELDS, LEVELS, type Level } from '../spec/levels.ts';
-import { FAILSAFE_EVENTS } from '../spec/events.ts';
+import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { machineConfig } from '../machines/guillotine.ts';
+import { EFFECTS, machineConfig, REJECTIONS } from '../machines/guillotine.ts';
 import type { GuillotineContext } from '../machines/protocol.ts';
-import { eventAlphabet, outsiderId } from '../checker/guillotineModel.ts';
-import { PROPERTIES, type PropertyId } from '../properties/index.ts';
-import type { Check } from '../properties/property.ts';
-import { checkRejections, EXTERNAL_FIELDS, readStatechart, type EventField, type View, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { NO_LEVEL, type ContextView, type EventView, type HistoryView, type StateView } from '../machines/protocolOps.ts';
+import { PROTOCOL_RULES, commandedLevel, type ProtocolRules } from '../machines/rules.ts';
+import { eventAlphabet, outsiderId } from '../machines/alphabet.ts';
+import { nextHistory } from '../properties/history.ts';
+import { PROPERTIES, type GuillotineProperty } from '../properties/index.ts';
+import { checkRejections, EXTERNAL_FIELDS, readStatechart, type EventField, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { tlaOps, type Tla } from './tlaOps.ts';
 
 // ---------------------------------------------------------------- names
 
@@ -37,271 +40,93 @@ const str = (text: string) => JSON.stringify(text);
 /** The operator that names a property: `irreversible-levels` → `IrreversibleLevels`. */
 export const propertyOperator = (property: string) => pascal(property);
 
-// ---------------------------------------------------------------- expressions
+// ---------------------------------------------------------------- the views the rules read
 
-const and = (...parts: string[]) => {
-  if (parts.includes('FALSE')) return 'FALSE';
-  const kept = parts.filter((p) => p !== 'TRUE');
-  return kept.length === 0 ? 'TRUE' : kept.length === 1 ? kept[0]! : `(${kept.join(' /\\ ')})`;
-};
-const or = (...parts: string[]) => {
-  if (parts.includes('TRUE')) return 'TRUE';
-  const kept = parts.filter((p) => p !== 'FALSE');
-  return kept.length === 0 ? 'FALSE' : kept.length === 1 ? kept[0]! : `(${kept.join(' \\/ ')})`;
-};
-const not = (p: string) => (p === 'TRUE' ? 'FALSE' : p === 'FALSE' ? 'TRUE' : `~${p}`);
-const ite = (c: string, a: string, b: string) => (c === 'TRUE' ? a : c === 'FALSE' ? b : `(IF ${c} THEN ${a} ELSE ${b})`);
+const o = tlaOps();
+const ite = (c: Tla, a: Tla, b: Tla) => o.ite(c, a, b);
 
 /** The TLA+ name of each event field when it is quantified, and the constant it ranges over. */
 const PARAM: Readonly<Record<EventField, string>> = { admin: 'a', target: 't', level: 'l', actuator: 'x' };
 const DOMAIN: Readonly<Record<EventField, string>> = { admin: 'Voters', target: 'Levels', level: 'Levels', actuator: 'Actuators' };
 
-function externalView(type: string): View {
-  const fields = EXTERNAL_FIELDS[type] ?? [];
+/** The context as the rules read it, in the machine record `r` (`m`, `m'`, or a run's `r0.m`). */
+function contextOf(r: string): ContextView<Tla, Tla, Tla> {
   return {
-    type,
-    field: (name) => {
-      if (!(fields as readonly string[]).includes(name)) throw new Error(`tla: the ${type} event has no field "${name}"`);
-      return PARAM[name as EventField];
-    },
+    level: `${r}.level`,
+    rebooting: `${r}.rebooting`,
+    open: `${r}.pOpen`,
+    from: `${r}.pFrom`,
+    to: `${r}.pTo`,
+    approvals: `${r}.pApprovals`,
+    missed: `${r}.missed`,
+    commanded: `${r}.commanded`,
+    pending: ACTUATORS.map((_, i) => `${r}.pending[${i + 1}]`),
   };
 }
 
-function internalView(type: string): View {
-  return {
-    type,
-    field: (name) => {
-      if (type === 'isolation.set' && name === 'to') return 'ev.to';
-      throw new Error(`tla: the internal event ${type} has no field "${name}"`);
-    },
-  };
+const historyOf = (h: string): HistoryView<Tla, Tla> => ({ votes: `${h}.votes`, misses: `${h}.misses`, awaiting: `${h}.awaiting`, floor: `${h}.floor` });
+const stateOf = (m: string, h: string): StateView<Tla, Tla, Tla> => ({ isolation: `LevelOf(${m}.in_isolation)`, context: contextOf(m), history: historyOf(h) });
+
+function externalEvent(type: string): EventView<Tla, Tla> {
+  const view: Record<string, string> = { type };
+  for (const f of EXTERNAL_FIELDS[type] ?? []) view[f] = PARAM[f];
+  return view as unknown as EventView<Tla, Tla>;
 }
 
-// ---------------------------------------------------------------- guards and actions
-
-/** Guards read the machine record `s` of the microstep's pre-state. */
-type GuardRendering = (policy: Policy, view: View, params: Readonly<Record<string, string>> | undefined, s: string) => string;
-/** Actions turn the run record named `r` into a new one. */
-type ActionRendering = (policy: Policy, view: View, params: Readonly<Record<string, string>> | undefined, r: string) => string;
-
-const param = (params: Readonly<Record<string, string>> | undefined, key: string) => {
-  const value = params?.[key];
-  if (value === undefined) throw new Error(`tla: a guard or action is missing its "${key}" parameter`);
-  return value;
-};
-const irreversible = (policy: Policy, level: string) => or(...policy.irreversible.map((l) => `${level} = ${L(l)}`));
-const quorumFor = (from: string, to: string) => `(IF ${to} > ${from} THEN Escalate ELSE Deescalate)`;
-
-function proposalAllowed(policy: Policy, v: View, s: string): string {
-  if (v.type !== 'propose') return 'FALSE';
-  const t = v.field('target');
-  const down = `(${s}.level - ${t})`;
-  return and(`~${s}.rebooting`, `~${s}.pOpen`, `${v.field('admin')} \\in Admins`, `${t} # ${s}.level`, not(and(`${down} > 0`, irreversible(policy, `${s}.level`))), `~(${down} > MaxStep)`);
-}
-function approvalCounts(v: View, s: string): string {
-  if (v.type !== 'approve') return 'FALSE';
-  const a = v.field('admin');
-  return and(`${s}.pOpen`, `${a} \\in Admins`, `${a} \\notin ${s}.pApprovals`);
+function internalEvent(type: string): EventView<Tla, Tla> {
+  return (type === 'isolation.set' ? { type, to: 'ev.to', cause: 'quorum' } : { type }) as EventView<Tla, Tla>;
 }
 
-/** The TLA+ rendering of each guard the statechart names, over the microstep's pre-state record (protocol.ts says what each means). */
-export const GUARDS: Readonly<Record<string, GuardRendering>> = {
-  proposalAllowed: (p, v, _x, s) => proposalAllowed(p, v, s),
-  proposalCompletesQuorum: (p, v, _x, s) => and(proposalAllowed(p, v, s), `1 >= ${quorumFor(`${s}.level`, v.type === 'propose' ? v.field('target') : `${s}.level`)}`),
-  approvalRefused: (_p, v, _x, s) => not(approvalCounts(v, s)),
-  approvalCompletesQuorum: (_p, v, _x, s) => and(approvalCounts(v, s), `Cardinality(${s}.pApprovals) + 1 >= ${quorumFor(`${s}.pFrom`, `${s}.pTo`)}`),
-  timeoutApplies: (p, _v, _x, s) => and(`${s}.pOpen`, p.quorum.onTimeout === 'restrictive' ? 'TRUE' : 'FALSE', `${s}.pTo > ${s}.pFrom`),
-  hypervisorRebooting: (_p, _v, _x, s) => `${s}.rebooting`,
-  missLimitReached: (_p, _v, _x, s) => `${s}.missed + 1 >= MissLimit`,
-  alarmRaisesLevel: (_p, v, _x, s) => (v.type === 'alarm' ? `Min(${v.field('level')}, DetectorMax) > ${s}.level` : 'FALSE'),
-  actuatorPending: (_p, v, _x, s) => (v.type === 'actuator-confirm' || v.type === 'actuator-fault' ? `${v.field('actuator')} \\in ${s}.pending` : 'FALSE'),
-  actuatorIdle: (_p, v, _x, s) => (v.type === 'actuator-confirm' || v.type === 'actuator-fault' ? `${v.field('actuator')} \\notin ${s}.pending` : 'TRUE'),
-  faultEscalates: (_p, _v, _x, s) => and(`${s}.level < FaultUpTo`, `${s}.level < ${L('immolation')}`),
-  setsLevel: (_p, v, x) => (v.type === 'isolation.set' ? `${v.field('to')} = ${L(param(x, 'level'))}` : 'FALSE'),
-};
+// ---------------------------------------------------------------- the rules, as run records
 
-const push = (r: string, type: string, to: string) => `[${r} EXCEPT !.q = Append(@, [type |-> ${str(type)}, to |-> ${to}])]`;
-const REPORT: ActionRendering = (_p, _v, _x, r) => r;
-const REJECT: ActionRendering = (_p, _v, _x, r) => `[${r} EXCEPT !.rej = TRUE]`;
+interface Setting {
+  readonly policy: Policy;
+  readonly rules: ProtocolRules;
+}
 
-/** The TLA+ rendering of each action, as a new run record: context updates, raised events (appended to the queue), effects. */
-export const ACTIONS: Readonly<Record<string, ActionRendering>> = {
-  enterLevel: (_p, _v, x, r) => {
-    const level = param(x, 'level') as Level;
-    return `[${r} EXCEPT !.m.pending = @ \\cup {y \\in Actuators : Engaged(${r}.m.outputs, y) # Engaged(Row(${L(level)}), y)}, !.m.level = ${L(level)}, !.m.outputs = Row(${L(level)})]`;
-  },
-  openProposal: (_p, v, _x, r) => {
-    if (v.type !== 'propose') throw new Error('tla: openProposal needs a propose event');
-    return `[${r} EXCEPT !.m.pOpen = TRUE, !.m.pFrom = ${r}.m.level, !.m.pTo = ${v.field('target')}, !.m.pApprovals = {${v.field('admin')}}]`;
-  },
-  recordApproval: (_p, v, _x, r) =>
-    v.type === 'approve' ? `(IF ${r}.m.pOpen THEN [${r} EXCEPT !.m.pApprovals = (@ \\cup {${v.field('admin')}}) \\cap Admins] ELSE ${r})` : r,
-  clearProposal: (_p, _v, _x, r) => `[${r} EXCEPT !.m.pOpen = FALSE, !.m.pFrom = 0, !.m.pTo = 0, !.m.pApprovals = {}]`,
-  resetWatchdog: (_p, _v, _x, r) => `[${r} EXCEPT !.m.missed = 0]`,
-  countMissedHeartbeat: (_p, _v, _x, r) => `[${r} EXCEPT !.m.missed = @ + 1]`,
-  markRebooting: (_p, _v, _x, r) => `[${r} EXCEPT !.m.rebooting = TRUE]`,
-  markRunning: (_p, _v, _x, r) => `[${r} EXCEPT !.m.rebooting = FALSE]`,
-  confirmActuator: (_p, v, _x, r) => (v.type === 'actuator-confirm' ? `[${r} EXCEPT !.m.pending = @ \\ {${v.field('actuator')}}]` : r),
-  applyProposal: (_p, _v, _x, r) => push(r, 'isolation.set', `(IF ${r}.m.pOpen THEN ${r}.m.pTo ELSE ${r}.m.level)`),
-  applyProposedTarget: (_p, v, _x, r) => push(r, 'isolation.set', v.type === 'propose' ? v.field('target') : L('standard')),
-  applyExpiredProposal: (_p, _v, _x, r) => push(r, 'isolation.set', `(IF ${r}.m.pOpen THEN ${r}.m.pTo ELSE ${r}.m.level)`),
-  heartbeatFailsafe: (_p, _v, _x, r) => push(r, 'isolation.set', `Max(${r}.m.level, ${L('offline')})`),
-  rebootFailsafe: (_p, _v, _x, r) => push(r, 'isolation.set', `Max(${r}.m.level, RebootLevel)`),
-  alarmFailsafe: (_p, v, _x, r) => {
-    if (v.type !== 'alarm') throw new Error('tla: alarmFailsafe needs an alarm event');
-    return push(r, 'isolation.set', `Min(${v.field('level')}, DetectorMax)`);
-  },
-  actuatorFailsafe: (_p, _v, _x, r) => push(r, 'isolation.set', `Min(${r}.m.level + 1, ${L('immolation')})`),
-  levelChanged: (_p, _v, _x, r) => push(r, 'isolation.changed', '0'),
-  hypervisorDown: (_p, _v, _x, r) => push(r, 'hypervisor.down', '0'),
-  rejectProposal: REJECT,
-  rejectApproval: REJECT,
-  rejectAs: REJECT,
-  rejectUnpendingActuator: REJECT,
-  note: REPORT,
-  alarmBelowLevel: REPORT,
-  alertAdmins: REPORT,
-  levelSet: REPORT,
-};
+/** A context update on the run record `r`: one EXCEPT, every right side read from `r` as it was. */
+function update(r: string, u: Partial<ContextView<Tla, Tla, Tla>>): Tla {
+  const live = contextOf(`${r}.m`);
+  const parts: string[] = [];
+  const field: Record<string, string> = { level: 'level', rebooting: 'rebooting', open: 'pOpen', from: 'pFrom', to: 'pTo', approvals: 'pApprovals', missed: 'missed', commanded: 'commanded' };
+  for (const key of ['level', 'rebooting', 'open', 'from', 'to', 'approvals', 'missed', 'commanded'] as const) {
+    const value = u[key];
+    if (value !== undefined && value !== live[key]) parts.push(`!.m.${field[key]} = ${value}`);
+  }
+  if (u.pending !== undefined && u.pending.some((p, i) => p !== live.pending[i])) parts.push(`!.m.pending = <<${u.pending.join(', ')}>>`);
+  return parts.length === 0 ? r : `[${r} EXCEPT ${parts.join(', ')}]`;
+}
 
-
-// ---------------------------------------------------------------- properties
-
-/**
- * Step properties see the pre-state (`m`, `h`) and the post-state (`m'`, `h'`) of one event;
- * state properties are invariants; `policy` ones an ASSUME; `eventually` a temporal formula.
- */
-type PropertyRendering =
-  | { readonly on: 'transition'; readonly render: (policy: Policy, v: View) => string }
-  | { readonly on: 'state'; readonly render: (policy: Policy) => string }
-  | { readonly on: 'policy'; readonly render: (policy: Policy) => string }
-  | { readonly on: 'progress' }
-  | { readonly on: 'eventually'; readonly render: () => string };
-
-const pre = 'LevelOf(m.in_isolation)';
-const post = "LevelOf(m'.in_isolation)";
-const isFailsafe = (type: string) => (FAILSAFE_EVENTS as readonly string[]).includes(type);
-/** The floor a step is judged against (properties/history.ts `rebootFloorOf`): a fault starts or raises it. */
-const rebootFloor = (v: View) =>
-  v.type === 'mce' || v.type === 'assertion-failure' ? `(IF h.floor = NoLevel THEN Max(${pre}, RebootLevel) ELSE Max(h.floor, Max(${pre}, RebootLevel)))` : 'h.floor';
-const counted = (votes: string, extra: string) => `Cardinality((${votes} \\cup {${extra}}) \\cap Admins)`;
-
-export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>> = {
-  'irreversible-levels': {
-    on: 'transition',
-    render: () => and(`~(${pre} = ${L('immolation')} /\\ ${post} # ${L('immolation')})`, `~(${pre} = ${L('decapitation')} /\\ ${post} \\notin {${L('decapitation')}, ${L('immolation')}})`),
-  },
-  'deescalation-needs-quorum': {
-    on: 'transition',
-    render: (p, v) => {
-      let applies = 'FALSE';
-      if (v.type === 'approve') applies = and('m.pOpen', `m.pTo = ${post}`, `m.pFrom = ${pre}`, `${counted('h.votes', v.field('admin'))} >= Deescalate`);
-      if (v.type === 'propose') applies = and('~m.pOpen', `${v.field('target')} = ${post}`, `${counted('{}', v.field('admin'))} >= Deescalate`);
-      return or(`${post} >= ${pre}`, and(not(irreversible(p, pre)), `${pre} - ${post} <= MaxStep`, applies));
-    },
-  },
-  'escalation-has-cause': {
-    on: 'transition',
-    render: (p, v) => {
-      let cause = 'FALSE';
-      switch (v.type) {
-        case 'propose':
-          cause = and('~m.pOpen', `${v.field('target')} > ${pre}`, `${counted('{}', v.field('admin'))} >= Escalate`, `${v.field('target')} = ${post}`);
-          break;
-        case 'approve':
-          cause = and('m.pOpen', 'm.pTo > m.pFrom', `${counted('h.votes', v.field('admin'))} >= Escalate`, `m.pTo = ${post}`);
-          break;
-        case 'timeout':
-          cause = and('m.pOpen', `m.pTo = ${post}`, p.quorum.onTimeout === 'restrictive' ? 'TRUE' : 'FALSE');
-          break;
-        case 'heartbeat-missed':
-          cause = 'h.misses + 1 >= MissLimit';
-          break;
-        case 'mce':
-        case 'assertion-failure':
-          cause = `${post} <= Max(${pre}, RebootLevel)`;
-          break;
-        case 'alarm':
-          cause = `${post} <= Min(${v.field('level')}, DetectorMax)`;
-          break;
-        case 'actuator-fault':
-          cause = and(`${v.field('actuator')} \\in m.pending`, `${post} = ${pre} + 1`, `${post} <= FaultUpTo`);
-          break;
-      }
-      return or(`${post} <= ${pre}`, cause);
-    },
-  },
-  'failsafe-only-raises': {
-    on: 'transition',
-    render: (_p, v) => (isFailsafe(v.type) ? and(`~(${post} < ${pre})`, `~(${post} > ${pre} /\\ ${post} > ${L('offline')})`) : 'TRUE'),
-  },
-  'failsafe-reaches-offline': {
-    on: 'transition',
-    render: (_p, v) => {
-      if (v.type === 'mce' || v.type === 'assertion-failure') return `${post} >= ${L('offline')}`;
-      if (v.type === 'heartbeat-missed') return or('~(h.misses + 1 >= MissLimit)', `${post} >= ${L('offline')}`);
-      return 'TRUE';
-    },
-  },
-  'approvals-bound-to-proposal': { on: 'state', render: () => or('~m.pOpen', and('m.pFrom = LevelOf(m.in_isolation)', 'm.pApprovals \\subseteq h.votes')) },
-  'level-capabilities': { on: 'state', render: () => and('m.level = LevelOf(m.in_isolation)', 'm.outputs = Row(LevelOf(m.in_isolation))') },
-  'quorum-intersection': { on: 'policy', render: () => '(Escalate + Deescalate > Cardinality(Admins) /\\ 2 * Deescalate > Cardinality(Admins))' },
-  'reboot-keeps-level': { on: 'transition', render: (_p, v) => or(`${rebootFloor(v)} = NoLevel`, `${post} >= ${rebootFloor(v)}`) },
-  'decisions-take-effect': {
-    on: 'transition',
-    render: (p, v) => {
-      // properties/history.ts `decisionOf`: which steps decide, and the target they must reach.
-      const quorum = (from: string, to: string) => `(IF ${to} > ${from} THEN Escalate ELSE Deescalate)`;
-      let decided = 'FALSE';
-      let target = post;
-      if (v.type === 'propose') {
-        decided = and('~m.pOpen', `${v.field('target')} # ${pre}`, `${counted('{}', v.field('admin'))} >= ${quorum(pre, v.field('target'))}`);
-        target = v.field('target');
-      }
-      if (v.type === 'approve') {
-        decided = and('m.pOpen', `${v.field('admin')} \\notin h.votes`, `${counted('h.votes', v.field('admin'))} >= ${quorum('m.pFrom', 'm.pTo')}`);
-        target = 'm.pTo';
-      }
-      if (v.type === 'timeout') {
-        decided = and('m.pOpen', p.quorum.onTimeout === 'restrictive' ? 'TRUE' : 'FALSE', 'm.pTo > m.pFrom');
-        target = 'm.pTo';
-      }
-      return or(not(decided), `${post} = ${target}`);
-    },
-  },
-  'no-deadlock': { on: 'progress' },
-  'escalation-liveness': { on: 'eventually', render: () => '[]<>(h.awaiting = NoLevel)' },
-};
-
-function renderings(): { id: PropertyId; r: PropertyRendering }[] {
-  return PROPERTIES.map((p) => {
-    const r = PROPERTY_RENDERINGS[p.id];
-    if (r === undefined) throw new Error(`tla: no rendering for property "${p.id}"`);
-    const on: Check['on'] = p.check.on;
-    if (r.on !== on) throw new Error(`tla: property "${p.id}" is judged on "${on}" but rendered as "${r.on}"`);
-    return { id: p.id, r };
-  });
+function renderAction(s: Setting, event: EventView<Tla, Tla>, a: ActionRef, r: string): Tla {
+  const u = s.rules.updates[a.type];
+  if (u) return update(r, u(o, s.policy, contextOf(`${r}.m`), event, a.params));
+  const raiser = s.rules.raises[a.type];
+  if (raiser) {
+    const raised = raiser(o, s.policy, contextOf(`${r}.m`), event, a.params);
+    return `[${r} EXCEPT !.q = Append(@, [type |-> ${str(raised.type)}, to |-> ${raised.type === 'isolation.set' ? raised.to : '0'}])]`;
+  }
+  if (REJECTIONS.has(a.type)) return `[${r} EXCEPT !.rej = TRUE]`;
+  if (EFFECTS[a.type]) return r; // a report for people: no state
+  throw new Error(`tla: unknown action "${a.type}"`);
 }
 
 // ---------------------------------------------------------------- the run to completion
 
-function renderGuard(policy: Policy, view: View, t: TransitionRef, s: string): string {
+function renderGuard(s: Setting, event: EventView<Tla, Tla>, t: TransitionRef, m: string): Tla {
   if (t.guard === undefined) return 'TRUE';
-  const rendering = GUARDS[t.guard.type];
-  if (rendering === undefined) throw new Error(`tla: unknown guard "${t.guard.type}"`);
-  return rendering(policy, view, t.guard.params, s);
+  const rule = s.rules.guards[t.guard.type];
+  if (rule === undefined) throw new Error(`tla: unknown guard "${t.guard.type}"`);
+  return rule(o, s.policy, contextOf(m), event, t.guard.params);
 }
 
 /** Threads a run record through actions: nested LETs, one fresh name per action. */
-function thread(policy: Policy, view: View, actions: readonly ActionRef[], input: string, fresh: () => string): string {
+function thread(s: Setting, event: EventView<Tla, Tla>, actions: readonly ActionRef[], input: string, fresh: () => string): string {
   if (actions.length === 0) return input;
   const defs: string[] = [];
   let current = input;
   for (const a of actions) {
-    const rendering = ACTIONS[a.type];
-    if (rendering === undefined) throw new Error(`tla: unknown action "${a.type}"`);
     const next = fresh();
-    defs.push(`${next} == ${rendering(policy, view, a.params, current)}`);
+    defs.push(`${next} == ${renderAction(s, event, a, current)}`);
     current = next;
   }
   return `(LET ${defs.join('\n       ')}\n   IN ${current})`;
@@ -313,66 +138,52 @@ function candidates(region: RegionRef, type: string) {
 }
 
 /** `Micro_<event>(r0, params)`: one microstep on the run record r0. */
-function microstep(policy: Policy, chart: Statechart, view: View, fresh: () => string): string {
-  const involved = chart.regions.filter((region) => candidates(region, view.type).length > 0);
+function microstep(s: Setting, chart: Statechart, event: EventView<Tla, Tla>, fresh: () => string): string {
+  const involved = chart.regions.filter((region) => candidates(region, event.type).length > 0);
   if (involved.length === 0) return 'r0';
   const defs: string[] = [];
   for (const region of involved) {
-    const byState = region.states.filter((st) => (st.on[view.type] ?? []).length > 0);
+    const byState = region.states.filter((st) => (st.on[event.type] ?? []).length > 0);
     let selection = '0';
     for (const state of [...byState].reverse()) {
-      const numbered = candidates(region, view.type).filter((c) => c.state === state);
+      const numbered = candidates(region, event.type).filter((c) => c.state === state);
       let chain = '0';
-      for (const c of [...numbered].reverse()) chain = ite(renderGuard(policy, view, c.t, 'r0.m'), String(c.index), chain);
+      for (const c of [...numbered].reverse()) chain = ite(renderGuard(s, event, c.t, 'r0.m'), String(c.index), chain);
       selection = ite(`r0.m.${RF(region.name)} = ${str(state.name)}`, chain, selection);
     }
     defs.push(`sel_${camel(region.name)} == ${selection}`);
   }
   let current = 'r0';
   for (const region of involved) {
-    const arms = candidates(region, view.type).filter((c) => c.t.actions.length > 0);
+    const arms = candidates(region, event.type).filter((c) => c.t.actions.length > 0);
     if (arms.length === 0) continue;
     const next = fresh();
     let expr = current;
-    for (const c of [...arms].reverse()) expr = `(IF sel_${camel(region.name)} = ${c.index} THEN ${thread(policy, view, c.t.actions, current, fresh)} ELSE ${expr})`;
+    for (const c of [...arms].reverse()) expr = `(IF sel_${camel(region.name)} = ${c.index} THEN ${thread(s, event, c.t.actions, current, fresh)} ELSE ${expr})`;
     defs.push(`${next} == ${expr}`);
     current = next;
   }
   for (const region of involved) {
-    const arms = candidates(region, view.type).filter((c) => c.t.target !== undefined);
+    const arms = candidates(region, event.type).filter((c) => c.t.target !== undefined);
     if (arms.length === 0) continue;
     const next = fresh();
     let expr = current;
     for (const c of [...arms].reverse()) {
       const target = region.states.find((st) => st.name === c.t.target)!;
       const entered = `[${current} EXCEPT !.m.${RF(region.name)} = ${str(target.name)}]`;
-      expr = `(IF sel_${camel(region.name)} = ${c.index} THEN ${thread(policy, view, target.entry, entered, fresh)} ELSE ${expr})`;
+      expr = `(IF sel_${camel(region.name)} = ${c.index} THEN ${thread(s, event, target.entry, entered, fresh)} ELSE ${expr})`;
     }
     defs.push(`${next} == ${expr}`);
     current = next;
   }
-  const taken = or(...involved.map((region) => `sel_${camel(region.name)} # 0`));
+  const taken = o.or(...involved.map((region) => `sel_${camel(region.name)} # 0`));
   return `LET ${defs.join('\n      ')}\n  IN [${current} EXCEPT !.taken = ${taken}]`;
 }
 
-/** The history after an accepted step of a kind (properties/history.ts `advanceHistory`). */
-function history(view: View): string {
-  let votes = 'h.votes';
-  if (view.type === 'propose') votes = `{${view.field('admin')}}`;
-  if (view.type === 'approve') votes = `h.votes \\cup {${view.field('admin')}}`;
-  let misses = 'h.misses';
-  if (view.type === 'heartbeat') misses = '0';
-  if (view.type === 'heartbeat-missed') misses = '(IF h.misses + 1 >= MissLimit THEN 0 ELSE h.misses + 1)';
-  let completes = 'NoLevel';
-  if (view.type === 'propose') completes = ite(and('~m.pOpen', `${view.field('target')} > ${pre}`, `${counted('{}', view.field('admin'))} >= Escalate`), view.field('target'), 'NoLevel');
-  if (view.type === 'approve') completes = ite(and('m.pOpen', 'm.pTo > m.pFrom', `${counted('h.votes', view.field('admin'))} >= Escalate`), 'm.pTo', 'NoLevel');
-  const floor = view.type === 'reboot-complete' ? 'NoLevel' : `IF fl = NoLevel THEN NoLevel ELSE Max(fl, LevelOf(n.in_isolation))`;
-  return `LET aw == IF h.awaiting = NoLevel THEN ${completes} ELSE h.awaiting
-          fl == ${rebootFloor(view)}
-      IN [votes |-> IF ~n.pOpen \\/ LevelOf(n.in_isolation) # ${pre} THEN {} ELSE ${votes},
-          misses |-> ${misses},
-          awaiting |-> IF aw # NoLevel /\\ LevelOf(n.in_isolation) >= aw THEN NoLevel ELSE aw,
-          floor |-> ${floor}]`;
+/** The history after an accepted step of a kind (properties/history.ts `nextHistory`), `n` the machine after it. */
+function history(s: Setting, event: EventView<Tla, Tla>): string {
+  const h = nextHistory(o, s.policy, stateOf('m', 'h'), event, { isolation: 'LevelOf(n.in_isolation)', context: contextOf('n') });
+  return `[votes |-> ${h.votes},\n   misses |-> ${h.misses},\n   awaiting |-> ${h.awaiting},\n   floor |-> ${h.floor}]`;
 }
 
 // ---------------------------------------------------------------- the module
@@ -388,16 +199,20 @@ export interface TlaOptions {
   readonly source?: string;
   /** The module's name (and so its file name). Default `Guillotine`. */
   readonly name?: string;
+  /** The machine's rules: the correct ones by default, a spec mutant's to export a broken design. */
+  readonly rules?: ProtocolRules;
 }
 
 /**
  * The TLA+ module and TLC configuration of a policy's statechart and properties.
- * @throws Error when the config uses a guard, action or shape this exporter has no rendering for.
+ * @throws Error when the config uses a guard, action or shape this exporter cannot render.
  */
 export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   checkRejections(policy, 'tla');
-  const chart = readStatechart(policy, { guards: new Set(Object.keys(GUARDS)), actions: new Set(Object.keys(ACTIONS)) }, 'tla');
-  const props = renderings();
+  const rules = options.rules ?? PROTOCOL_RULES;
+  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
+  const chart = readStatechart(policy, known, 'tla');
+  const s: Setting = { policy, rules };
   const name = options.name ?? 'Guillotine';
   const ids = adminIds(policy);
   const outsider = outsiderId(policy);
@@ -411,22 +226,24 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   out.push(header(policy, options.source ?? 'embedded default', eventTypes.length));
   out.push('EXTENDS Naturals, Sequences, FiniteSets', '');
   out.push('\\* ---- constants of the policy ----');
-  LEVELS.forEach((level, i) => out.push(`${L(level)} == ${i}`));
-  out.push(`Levels == 0..${LEVELS.length - 1}`, `NoLevel == ${LEVELS.length}`);
-  out.push(`Admins == {${ids.map(str).join(', ')}}`, `Voters == Admins \\cup {${str(outsider)}}`, `Actuators == {${ACTUATORS.map(str).join(', ')}}`);
+  out.push(`\\* levels in escalation order: ${LEVELS.map((level, i) => `${i} = ${level}`).join(', ')}; a level-valued history holds NoLevel for none`);
+  out.push(`Levels == 0..${LEVELS.length - 1}`, `NoLevel == ${NO_LEVEL}`);
+  out.push(`Admins == {${ids.map(str).join(', ')}}`, `Voters == Admins \\cup {${str(outsider)}}`);
+  out.push(`\\* actuators: ${ACTUATORS.map((a, i) => `${i} = ${a}`).join(', ')}; m.pending[i + 1] says whether actuator i awaits its confirmation`);
+  out.push(`Actuators == 0..${ACTUATORS.length - 1}`);
   out.push(`Escalate == ${q.escalate}`, `Deescalate == ${q.deescalate}`, `MaxStep == ${policy.deescalation.maxStep}`, `MissLimit == ${policy.heartbeat.missLimit}`);
-  out.push(`DetectorMax == ${L(policy.detector.maxLevel)}`, `RebootLevel == ${L(policy.faults.rebootLevel)}`, `FaultUpTo == ${L(policy.actuators.escalateOnFailureUpTo)}`);
-  out.push('Max(x, y) == IF x >= y THEN x ELSE y', 'Min(x, y) == IF x <= y THEN x ELSE y');
-  out.push(`LevelOf(state) == CASE ${LEVELS.map((level) => `state = ${str(level)} -> ${L(level)}`).join('\n                   [] ')}`);
-  const row = (level: Level) => `[${CAPABILITY_FIELDS.map((f) => `${f} |-> ${str(CAPABILITIES[level][f])}`).join(', ')}]`;
-  out.push(`Row(level) == CASE ${LEVELS.map((level) => `level = ${L(level)} -> ${row(level)}`).join('\n                [] ')}`);
-  out.push(`Engaged(outputs, y) == CASE ${ACTUATORS.map((a) => `y = ${str(a)} -> outputs.${ACTUATOR_OUTPUT[a][0]} = ${str(ACTUATOR_OUTPUT[a][1])}`).join('\n                         [] ')}`);
-  for (const { id, r } of props) if (r.on === 'policy') out.push('', `\\* ${id}: judged on the policy alone`, `${propertyOperator(id)} == ${r.render(policy)}`, `ASSUME ${propertyOperator(id)}`);
+  out.push(`LevelOf(state) == CASE ${LEVELS.map((level, i) => `state = ${str(level)} -> ${i}`).join('\n                   [] ')}`);
+  out.push('\\* A closed proposal reads as pFrom = pTo = 0 with no approvals, as in every interpretation of the rules.');
+  out.push('Normal(x) == IF x.pOpen THEN x ELSE [x EXCEPT !.pFrom = 0, !.pTo = 0, !.pApprovals = {}]');
+  for (const p of PROPERTIES) {
+    if (p.check.on !== 'policy') continue;
+    out.push('', `\\* ${p.id}: judged on the policy alone`, `${propertyOperator(p.id)} == ${o.and(...p.check.clauses.map((c) => c.holds(o, policy)))}`, `ASSUME ${propertyOperator(p.id)}`);
+  }
 
   out.push('', 'VARIABLES m, h', 'vars == <<m, h>>', '');
   out.push('\\* ---- raised events: first in, first out, one microstep each ----');
   for (const type of chart.internalEvents) {
-    out.push(`Micro_${camel(type)}(r0, ev) ==\n  ${microstep(policy, chart, internalView(type), fresh)}`, '');
+    out.push(`Micro_${camel(type)}(r0, ev) ==\n  ${microstep(s, chart, internalEvent(type), fresh)}`, '');
   }
   out.push('RECURSIVE Settle(_)');
   const dispatch = chart.internalEvents.map((type) => `ev.type = ${str(type)} -> Micro_${camel(type)}(r1, ev)`);
@@ -435,20 +252,20 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   const ctx = (machineConfig(policy) as unknown as { context: GuillotineContext }).context;
   const fields = [
     ...chart.regions.map((region) => `${RF(region.name)} |-> ${str(region.initial)}`),
-    `level |-> ${L(ctx.level)}`,
+    `level |-> ${LEVELS.indexOf(ctx.level)}`,
     `rebooting |-> ${ctx.rebooting ? 'TRUE' : 'FALSE'}`,
     `pOpen |-> ${ctx.proposal === null ? 'FALSE' : 'TRUE'}`,
-    `pFrom |-> ${ctx.proposal === null ? 0 : L(ctx.proposal.from)}`,
-    `pTo |-> ${ctx.proposal === null ? 0 : L(ctx.proposal.to)}`,
+    `pFrom |-> ${ctx.proposal === null ? 0 : LEVELS.indexOf(ctx.proposal.from)}`,
+    `pTo |-> ${ctx.proposal === null ? 0 : LEVELS.indexOf(ctx.proposal.to)}`,
     `pApprovals |-> {${(ctx.proposal?.approvals ?? []).map(str).join(', ')}}`,
     `missed |-> ${ctx.missedHeartbeats}`,
-    `outputs |-> [${CAPABILITY_FIELDS.map((f) => `${f} |-> ${str(ctx.outputs[f])}`).join(', ')}]`,
-    `pending |-> {${ctx.pendingActuators.map(str).join(', ')}}`,
+    `commanded |-> ${commandedLevel(ctx.outputs)}`,
+    `pending |-> <<${ACTUATORS.map((a) => (ctx.pendingActuators.includes(a) ? 'TRUE' : 'FALSE')).join(', ')}>>`,
   ];
   const entries = chart.regions.flatMap((region) => region.states.find((st) => st.name === region.initial)!.entry);
   out.push('\\* ---- the initial state: the config context, each region\'s initial state and its entry actions ----');
   out.push(`InitialRun == [m |-> [${fields.join(',\n                        ')}],\n               q |-> <<>>, rej |-> FALSE, taken |-> FALSE]`);
-  out.push(`InitialMachine == Settle(${thread(policy, internalView('isolation.changed'), entries, 'InitialRun', fresh)}).m`);
+  out.push(`InitialMachine == Normal(Settle(${thread(s, internalEvent('isolation.changed'), entries, 'InitialRun', fresh)}).m)`);
   out.push('Init == /\\ m = InitialMachine\n        /\\ h = [votes |-> {}, misses |-> 0, awaiting |-> NoLevel, floor |-> NoLevel]', '');
 
   out.push('\\* ---- one action per external event kind: its whole run to completion and the history ----');
@@ -457,12 +274,12 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
     return { params, call: params.length === 0 ? '' : `(${params.join(', ')})`, binder: (EXTERNAL_FIELDS[type] ?? []).map((f) => `${PARAM[f]} \\in ${DOMAIN[f]}`).join(', ') };
   };
   for (const type of eventTypes) {
-    const view = externalView(type);
+    const event = externalEvent(type);
     const { call } = signature(type);
-    out.push(`Micro_${camel(type)}${call.replace(/^\(/, '(r0, ').replace(/^$/, '(r0)')} ==\n  ${microstep(policy, chart, view, fresh)}`, '');
-    out.push(`History_${camel(type)}${call.replace(/^\(/, '(n, ').replace(/^$/, '(n)')} ==\n  ${history(view)}`, '');
+    out.push(`Micro_${camel(type)}${call.replace(/^\(/, '(r0, ').replace(/^$/, '(r0)')} ==\n  ${microstep(s, chart, event, fresh)}`, '');
+    out.push(`History_${camel(type)}${call.replace(/^\(/, '(n, ').replace(/^$/, '(n)')} ==\n  ${history(s, event)}`, '');
     out.push(
-      `${pascal(type)}${call} ==\n  LET r == Micro_${camel(type)}${call.replace(/^\(/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE], ').replace(/^$/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE])')}\n  IN /\\ r.taken\n     /\\ ~r.rej\n     /\\ LET done == Settle(r)\n        IN /\\ m' = done.m\n           /\\ h' = IF done.rej THEN h ELSE History_${camel(type)}${call.replace(/^\(/, '(done.m, ').replace(/^$/, '(done.m)')}`,
+      `${pascal(type)}${call} ==\n  LET r == Micro_${camel(type)}${call.replace(/^\(/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE], ').replace(/^$/, '([m |-> m, q |-> <<>>, rej |-> FALSE, taken |-> FALSE])')}\n  IN /\\ r.taken\n     /\\ ~r.rej\n     /\\ LET done == Normal(Settle(r).m)\n        IN /\\ m' = done\n           /\\ h' = History_${camel(type)}${call.replace(/^\(/, '(done, ').replace(/^$/, '(done)')}`,
       '',
     );
   }
@@ -479,17 +296,20 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   out.push(`Fairness == ${fairness.join('\n            /\\ ')}`, '');
   out.push('Spec == Init /\\ [][Next]_vars /\\ Fairness', '');
 
-  out.push('\\* ---- properties (GUILLOTINE.md section 4) ----');
+  out.push('\\* ---- properties (docs/protocol.md section 4) ----');
   const invariants: string[] = [];
   const temporal: string[] = [];
-  for (const { id, r } of props) {
-    const op = propertyOperator(id);
-    if (r.on === 'state') {
-      out.push(`${op} == ${r.render(policy)}`);
+  const before = stateOf('m', 'h');
+  const after = stateOf("m'", "h'");
+  for (const p of PROPERTIES) {
+    const op = propertyOperator(p.id);
+    const check = p.check;
+    if (check.on === 'state') {
+      out.push(`${op} == ${o.and(...check.clauses.map((c) => c.holds(o, policy, before)))}`);
       invariants.push(op);
-    } else if (r.on === 'transition') {
+    } else if (check.on === 'transition') {
       const arms = eventTypes.flatMap((type) => {
-        const expr = r.render(policy, externalView(type));
+        const expr = o.and(...check.clauses.map((c) => c.holds(o, policy, before, externalEvent(type), after)));
         if (expr === 'TRUE') return [];
         const { call, binder } = signature(type);
         return [binder === '' ? `(${pascal(type)}${call} => ${expr})` : `(\\A ${binder} : ${pascal(type)}${call} => ${expr})`];
@@ -497,8 +317,8 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
       out.push(`${op}Step == ${arms.length === 0 ? 'TRUE' : arms.join('\n    /\\ ')}`);
       out.push(`${op} == [][${op}Step]_vars`);
       temporal.push(op);
-    } else if (r.on === 'eventually') {
-      out.push(`${op} == ${r.render()}`);
+    } else if (check.on === 'eventually') {
+      out.push(`${op} == []<>${check.condition(o, policy, before)}`);
       temporal.push(op);
     }
   }
@@ -518,10 +338,11 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
 
 function header(policy: Policy, source: string, kinds: number): string {
   const q = policy.quorum;
+  const listed = (on: string) => PROPERTIES.filter((p: GuillotineProperty) => p.check.on === on).map((p) => p.id).join(', ');
   return `(***************************************************************************)
 (* Guillotine: the composed protocol statechart and its properties, for TLC. *)
 (* Generated by guillotine export --format tla from machineConfig(policy)     *)
-(* (machines/guillotine.ts); do not edit: re-export instead.                  *)
+(* and the rules it names (machines/rules.ts, properties/); do not edit.      *)
 (***************************************************************************)
 (* Policy: ${source}; ${policy.admins.length} admins, escalate ${q.escalate}, de-escalate ${q.deescalate}, onTimeout ${q.onTimeout},
    maxStep ${policy.deescalation.maxStep}, irreversible [${policy.irreversible.join(', ')}], missLimit ${policy.heartbeat.missLimit},
@@ -529,7 +350,7 @@ function header(policy: Policy, source: string, kinds: number): string {
    actuators.escalateOnFailureUpTo ${policy.actuators.escalateOnFailureUpTo}.
 
    Semantics: m is the machine (each region's active state and the context), h the properties'
-   history (votes, misses, awaiting: properties/history.ts). Next has ${kinds} disjuncts, one per event
+   history (votes, misses, awaiting, floor: properties/history.ts). Next has ${kinds} disjuncts, one per event
    kind, each the event's whole run to completion with its parameters quantified over the policy's
    constants; so TLC's distinct states are the built-in checker's (guillotine check --no-symmetry).
    A rejected event is no step at all, as in the checker: its disjunct is not enabled (so a state
@@ -537,13 +358,12 @@ function header(policy: Policy, source: string, kinds: number): string {
    Time is abstract: a timer may expire at any step.
 
    Properties and how they are exported:
-     irreversible-levels, deescalation-needs-quorum, escalation-has-cause, failsafe-only-raises,
-     failsafe-reaches-offline - action properties [][P]_vars over each event's step (rejected
+     ${listed('transition')} - action properties [][P]_vars over each event's step (rejected
        events are no steps, and the checker does not judge them either).
-     approvals-bound-to-proposal, level-capabilities - INVARIANTs.
-     quorum-intersection - an ASSUME on the policy's constants (TLC stops at once if it fails).
-     no-deadlock - TLC's deadlock check (CHECK_DEADLOCK TRUE).
-     escalation-liveness - the temporal property []<>(nothing awaits) under Fairness: weak fairness
+     ${listed('state')} - INVARIANTs.
+     ${listed('policy')} - an ASSUME on the policy's constants (TLC stops at once if it fails).
+     ${listed('progress')} - TLC's deadlock check (CHECK_DEADLOCK TRUE).
+     ${listed('eventually')} - temporal properties []<>(...) under Fairness: weak fairness
        of every event, the checker's assumption.
    Not exported: the vacuity guards (sometimes-properties), which the checker reports as warnings.
 

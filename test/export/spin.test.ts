@@ -16,14 +16,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { checkPolicy, type CheckReport } from '../../checker/index.ts';
-import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
-import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
-import { approvalRefusal } from '../../machines/protocol.ts';
-import { ACTIONS, GUARDS, promelaModel, type PromelaOptions } from '../../export/promela.ts';
+import { mutatedMachine, specMutant, type MachineUnderCheck } from '../../machines/mutants.ts';
+import { PROTOCOL_RULES, type ProtocolRules } from '../../machines/rules.ts';
+import { LEVEL } from '../../machines/protocolOps.ts';
+import { promelaModel } from '../../export/promela.ts';
 import { propertyVerdicts, runSpin, type SpinResult } from '../../export/spin.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
-import { levelIndex, type Level } from '../../spec/levels.ts';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -49,10 +48,13 @@ function complete(result: SpinResult): Extract<SpinResult, { kind: 'complete' }>
   return result;
 }
 
-/** SPIN and the checker on one policy (SPIN compiles while the checker explores). */
-async function both(policy: Policy, options: { promela?: PromelaOptions; implementations?: MachineImplementations; fairness?: boolean } = {}): Promise<{ spin: Extract<SpinResult, { kind: 'complete' }>; checker: CheckReport }> {
-  const spin = runSpin(promelaModel(policy, options.promela), { liveness: true, optimisation: 0, fairness: options.fairness });
-  const checker = checkPolicy(policy, { symmetry: false, findings: false, implementations: options.implementations });
+/**
+ * SPIN and the checker on one policy and one machine (SPIN compiles while the checker explores):
+ * the same rules go to both, so a broken machine is broken the same way in the export.
+ */
+async function both(policy: Policy, options: { rules?: ProtocolRules; fairness?: boolean } = {}): Promise<{ spin: Extract<SpinResult, { kind: 'complete' }>; checker: CheckReport }> {
+  const spin = runSpin(promelaModel(policy, { rules: options.rules }), { liveness: true, optimisation: 0, fairness: options.fairness });
+  const checker = checkPolicy(policy, { symmetry: false, findings: false, rules: options.rules });
   return { spin: complete(await spin), checker };
 }
 
@@ -111,99 +113,58 @@ describe('export: SPIN agrees with the built-in checker', function () {
     assert.equal(two.violatedAssertions.length, 4);
   });
 
-  // A machine broken on purpose, in the checker (its `implementations` option) and in the export
-  // (the same breakage in the Promela rendering): both must refute the same properties. This is
-  // what makes the passing verdicts above mean something for properties no policy can break.
+  // Machines broken on purpose: the same rules go to the checker and to the export, so both must
+  // refute the same properties. This is what makes the passing verdicts above mean something for
+  // properties no policy can break.
   const small = () => policyAt('fixtures/three-admins.json');
-  const broken = (policy: Policy, change: (impl: MachineImplementations) => Partial<MachineImplementations>): MachineImplementations => {
-    const impl = machineImplementations(policy);
-    return { ...impl, ...change(impl) };
+  const broken = (change: (rules: ProtocolRules) => Partial<ProtocolRules>): ProtocolRules => ({ ...PROTOCOL_RULES, ...change(PROTOCOL_RULES) });
+  const mutant = (name: string, policy: Policy): MachineUnderCheck => {
+    const m = specMutant(name)!;
+    return mutatedMachine(m.shownUnder?.policy(policy) ?? policy, m);
   };
 
   it('refutes the quorum properties like the checker when one counted approval completes any quorum', async function () {
     // Quorums of 3, so that a proposal plus one approval falls short of them.
-    const policy = policyAt('fixtures/four-admins.json');
-    const implementations = broken(policy, (impl) => ({ guards: { ...impl.guards, approvalCompletesQuorum: (ctx, e) => approvalRefusal(policy, ctx, e as never) === null } }));
-    const { spin, checker } = await both(policy, {
-      implementations,
-      promela: { overrides: { guards: { approvalCompletesQuorum: (s, v, p) => `!(${GUARDS.approvalRefused!(s, v, p)})` } } },
-    });
+    const rules = broken((r) => ({ guards: { ...r.guards, approvalCompletesQuorum: (o, p, c, e, params) => o.not(r.guards['approvalRefused']!(o, p, c, e, params)) } }));
+    const { spin, checker } = await both(policyAt('fixtures/four-admins.json'), { rules });
     assertAgree(spin, checker);
     assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['deescalation-needs-quorum', 'escalation-has-cause']);
   });
 
-  it('refutes approvals-bound-to-proposal like the checker when a closed proposal is never cleared', async function () {
-    const policy = small();
-    const implementations = broken(policy, (impl) => ({ updates: { ...impl.updates, clearProposal: (ctx) => ctx } }));
-    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { clearProposal: () => ['skip'] } } } });
-    assertAgree(spin, checker);
-    assert.ok(checker.properties.some((p) => p.id === 'approvals-bound-to-proposal' && p.status === 'fail'), 'the broken machine keeps stale approvals');
-  });
-
-  it('refutes level-capabilities like the checker when entering a level commands nothing', async function () {
-    const policy = small();
-    const implementations = broken(policy, (impl) => ({ updates: { ...impl.updates, enterLevel: (ctx, _e, params) => ({ ...ctx, level: params!['level'] as Level }) } }));
-    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { enterLevel: (_s, _v, params) => [`level = L_${params!['level']}`] } } } });
-    assertAgree(spin, checker);
-    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['level-capabilities']);
-  });
-
-  // The two reboot mutants of the catalogue (machines/mutants.ts), broken the same way in the export.
-  it('refutes reboot-keeps-level like the checker when a reboot keeps the open proposal (spec mutant reboot-keeps-proposal)', async function () {
-    const machine = mutatedMachine(small(), specMutant('reboot-keeps-proposal')!);
-    // The mutant's hypervisorDown raises the reboot's own level change again, which changes nothing.
-    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { actions: { hypervisorDown: ACTIONS.rebootFailsafe! } } } });
-    assertAgree(spin, checker);
-    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['reboot-keeps-level']);
-  });
-
-  it('refutes reboot-keeps-level like the checker when a fault reboots into faults.rebootLevel whatever the level (spec mutant reboot-forgets-higher-level)', async function () {
-    const mutant = specMutant('reboot-forgets-higher-level')!;
-    const machine = mutatedMachine(mutant.shownUnder!.policy(small()), mutant);
-    const rebootAtPolicyLevel = ['assert(q_tail < 8)', 'q_type[q_tail] = E_isolation_set', 'q_to[q_tail] = REBOOTLEVEL', 'q_tail++'];
-    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { actions: { rebootFailsafe: () => rebootAtPolicyLevel } } } });
-    assertAgree(spin, checker);
-    // failsafe-reaches-offline fails on the correct machine too under this policy (it reboots into severed).
-    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['deescalation-needs-quorum', 'failsafe-only-raises', 'failsafe-reaches-offline', 'reboot-keeps-level']);
-  });
-
-  it('refutes decisions-take-effect like the checker when an expired escalation is dropped (spec mutant expired-escalation-dropped)', async function () {
-    const machine = mutatedMachine(small(), specMutant('expired-escalation-dropped')!);
-    const { spin, checker } = await both(machine.policy, { implementations: machine.implementations, promela: { overrides: { guards: { timeoutApplies: () => 'false' } } } });
-    assertAgree(spin, checker);
-    assert.deepEqual(checker.properties.filter((p) => p.status === 'fail').map((p) => p.id), ['decisions-take-effect']);
-  });
+  // Every spec mutant of the catalogue, exported as it is checked: SPIN refutes what the checker does.
+  for (const m of ['approvals-survive-level-change', 'kill-switches-not-commanded', 'reboot-keeps-proposal', 'reboot-forgets-higher-level', 'expired-escalation-dropped', 'escalation-applied-late', 'outsider-vote-counted']) {
+    it(`refutes what the checker refutes for the spec mutant ${m}, exported from the same rules`, async function () {
+      const machine = mutant(m, small());
+      const { spin, checker } = await both(machine.policy, { rules: machine.rules });
+      assertAgree(spin, checker);
+      const caught = specMutant(m)!.caughtBy.filter((id) => id !== 'escalation-liveness');
+      for (const id of caught) assert.equal(checker.properties.find((p) => p.id === id)?.status, 'fail', `${m} breaks ${id}`);
+    });
+  }
 
   // escalation-liveness: a quorum that is reached but never applied (applyProposal raises only
   // isolation.changed). With every proposal above offline refused, a fair run must take the
   // offline alarm or the heartbeat fail-safe, which reach the target: it holds under fairness and
   // fails without it, so SPIN agrees with the checker only because the claim is checked fairly.
-  const unapplied = (policy: Policy) => ({
-    implementations: broken(policy, (impl) => ({
-      raises: { ...impl.raises, applyProposal: impl.raises.levelChanged! },
-      guards: { ...impl.guards, proposalAllowed: (ctx, e, p) => impl.guards.proposalAllowed!(ctx, e, p) && e.type === 'propose' && levelIndex(e.target) <= levelIndex('offline') },
-    })),
-    promela: { overrides: { actions: { applyProposal: ACTIONS.levelChanged! }, guards: { proposalAllowed: (s, v, p) => `(${GUARDS.proposalAllowed!(s, v, p)} && ${v.field('target')} <= L_offline)` } } } satisfies PromelaOptions,
-  });
+  const unapplied = broken((r) => ({
+    raises: { ...r.raises, applyProposal: r.raises['levelChanged']! },
+    guards: { ...r.guards, proposalAllowed: (o, p, c, e, params) => (e.type === 'propose' ? o.and(r.guards['proposalAllowed']!(o, p, c, e, params), o.le(e.target, o.int(LEVEL.offline))) : o.bool(false)) },
+  }));
 
   it('judges escalation-liveness under weak fairness of every event, like the checker (one SPIN process per event, pan -f)', async function () {
-    const policy = small();
-    const { spin, checker } = await both(policy, unapplied(policy));
+    const { spin, checker } = await both(small(), { rules: unapplied });
     assert.equal(spin.fairness, true);
     assertAgree(spin, checker);
     assert.equal(checker.properties.find((p) => p.id === 'escalation-liveness')?.status, 'pass');
   });
 
   it('refutes the same escalation-liveness without fairness, so the fair check is what agrees', async function () {
-    const policy = small();
-    const spin = complete(await runSpin(promelaModel(policy, unapplied(policy).promela), { liveness: true, optimisation: 0, fairness: false }));
+    const spin = complete(await runSpin(promelaModel(small(), { rules: unapplied }), { liveness: true, optimisation: 0, fairness: false }));
     assert.deepEqual([spin.fairness, spin.claims['escalation_liveness']], [false, 'violated']);
   });
 
   it('refutes escalation-liveness like the checker when no quorum is ever applied and any level may be proposed', async function () {
-    const policy = small();
-    const implementations = broken(policy, (impl) => ({ raises: { ...impl.raises, applyProposal: impl.raises.levelChanged! } }));
-    const { spin, checker } = await both(policy, { implementations, promela: { overrides: { actions: { applyProposal: ACTIONS.levelChanged! } } } });
+    const { spin, checker } = await both(small(), { rules: broken((r) => ({ raises: { ...r.raises, applyProposal: r.raises['levelChanged']! } })) });
     assertAgree(spin, checker);
     assert.equal(checker.properties.find((p) => p.id === 'escalation-liveness')?.status, 'fail');
   });

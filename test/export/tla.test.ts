@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { tlaModule } from '../../export/tla.ts';
 import { configNames, parseTla } from '../../export/tlaParse.ts';
-import { eventAlphabet } from '../../checker/guillotineModel.ts';
+import { eventAlphabet } from '../../machines/alphabet.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
 
@@ -55,7 +55,7 @@ describe('export: TLA+ module and TLC configuration', () => {
     const { module } = tlaModule(DEFAULT_POLICY, { name: 'Policy_7' });
     const parsed = await parseTla(module);
     assert.equal(parsed.module, 'Policy_7');
-    const broken = module.replace('Max(x, y) == IF x >= y THEN x ELSE y', 'Max(x, y == IF x >= y THEN x ELSE y');
+    const broken = module.replace('Normal(x) == IF x.pOpen THEN', 'Normal(x == IF x.pOpen THEN');
     assert.notEqual(broken, module);
     assert.ok((await parseTla(broken)).errors.length > 0, 'a syntax error is reported');
   });
