@@ -110,15 +110,16 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
     }
   };
 
-  it(`answers every command line with exit 0, 1 or 2 and no crash, and exit 2 with one clear message; slow commands refuse a bad option before any work (seed ${SEED}, ${runs(300)} runs)`, async () => {
-    const codes = { 0: 0, 1: 0, 2: 0 };
+  it(`answers every command line with exit 0, 1, 2 or 3 and no crash, and exit 2 with one clear message; slow commands refuse a bad option before any work (seed ${SEED}, ${runs(300)} runs)`, async () => {
+    const codes = { 0: 0, 1: 0, 2: 0, 3: 0 };
     await fc.assert(
       fc.asyncProperty(fc.option(fc.constantFrom(...COMMANDS), { freq: 12 }).chain((command) => fc.tuple(fc.constant(command), tokens(command))), async ([command, middle]) => {
         const g = command === null ? { argv: [], refuses: false } : guard(command);
         const argv = [...(command === null ? [] : [command]), ...middle, ...g.argv];
         const context = `$ guillotine ${argv.map((a) => JSON.stringify(a)).join(' ')}`;
         // An option that takes a value swallows the next token, so a help flag may be a value: either answer is fine then.
-        const asksHelp = middle.some((t) => t === '--help' || t === '-h');
+        // `--version` is the program's option, and commander answers it after a command too (`guillotine viz --version`).
+        const asksHelp = middle.some((t) => t === '--help' || t === '-h' || t === '--version');
         const run = await withinBudget(30_000, context, () => runCli(argv));
         codes[run.code]++;
         assertNoCrash(run, context);
@@ -128,7 +129,9 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
       { seed: SEED, numRuns: runs(300) },
     );
     if (process.env.FUZZ_VERBOSE) console.log(codes);
-    assert.ok(codes[0] > 0 && codes[1] > 0 && codes[2] > 0, `the campaign must see accepted, failing and refused command lines (${JSON.stringify(codes)})`);
+    // Failing (1) and stopped at a limit (3) are both "ran, and did not hold": a capped check that once
+    // exited 1 for unknown properties exits 3 now, so the campaign must see one or the other.
+    assert.ok(codes[0] > 0 && codes[1] + codes[3] > 0 && codes[2] > 0, `the campaign must see accepted, failing or incomplete, and refused command lines (${JSON.stringify(codes)})`);
   });
 
   // Regression examples the campaign found.
