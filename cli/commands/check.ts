@@ -30,7 +30,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['compiled', 'xstate']).default('compiled'))
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
-    .addOption(maxStatesOption(DEFAULT_CHECK_MAX_STATES, 'six times the largest shipped run, one to two minutes and about 0.5 GB; the successors of the last state expanded may go a little past it, and properties not yet refuted become "unknown"'))
+    .addOption(maxStatesOption(DEFAULT_CHECK_MAX_STATES, 'six times the largest shipped run; measured: 93 s and 0.2 GB with 40 admins, up to 0.5 KB a state when liveness keeps edges; the successors of the last state expanded may go a little past it, and properties not yet refuted become "unknown"'))
     .addOption(maxMemoryOption())
     .addOption(mutantOption())
     .addOption(new Option('--workers <n>', 'explore on this many worker threads (1 to 64, lowered to the number of cores; the same result, faster only for models of tens of thousands of states)').default('1'))
