@@ -81,6 +81,7 @@ export async function main(argv: readonly string[], rawIo: Output = processOutpu
     .configureOutput(output)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExit status: 0 every claim holds; 1 a claim is violated; 2 bad input; 3 incomplete: a limit was\nreached (a state cap, the memory guard, a solver timeout) before anything was found violated.\n')
     .hook('preAction', (_, actionCommand) => {
       ran = actionCommand;
     });

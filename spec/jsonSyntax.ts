@@ -227,15 +227,16 @@ function where(text: string, offset: number): string {
   return `line ${line}, column ${column}`;
 }
 
-/** The lines of increasing offsets, in one pass. */
+/** The lines of increasing offsets, in one pass over the text's line feeds. */
 function linesOf(text: string, offsets: readonly number[]): number[] {
   const lines: number[] = [];
   let line = 1;
-  let at = 0;
+  // The next line feed not yet counted: each is found once, however many offsets there are.
+  let feed = text.indexOf('\n');
   for (const offset of offsets) {
-    for (let k = text.indexOf('\n', at); k !== -1 && k < offset; k = text.indexOf('\n', k + 1)) {
+    while (feed !== -1 && feed < offset) {
       line++;
-      at = k + 1;
+      feed = text.indexOf('\n', feed + 1);
     }
     lines.push(line);
   }

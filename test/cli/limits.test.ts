@@ -114,6 +114,13 @@ describe('cli: bounded by default; a limit reached before any violation is exit 
     assert.equal(reviewExitCode(report([holds])), 0);
   });
 
+  it('states the four exit statuses in guillotine --help and in the help of each command that reaches a limit', async () => {
+    assert.match((await runCli(['--help'])).out, /Exit status: 0 every claim holds; 1 a claim is violated; 2 bad input; 3 incomplete/);
+    for (const command of ['check', 'replay', 'prove', 'gen-tests', 'review']) {
+      assert.match((await runCli([command, '--help'])).out.replace(/\s+/g, ' '), /Exit status: .*2 bad input.*3 incomplete/, command);
+    }
+  });
+
   it('never prints a stack for a limit, and says which limit in one line', async () => {
     const run = await runCli(['check', '--max-states', '3']);
     assert.ok(!looksLikeCrash(run.err), run.err);
