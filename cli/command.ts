@@ -5,14 +5,29 @@
 import { Option } from 'commander';
 import { DEFAULT_POLICY, type Policy } from '../spec/policy.ts';
 import { loadPolicyFile } from '../spec/loadPolicy.ts';
+import { writeFilesAtomically, type FileToWrite } from '../spec/atomicWrite.ts';
+import { quoted, terminalSafeJson } from '../spec/terminalText.ts';
 
-/** 0: every claim holds; 1: one is violated (or unknown); 2: bad input. */
-export type ExitCode = 0 | 1 | 2;
-export const EXIT = { holds: 0, violated: 1, badInput: 2 } as const;
+/**
+ * 0: every claim holds; 1: one is violated; 2: bad input; 3: incomplete — a limit was reached (a
+ * state cap, the memory guard, a solver timeout) before anything was found violated. 1 wins over 3:
+ * a violation found before the limit is a violation.
+ */
+export type ExitCode = 0 | 1 | 2 | 3;
+export const EXIT = { holds: 0, violated: 1, badInput: 2, incomplete: 3 } as const;
 
 /** A user's input cannot be used. Its message names what is wrong and what is allowed. */
 export class BadInput extends Error {
   override readonly name = 'BadInput';
+}
+
+/**
+ * A limit stopped the work before it could judge anything (exit 3). Its message says which limit and
+ * how to raise it. For a limit reached with a partial result to show, a command prints the result
+ * and returns 3 itself instead.
+ */
+export class Incomplete extends Error {
+  override readonly name = 'Incomplete';
 }
 
 /** Where a command writes. Tests pass buffers; `main` passes the process streams. */
@@ -44,9 +59,23 @@ export function integerOption(name: string, raw: string | undefined, min: number
   return value;
 }
 
-/** The JSON the `--json` flag prints: stable key order as built, two-space indent, trailing newline. */
+/**
+ * The JSON the `--json` flag prints: stable key order as built, two-space indent, trailing newline,
+ * and no character a terminal acts on (C1 controls, U+2028/U+2029 and bidirectional controls escaped).
+ */
 export function printJson(io: Output, value: unknown): void {
-  io.out(JSON.stringify(value, null, 2) + '\n');
+  io.out(terminalSafeJson(value, 2) + '\n');
+}
+
+/**
+ * Writes one output set atomically (`spec/atomicWrite.ts`), or throws {@link BadInput} naming the
+ * option, the file and why in words: a symbolic link refused, a directory in the way, a directory
+ * that cannot be written.
+ */
+export function writeOutput(option: string, files: readonly FileToWrite[]): readonly string[] {
+  const written = writeFilesAtomically(files);
+  if (!written.ok) throw new BadInput(`${option}: cannot write ${quoted(written.path, 300)}: ${written.why}`);
+  return written.paths;
 }
 
 /**

@@ -3,6 +3,7 @@
  * are the same on a terminal, in a pipe and in CI logs.
  */
 import Table from 'cli-table3';
+import { terminalSafe } from '../spec/terminalText.ts';
 
 /**
  * Above this many rows cli-table3 slows down quadratically and, near 200,000, overflows the stack;
@@ -10,10 +11,17 @@ import Table from 'cli-table3';
  */
 const BOXED_ROWS_LIMIT = 500;
 
+/**
+ * Rows under a head, boxed (or as plain columns past {@link BOXED_ROWS_LIMIT} rows). Every cell is
+ * made terminal-safe first: cli-table3 reads an escape sequence in a cell as a colour, measures the
+ * cell without it and appends a reset, so an admin id holding `\x1b[31m` reached the terminal and
+ * broke the column widths.
+ */
 export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  if (rows.length > BOXED_ROWS_LIMIT) return columns(head, rows);
+  const cells = rows.map((row) => row.map((cell) => terminalSafe(String(cell))));
+  if (cells.length > BOXED_ROWS_LIMIT) return columns(head, cells);
   const t = new Table({ head: [...head], style: { head: [], border: [], compact: true }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  for (const row of rows) t.push(row.map(String));
+  for (const row of cells) t.push(row);
   return t.toString() + '\n';
 }
 

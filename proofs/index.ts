@@ -3,8 +3,7 @@
  * discharges every theorem with Z3 and returns a JSON-able {@link ProveReport}; printing it is the
  * CLI's job. Call {@link shutdownProver} once done, so the WASM solver's threads let Node exit.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Policy } from '../spec/policy.ts';
 import { discharge, type DischargeOptions, type EmittedQuery, type Outcome } from './discharge.ts';
 import { DEFAULT_LAYOUT, layoutProblems, type MemoryLayout } from './layout.ts';
@@ -16,7 +15,8 @@ import { modelCannotReachHypervisorTheorem } from './theorems/modelCannotReachHy
 import { quorumArithmeticTheorem } from './theorems/quorumArithmetic.ts';
 import { ringIndexBoundsTheorem } from './theorems/ringIndexBounds.ts';
 import { shutdownZ3, z3Session, z3Started, z3Usable } from './z3.ts';
-import { makeDirectory } from '../spec/fileError.ts';
+import { fileErrorWords, makeDirectory } from '../spec/fileError.ts';
+import { WriteFailed, writeFilesAtomically } from '../spec/atomicWrite.ts';
 
 export type { TheoremId, Theorem } from './theorem.ts';
 export { DEFAULT_LAYOUT } from './layout.ts';
@@ -116,27 +116,38 @@ function obligationReport(o: Obligation, outcome: Outcome): ObligationReport {
   }
 }
 
-/** Collects emitted queries under a directory prefix and writes them, with a manifest, at the end. */
+/**
+ * Collects emitted queries under a directory prefix and writes them, with a manifest, at the end, as
+ * one output set (`spec/atomicWrite.ts`): all renamed into place once all are written, none through a
+ * symbolic link. A failure to write throws {@link WriteFailed}, naming the file.
+ */
 class Smt2Sink {
-  private readonly files: { file: string; verdict: EmittedQuery['verdict'] }[] = [];
+  private readonly files: { file: string; verdict: EmittedQuery['verdict']; text: string }[] = [];
   constructor(private readonly dir: string) {}
 
   writer(prefix: string): (q: EmittedQuery) => void {
     return (q) => {
       const file = join(prefix, `${q.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.smt2`);
-      makeDirectory(join(this.dir, prefix));
-      writeFileSync(join(this.dir, file), `; guillotine prove: ${prefix}/${q.name}; Z3 (WASM) answered ${q.verdict}\n${q.smt2}`);
-      this.files.push({ file, verdict: q.verdict });
+      this.files.push({ file, verdict: q.verdict, text: `; guillotine prove: ${prefix}/${q.name}; Z3 (WASM) answered ${q.verdict}\n${q.smt2}` });
     };
   }
 
   finish(): void {
-    makeDirectory(this.dir);
     const rerun =
       'Each file is one query, ending in (check-sat); run `z3 FILE` and compare with its verdict. ' +
       'For a theorem, NAME.assumptions.smt2 must be sat (the assumptions are not contradictory) and NAME.smt2 unsat (no counterexample); ' +
       'a satisfiable (reachability) obligation has only NAME.smt2, which must be sat; under controls/, a refuted control ends in a sat query.';
-    writeFileSync(join(this.dir, 'manifest.json'), JSON.stringify({ rerun, queries: this.files }, null, 2) + '\n');
+    const manifest = JSON.stringify({ rerun, queries: this.files.map(({ file, verdict }) => ({ file, verdict })) }, null, 2) + '\n';
+    const set = [...this.files.map(({ file, text }) => ({ path: join(this.dir, file), text })), { path: join(this.dir, 'manifest.json'), text: manifest }];
+    for (const dir of new Set(set.map((f) => dirname(f.path)))) {
+      try {
+        makeDirectory(dir);
+      } catch (error) {
+        throw new WriteFailed(dir, fileErrorWords(error));
+      }
+    }
+    const written = writeFilesAtomically(set);
+    if (!written.ok) throw new WriteFailed(written.path, written.why);
   }
 }
 

@@ -17,8 +17,10 @@ import { generateTests, runSuite, type SuiteOutcome } from '../testgen/index.ts'
 /**
  * Whether a row's claim holds. `not run` is for a stage the policy cannot feed (the simulator holds
  * no private key for an admin whose `publicKey` the policy pins): said plainly, never counted as a pass.
+ * `incomplete` is for a stage a limit stopped before it could judge (a state cap, a solver timeout,
+ * SPIN out of memory) with nothing found violated: not a pass either, and not a failure (exit 3).
  */
-export type Verdict = 'holds' | 'fails' | 'not run';
+export type Verdict = 'holds' | 'fails' | 'not run' | 'incomplete';
 
 const verdict = (holds: boolean): Verdict => (holds ? 'holds' : 'fails');
 
@@ -66,30 +68,30 @@ export interface ReviewOptions {
 
 const secondsSince = (start: number) => (performance.now() - start) / 1000;
 
-function checkRows(check: CheckReport): SummaryRow[] {
+export function checkRows(check: CheckReport): SummaryRow[] {
   const passed = check.properties.filter((p) => p.status === 'pass').length;
   const rows: SummaryRow[] = [
     {
       stage: 'check',
       subject: `§4 safety properties (${check.states.toLocaleString('en-US')} states, ${check.transitions.toLocaleString('en-US')} transitions)`,
       result: `${passed}/${check.properties.length} pass`,
-      verdict: verdict(allHold(check)),
+      verdict: allHold(check) ? 'holds' : check.properties.some((p) => p.status === 'fail') ? 'fails' : 'incomplete',
       seconds: check.seconds,
     },
   ];
-  // A failing property gets a row of its own: the table must say which, not just how many.
-  for (const p of check.properties.filter((x) => x.status !== 'pass')) rows.push({ stage: 'check', subject: p.id, result: p.status, verdict: 'fails', seconds: 0 });
+  // A failing (or unknown) property gets a row of its own: the table must say which, not just how many.
+  for (const p of check.properties.filter((x) => x.status !== 'pass')) rows.push({ stage: 'check', subject: p.id, result: p.status, verdict: p.status === 'fail' ? 'fails' : 'incomplete', seconds: 0 });
   return rows;
 }
 
-function proveRows(prove: ProveReport): SummaryRow[] {
-  const rows: SummaryRow[] = prove.theorems.map((t) => ({ stage: 'prove', subject: t.id, result: t.status, verdict: verdict(t.status === 'proved'), seconds: t.seconds }));
+export function proveRows(prove: ProveReport): SummaryRow[] {
+  const rows: SummaryRow[] = prove.theorems.map((t) => ({ stage: 'prove', subject: t.id, result: t.status, verdict: t.status === 'unknown' ? 'incomplete' : verdict(t.status === 'proved'), seconds: t.seconds }));
   const refuted = prove.controls.filter((c) => c.status === 'refuted').length;
   rows.push({
     stage: 'prove',
     subject: 'negative controls (weakened checks)',
     result: `${refuted}/${prove.controls.length} refuted`,
-    verdict: verdict(refuted === prove.controls.length),
+    verdict: prove.controls.some((c) => c.status === 'proved') ? 'fails' : prove.controls.some((c) => c.status === 'unknown') ? 'incomplete' : 'holds',
     seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
   });
   return rows;
@@ -126,7 +128,7 @@ async function coverageStage(policy: Policy): Promise<{ stage: CoverageStage; ro
   const start = performance.now();
   const generated = generateTests(policy, { criterion: 'transition' });
   if (generated.kind === 'limit') {
-    return { stage: generated, row: { stage: 'gen-tests', subject: 'transition coverage', result: generated.message, verdict: 'fails', seconds: secondsSince(start) } };
+    return { stage: generated, row: { stage: 'gen-tests', subject: 'transition coverage', result: generated.message, verdict: 'incomplete', seconds: secondsSince(start) } };
   }
   const { report } = generated;
   const sut = createSimulatorSut();
@@ -172,7 +174,7 @@ async function crossCheckRow(policy: Policy, check: CheckReport): Promise<Summar
   if (result.kind === 'missing') return { stage: 'cross-check', subject, result: result.message, verdict: 'not run', seconds: secondsSince(start) };
   if (result.kind !== 'complete') {
     const why = result.kind === 'incomplete' ? result.reason : `${result.stage} failed: ${result.message.split('\n')[0]}`;
-    return { stage: 'cross-check', subject, result: `SPIN did not finish: ${why}`, verdict: 'fails', seconds: secondsSince(start) };
+    return { stage: 'cross-check', subject, result: `SPIN did not finish: ${why}`, verdict: result.kind === 'incomplete' ? 'incomplete' : 'fails', seconds: secondsSince(start) };
   }
   const spin = propertyVerdicts(result);
   const judged = check.properties.filter((p) => spin[p.id] !== undefined && p.status !== 'unknown');
@@ -224,5 +226,5 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions): Prom
   const coverage = await coverageStage(policy);
 
   const summary = [...checkRows(check), crossCheck, ...proveRows(prove), ...simulateRows, coverage.row];
-  return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.verdict !== 'fails') && reportHolds(prove) };
+  return { seed: options.seed, check, prove, simulate, coverage: coverage.stage, summary, holds: summary.every((r) => r.verdict === 'holds' || r.verdict === 'not run') && reportHolds(prove) };
 }

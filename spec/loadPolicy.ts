@@ -4,23 +4,14 @@
  * {@link readJsonText} is the one JSON reader of the files a user hands the workbench (policies
  * and traces), so both refuse the same things in the same words.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { parsePolicy, type PolicyResult } from './policy.ts';
-import { fileErrorWords } from './fileError.ts';
+import { describeJsonSyntaxError, scanJson } from './jsonSyntax.ts';
+import { readUserFile } from './readUserFile.ts';
+import { quoted, terminalSafe } from './terminalText.ts';
+
+export { MAX_FILE_BYTES, readUserFile } from './readUserFile.ts';
 
 export type JsonTextResult = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly message: string };
-
-/**
- * Text from a user's file made safe to print in one message: at most `limit` UTF-16 units of it
- * (never half a surrogate pair), then control characters (a terminal escape sequence in a crafted
- * file, NUL bytes of a binary one) shown as `\u001b`, six characters each.
- */
-export function printable(text: string, limit = 120): string {
-  // Cutting between the two halves of a surrogate pair would print a lone half (a replacement character).
-  const end = limit > 0 && /[\ud800-\udbff]/.test(text[limit - 1] ?? '') ? limit - 1 : limit;
-  const cut = text.length > limit ? text.slice(0, end) + '…' : text;
-  return cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n/g, '\\n');
-}
 
 /**
  * Parses a user's JSON file: a leading byte-order mark is ignored, an empty file and a syntax error
@@ -36,10 +27,13 @@ export function readJsonText(text: string, source: string, example: string): Jso
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { ok: false, message: `${source} is not valid JSON: ${printable((error as Error).message, 200)}` };
+    // Said in our words, at a line and column; the engine's own message only if the two disagree.
+    const scan = scanJson(body);
+    const why = scan.ok ? terminalSafe((error as Error).message, { limit: 200 }) : terminalSafe(describeJsonSyntaxError(scan.error), { limit: 400 });
+    return { ok: false, message: `${source} is not valid JSON: ${why}` };
   }
   const duplicate = duplicateKey(body);
-  if (duplicate !== null) return { ok: false, message: `${source} gives the key ${printable(JSON.stringify(duplicate.key))} twice in ${printable(duplicate.where)}; write each key once` };
+  if (duplicate !== null) return { ok: false, message: `${source} gives the key ${quoted(duplicate.key, 120)} twice in ${terminalSafe(duplicate.where, { limit: 120 })}; write each key once` };
   return { ok: true, json };
 }
 
@@ -87,36 +81,7 @@ function duplicateKey(text: string): { key: string; where: string } | null {
   return null;
 }
 
-/** The largest policy or trace file read (a trace of 10^5 events is a few megabytes). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-/**
- * Reads a file a user named, as UTF-8 text, or says in words why it cannot. Only a regular file of
- * at most {@link MAX_FILE_BYTES} is read: `/dev/zero` named as a trace's policy made `replay` read
- * forever, and a named pipe would block it. Opened without blocking, then checked on the open
- * descriptor, so the file checked is the file read.
- */
-export function readUserFile(path: string): { readonly ok: true; readonly text: string } | { readonly ok: false; readonly why: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return { ok: false, why: fileErrorWords(error) };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, why: fileErrorWords({ code: 'EISDIR' }) };
-    if (!stat.isFile()) return { ok: false, why: 'it is not a regular file (a device, a pipe or a socket); give a JSON file' };
-    if (stat.size > MAX_FILE_BYTES) return { ok: false, why: `it holds ${stat.size} bytes; at most ${MAX_FILE_BYTES} are read` };
-    return { ok: true, text: readFileSync(fd, 'utf8') };
-  } catch (error) {
-    return { ok: false, why: fileErrorWords(error) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Parses JSON text as a policy; a syntax error is reported with its position. */
+/** Parses JSON text as a policy; a syntax error is reported with its line and column. */
 export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
   const read = readJsonText(text, source, 'policy is {"admins": [{"id": "a1"}, ...]}');
   if (!read.ok) return { ok: false, problems: [{ path: '(file)', message: read.message }] };
@@ -126,6 +91,6 @@ export function parsePolicyText(text: string, source = 'policy'): PolicyResult {
 /** Reads and validates a policy file. */
 export function loadPolicyFile(path: string): PolicyResult {
   const file = readUserFile(path);
-  if (!file.ok) return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${printable(JSON.stringify(path), 300)}: ${file.why}` }] };
-  return parsePolicyText(file.text, `policy file ${printable(JSON.stringify(path), 300)}`);
+  if (!file.ok) return { ok: false, problems: [{ path: '(file)', message: `cannot read policy file ${quoted(path, 300)}: ${file.why}` }] };
+  return parsePolicyText(file.text, `policy file ${quoted(path, 300)}`);
 }

@@ -9,6 +9,10 @@
  */
 import { z } from 'zod';
 import { LEVELS, levelIndex, type Level } from './levels.ts';
+// One quoting of user text for every message: short, and nothing a terminal would act on.
+import { quoted } from './terminalText.ts';
+
+export { quoted } from './terminalText.ts';
 
 /** A closed object: an unknown key is an error that lists the keys allowed there. */
 function closed<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -16,21 +20,11 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: ${allowed}`
+        ? `unknown key ${issue.keys.slice(0, 5).map((key) => quoted(key)).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: ${allowed}`
         : issue.code === 'invalid_type'
           ? `expected an object with keys ${allowed}, got ${describe(issue.input)}`
           : undefined,
   });
-}
-
-/**
- * A string from a user's file, quoted for a message: at most 40 characters, and no character that
- * would act on a terminal (JSON.stringify escapes C0 controls but not DEL, C1 controls or U+2028).
- * A 100,000-character unknown key made a message of 100,000 characters before.
- */
-export function quoted(text: string): string {
-  const cut = text.length > 40 ? text.slice(0, 40) + '…' : text;
-  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describe(value: unknown): string {

@@ -11,10 +11,10 @@
  * level listed twice), nor the wording of the loader's messages. An editor that accepts a file
  * is a first filter; `guillotine check --policy FILE` remains the authority.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PolicySchema } from './policy.ts';
+import { writeFileAtomically } from './atomicWrite.ts';
 
 /** Where the generated schema lives, next to this file. */
 export const POLICY_SCHEMA_PATH = fileURLToPath(new URL('./policy.schema.json', import.meta.url));
@@ -31,6 +31,7 @@ export function policySchemaText(): string {
 
 // Writes the file only when run as a script (`npm run schema`), never when a test imports it.
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(POLICY_SCHEMA_PATH, policySchemaText());
+  const written = writeFileAtomically(POLICY_SCHEMA_PATH, policySchemaText());
+  if (!written.ok) throw new Error(`cannot write ${written.path}: ${written.why}`);
   process.stdout.write(`wrote ${POLICY_SCHEMA_PATH}\n`);
 }

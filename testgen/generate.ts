@@ -45,6 +45,8 @@ export interface GenerateOptions {
    */
   readonly baseline?: 'xstate-graph' | 'breadth-first';
   readonly engine?: Engine;
+  /** Stop with a `limit` result past this many reachable states (default: exploreGraph's, 1,000,000). */
+  readonly maxStates?: number;
   /** Called as each stage starts (exploration, walks, baseline, suite), for progress on stderr. */
   readonly onProgress?: (stage: string) => void;
 }
@@ -64,7 +66,7 @@ export function generateTests(policy: Policy, options: GenerateOptions = {}): Ge
   const engine = options.engine ?? referenceEngine(policy);
   const progress = options.onProgress ?? (() => {});
   progress(`exploring the reachable graph${depth === null ? '' : ` to depth ${depth}`}`);
-  const explored = exploreGraph(engine, { admins: options.admins ?? 'representative', maxDepth: depth });
+  const explored = exploreGraph(engine, { admins: options.admins ?? 'representative', maxDepth: depth, ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }) });
   if (explored.kind === 'limit') return explored;
   const graph = explored.graph;
   progress(`${graph.states.length} states, ${graph.transitions.length} transitions; building ${criterion === 'path' ? 'simple paths' : 'covering walks'}`);

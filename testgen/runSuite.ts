@@ -174,6 +174,44 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
 }
 
 /**
+ * What a generated `transitions.test.mts` calls: reads the suite and loads the implementation, then
+ * declares the suite with {@link registerMochaSuite}. When either cannot be loaded (a missing
+ * `GUILLOTINE_SUT` module, a `suite.json` that is not a suite), it declares one failing test whose
+ * message is the runner's own and nothing else. Throwing instead would fail the runner's module
+ * load, and mocha, which first tries `require()` on a `.mts` file, then reports the require's error
+ * ("Top-level await is currently not supported with the cjs output format", with an esbuild stack)
+ * in place of the real one.
+ */
+export async function registerGeneratedSuite(readSuite: () => unknown, source: string, loadSut: () => Promise<SystemUnderTest>, target: string): Promise<void> {
+  let suite: GeneratedSuite;
+  let sut: SystemUnderTest;
+  try {
+    suite = asGeneratedSuite(readSuite(), source);
+  } catch (error) {
+    registerLoadFailure(`cannot read the generated suite ${source}: ${(error as Error).message}`);
+    return;
+  }
+  try {
+    sut = await loadSut();
+  } catch (error) {
+    registerLoadFailure(`cannot load the system under test ${JSON.stringify(target)} (GUILLOTINE_SUT): ${(error as Error).message}`);
+    return;
+  }
+  registerMochaSuite(suite, sut);
+}
+
+/** One failing mocha test carrying `message` alone (no stack: the message is the whole story). */
+function registerLoadFailure(message: string): void {
+  describe('Guillotine generated suite', function () {
+    it('loads the suite and the system under test', function () {
+      const error = new Error(message);
+      error.stack = `Error: ${message}`;
+      throw error;
+    });
+  });
+}
+
+/**
  * Declares the suite with mocha's `describe`/`it` (call it from a mocha test file): one `describe`
  * per walk, whose `before` resets the implementation, and one `it` per test, named by the transition
  * (or state, or path) it covers. After a failing `it`, the rest of its walk is skipped (pending).

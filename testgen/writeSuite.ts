@@ -1,14 +1,16 @@
 /**
  * Writing a generated suite to a directory: `suite.json` (the data), `transitions.test.mts` (a
  * mocha file that loads it and runs it against the chosen implementation) and `coverage.json` (the
- * report). Same suite, same directory → same bytes.
+ * report). Same suite, same directory → same bytes. The three are one output set, written
+ * atomically (`spec/atomicWrite.ts`): an interrupt leaves the previous suite or the new one, never
+ * an empty `suite.json` or a new suite beside an old report.
  */
-import { writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSuiteJson, type GeneratedSuite } from './suite.ts';
 import type { CoverageReport } from './coverage.ts';
-import { makeDirectory } from '../spec/fileError.ts';
+import { fileErrorWords, makeDirectory } from '../spec/fileError.ts';
+import { writeFilesAtomically, type WriteOutcome } from '../spec/atomicWrite.ts';
 
 export const SUITE_FILE = 'suite.json';
 export const RUNNER_FILE = 'transitions.test.mts';
@@ -33,26 +35,28 @@ export function runnerSource(suite: GeneratedSuite, dir: string): string {
 // Target: GUILLOTINE_SUT=simulator (the default) | simulator:<bug> | reference | <module path>#<export>
 // (your implementation's adapter: see docs/system-under-test.md in the workbench)
 import { readFileSync } from 'node:fs';
-import { asGeneratedSuite, registerMochaSuite } from '${root}/testgen/runSuite.ts';
-import { loadSystemUnderTest } from '${root}/testgen/target.ts';
+import { registerGeneratedSuite } from '${root}/testgen/runSuite.ts';
+import { defaultTarget, loadSystemUnderTest } from '${root}/testgen/target.ts';
 
-const suite = asGeneratedSuite(JSON.parse(readFileSync(new URL('./${SUITE_FILE}', import.meta.url), 'utf8')), '${SUITE_FILE}');
-const target = process.env.GUILLOTINE_SUT || undefined;
-registerMochaSuite(suite, await loadSystemUnderTest(target));
+const target = process.env.GUILLOTINE_SUT || defaultTarget();
+await registerGeneratedSuite(() => JSON.parse(readFileSync(new URL('./${SUITE_FILE}', import.meta.url), 'utf8')), '${SUITE_FILE}', () => loadSystemUnderTest(target), target);
 `;
 }
 
-/** Writes the suite, its runner and its report into `dir` (created if missing); returns the paths written. */
-export function writeSuite(dir: string, suite: GeneratedSuite, report: CoverageReport): readonly string[] {
-  makeDirectory(dir);
-  const files: [string, string][] = [
-    [SUITE_FILE, renderSuiteJson(suite)],
-    [RUNNER_FILE, runnerSource(suite, dir)],
-    [REPORT_FILE, JSON.stringify(report, null, 2) + '\n'],
-  ];
-  return files.map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  });
+/**
+ * Writes the suite, its runner and its report into `dir` (created if missing) as one set. Never
+ * throws for a file-system error: the outcome gives the paths written, or the file that could not be
+ * written and why in words (a symbolic link or a directory in the way is refused, never followed).
+ */
+export function writeSuite(dir: string, suite: GeneratedSuite, report: CoverageReport): WriteOutcome {
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    return { ok: false, path: dir, why: fileErrorWords(error) };
+  }
+  return writeFilesAtomically([
+    { path: join(dir, SUITE_FILE), text: renderSuiteJson(suite) },
+    { path: join(dir, RUNNER_FILE), text: runnerSource(suite, dir) },
+    { path: join(dir, REPORT_FILE), text: JSON.stringify(report, null, 2) + '\n' },
+  ]);
 }

@@ -4,13 +4,12 @@
  * module and, beside it, its .cfg). Without --out the text goes to stdout; for TLA+ the
  * configuration then follows the module's closing line, where TLA+ tools ignore text.
  */
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Option } from 'commander';
 import { promelaModel } from '../../export/promela.ts';
 import { tlaModule } from '../../export/tla.ts';
-import { fileErrorWords } from '../../spec/fileError.ts';
-import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, type RegisterCommand } from '../command.ts';
+import { quoted } from '../../spec/terminalText.ts';
+import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, writeOutput, type RegisterCommand } from '../command.ts';
 
 export const EXPORT_FORMATS = ['promela', 'tla'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -25,19 +24,19 @@ export interface ExportedFile {
 
 /** A TLA+ module must be named as its file, and a TLA+ name is letters, digits and underscores. */
 function moduleNameFor(out: string): string {
-  if (extname(out) !== '.tla') throw new BadInput(`--out for --format tla names the module file and must end in .tla (the .cfg is written beside it), got ${JSON.stringify(out)}`);
+  if (extname(out) !== '.tla') throw new BadInput(`--out for --format tla names the module file and must end in .tla (the .cfg is written beside it), got ${quoted(out, 300)}`);
   const name = basename(out, '.tla');
-  if (!/^[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new BadInput(`--out: TLC needs the module's name to be its file name, and ${JSON.stringify(name)} is not a TLA+ name (letters, digits and _, with at least one letter)`);
+  if (!/^[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new BadInput(`--out: TLC needs the module's name to be its file name, and ${quoted(name, 300)} is not a TLA+ name (letters, digits and _, with at least one letter)`);
   return name;
 }
 
-function write(path: string, text: string): ExportedFile {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new BadInput(`--out: cannot write ${JSON.stringify(path)}: ${fileErrorWords(error)}`);
-  }
-  return { name: basename(path), path: resolve(path), bytes: Buffer.byteLength(text) };
+/**
+ * Writes the files of one export as one set (a TLA+ module and its .cfg are renamed into place
+ * together, only once both are written), refusing a symbolic link or a directory at either path.
+ */
+function write(files: readonly { path: string; text: string }[]): ExportedFile[] {
+  writeOutput('--out', files);
+  return files.map(({ path, text }) => ({ name: basename(path), path: resolve(path), bytes: Buffer.byteLength(text) }));
 }
 
 export const registerExport: RegisterCommand = (program, io, exit) => {
@@ -61,14 +60,14 @@ export const registerExport: RegisterCommand = (program, io, exit) => {
         const files: ExportedFile[] = [];
         if (opts.format === 'promela') {
           const text = promelaModel(policy, { source });
-          files.push(opts.out === undefined ? { name: 'guillotine.pml', path: null, bytes: Buffer.byteLength(text), text } : write(opts.out, text));
+          files.push(...(opts.out === undefined ? [{ name: 'guillotine.pml', path: null, bytes: Buffer.byteLength(text), text }] : write([{ path: opts.out, text }])));
         } else {
           const name = opts.out === undefined ? 'Guillotine' : moduleNameFor(opts.out);
           const { module, config } = tlaModule(policy, { source, name });
           if (opts.out === undefined) {
             files.push({ name: `${name}.tla`, path: null, bytes: Buffer.byteLength(module), text: module }, { name: `${name}.cfg`, path: null, bytes: Buffer.byteLength(config), text: config });
           } else {
-            files.push(write(opts.out, module), write(join(dirname(opts.out), `${name}.cfg`), config));
+            files.push(...write([{ path: opts.out, text: module }, { path: join(dirname(opts.out), `${name}.cfg`), text: config }]));
           }
         }
         if (opts.json) printJson(io, { format: opts.format, policy: source, files });

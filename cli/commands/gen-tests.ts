@@ -3,10 +3,12 @@
  * [--json] [--run] [--target NAME]`: a mocha suite generated from the statechart alone that exercises
  * every reachable transition (or state, or bounded path) against an implementation, with a coverage
  * report. Exit 0: generated (and, with --run, passed); 1: a target left uncovered or --run failed;
- * 2: bad input. `--json` prints exactly the issue's summary
+ * 2: bad input; 3: --max-states or the memory guard stopped the generation (nothing written).
+ * `--json` prints exactly the issue's summary
  * `{states, transitions, covered, tests, steps, baseline: {tests, steps}}`; the whole report, with
  * every uncovered transition and its reason, is `coverage.json` in --out. Progress goes to stderr.
  */
+import { rmdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import { generateTests, summaryJson, DEFAULT_PATH_DEPTH, CRITERIA, type Criterion, type CoverageReport } from '../../testgen/index.ts';
@@ -15,9 +17,12 @@ import { defaultTarget, loadSystemUnderTest } from '../../testgen/target.ts';
 import { runSuite, type SuiteOutcome } from '../../testgen/runSuite.ts';
 import type { SystemUnderTest } from '../../testgen/systemUnderTest.ts';
 import { adminIds } from '../../spec/policy.ts';
-import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { action, BadInput, Incomplete, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
 import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
+import { quoted, terminalSafe } from '../../spec/terminalText.ts';
+import { DEFAULT_GEN_TESTS_MAX_STATES, maxMemoryOption, maxStatesFrom, maxStatesOption, memoryGuard } from '../limits.ts';
+import { shellArgument } from '../shellWord.ts';
 
 const DEFAULT_OUT = 'reports/gen-tests';
 
@@ -30,6 +35,8 @@ interface Options {
   admins: string;
   run?: boolean;
   target?: string;
+  maxStates?: string;
+  maxMemory?: string;
 }
 
 export const registerGenTests: RegisterCommand = (program, io, exit) => {
@@ -43,7 +50,14 @@ export const registerGenTests: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--admins <which>', 'representative: one admin per class the protocol cannot tell apart (complete, see testgen/alphabet.ts); every: all admins (24 times the transitions on the default policy)').default('representative'))
     .addOption(new Option('--run', 'also run the generated suite now, in process, against --target'))
     .addOption(new Option('--target <name>', 'implementation --run runs against: simulator | simulator:<bug> | reference | <module>#<export> (default: simulator; the written suite reads GUILLOTINE_SUT instead, see docs/system-under-test.md)'))
+    .addOption(maxStatesOption(DEFAULT_GEN_TESTS_MAX_STATES, 'twice the largest shipped use, the default policy with --admins every, 9,108 states in 2.9 GB'))
+    .addOption(maxMemoryOption())
     .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      '\nExit status: 0 generated (and with --run, passed); 1 a target left uncovered, or --run failed;\n' +
+        '2 bad input; 3 incomplete: --max-states or the memory guard stopped the generation (nothing is written).\n',
+    )
     .action(action(exit, (opts: Options) => genTests(io, opts)));
 };
 
@@ -56,12 +70,9 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
     throw new BadInput('--target names the implementation --run runs against, so it goes only with --run; to point the written suite at one, set GUILLOTINE_SUT when running it with mocha');
   }
   const policy = policyFrom(opts.policy);
-  // Refuse an unusable --out or --target before the seconds of generation, not after.
-  try {
-    makeDirectory(opts.out);
-  } catch (error) {
-    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
-  }
+  const maxStates = maxStatesFrom(opts.maxStates, DEFAULT_GEN_TESTS_MAX_STATES);
+  const guard = memoryGuard(opts.maxMemory);
+  // A bad --target is refused before --out is made, so it leaves no empty directory behind.
   const target = opts.target ?? defaultTarget();
   let sut: SystemUnderTest | null = null;
   if (opts.run) {
@@ -71,17 +82,44 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
       throw new BadInput(`--target ${target}: ${(error as Error).message}`);
     }
   }
+  // Refuse an unusable --out before the seconds of generation, not after; what was made for it is
+  // removed again if nothing gets written there.
+  let made: readonly string[];
+  try {
+    made = makeDirectory(opts.out);
+  } catch (error) {
+    throw new BadInput(`--out: cannot write to ${quoted(opts.out, 300)}: ${fileErrorWords(error)}`);
+  }
+  let files: readonly string[];
+  let generated: Exclude<ReturnType<typeof generateTests>, { kind: 'limit' }>;
   const started = performance.now();
   const stage = (text: string) => io.err(`Generating. ${text}, ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
-  const result = generateTests(policy, { criterion, depth, admins: opts.admins, onProgress: stage });
-  if (result.kind === 'limit') throw new BadInput(result.message);
-  const { suite, report } = result;
-  let files: readonly string[];
   try {
-    files = writeSuite(opts.out, suite, report);
+    const result = generateTests(policy, {
+      criterion,
+      depth,
+      admins: opts.admins,
+      maxStates,
+      // The generator reports each stage as it starts: the memory guard looks then.
+      onProgress: (text) => {
+        guard.check();
+        stage(text);
+      },
+    });
+    guard.check();
+    if (result.kind === 'limit') {
+      const capped = /more than \d+ states/.test(result.message);
+      throw new Incomplete(`${terminalSafe(result.message)}${capped ? `; the cap is ${opts.maxStates === undefined ? 'the default ' : ''}--max-states ${count(maxStates)}: raise it with --max-states N` : ''}`);
+    }
+    generated = result;
+    const written = writeSuite(opts.out, result.suite, result.report);
+    if (!written.ok) throw new BadInput(`--out: cannot write ${quoted(written.path, 300)}: ${written.why}`);
+    files = written.paths;
   } catch (error) {
-    throw new BadInput(`--out: cannot write to ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
+    removeEmpty(made);
+    throw error;
   }
+  const { suite, report } = generated;
   let outcome: SuiteOutcome | null = null;
   if (sut !== null) {
     stage(`running ${suite.walks.length} walks against ${target}`);
@@ -103,6 +141,17 @@ async function genTests(io: Output, opts: Options): Promise<ExitCode> {
   return complete && (outcome === null || outcome.kind === 'passed') ? 0 : 1;
 }
 
+/** Removes the directories made for --out, innermost first, as long as they are empty. */
+function removeEmpty(made: readonly string[]): void {
+  for (const dir of [...made].reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty (someone wrote there meanwhile), or already gone: leave the rest
+    }
+  }
+}
+
 function parseCriterion(raw: string): Criterion {
   if ((CRITERIA as readonly string[]).includes(raw)) return raw as Criterion;
   throw new BadInput(`--coverage takes ${CRITERIA.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -117,7 +166,7 @@ function printReport(io: Output, r: CoverageReport, opts: Options, files: readon
     r.admins === 'representative'
       ? `representative admins (${admins.length} admins; in each state one admin who approved the open proposal and one who did not stand for all, plus an outsider)`
       : `all ${admins.length} admins and an outsider`;
-  io.out(`Generated ${r.criterion} coverage tests for policy ${opts.policy ?? '(embedded default)'}${r.depth === null ? '' : `, depth ${r.depth}`}, over ${who}\n\n`);
+  io.out(`Generated ${r.criterion} coverage tests for policy ${opts.policy === undefined ? '(embedded default)' : terminalSafe(opts.policy)}${r.depth === null ? '' : `, depth ${r.depth}`}, over ${who}\n\n`);
   io.out(
     table(
       ['', 'generated', `baseline (${r.baseline.source})`],
@@ -144,11 +193,11 @@ function printReport(io: Output, r: CoverageReport, opts: Options, files: readon
     for (const example of group.examples) io.out(`  e.g. ${example}\n`);
     if (group.count > group.examples.length) io.out(`  (all ${count(group.count)} are listed in ${REPORT_FILE})\n`);
   }
-  io.out(`\nWrote ${files.join(', ')}\n`);
+  io.out(`\nWrote ${files.map((f) => terminalSafe(f)).join(', ')}\n`);
   // The runner imports the workbench by relative path and needs tsx, so mocha runs from the workbench.
   const runner = relative(WORKBENCH_ROOT, resolve(opts.out, RUNNER_FILE));
   io.out(
-    `Run it from ${WORKBENCH_ROOT.replace(/[\\/]$/, '')}: npx mocha --no-config --import=tsx ${runner.startsWith('..') ? resolve(opts.out, RUNNER_FILE) : runner}\n` +
+    `Run it from ${WORKBENCH_ROOT.replace(/[\\/]$/, '')}: npx mocha --no-config --import=tsx ${shellArgument(runner.startsWith('..') ? resolve(opts.out, RUNNER_FILE) : runner)}\n` +
       `  (against ${defaultTarget()}; GUILLOTINE_SUT=simulator|reference|<module>#<export> chooses; see docs/system-under-test.md)\n`,
   );
   if (outcome !== null) printOutcome((text) => io.out(text), outcome, target);

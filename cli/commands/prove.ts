@@ -2,12 +2,15 @@
  * `guillotine prove [--policy FILE] [--only ID] [--controls] [--json] [--emit-smt2 DIR] [--timeout-ms N]`:
  * discharges the hardware invariants of GUILLOTINE.md §5 with Z3 and prints, per theorem, proved /
  * refuted (with the decoded counterexample) / unknown (with the reason) and its time.
- * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 otherwise,
- * 2 for bad input.
+ * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 when one is
+ * refuted (or a control is not), 2 for bad input, 3 when the solver gave up (unknown) and nothing
+ * was refuted.
  */
 import { Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
-import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
+import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { WriteFailed } from '../../spec/atomicWrite.ts';
+import { quoted, terminalSafe } from '../../spec/terminalText.ts';
 import { table } from '../table.ts';
 import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 
@@ -38,8 +41,10 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
     .addHelpText(
       'after',
       `\nTheorems (GUILLOTINE.md §5):\n${THEOREMS.map((t) => `  ${t.id.padEnd(30)} ${t.summary}`).join('\n')}\n\n` +
-        'Exit status: 0 every theorem proved (and, with --controls, every control refuted); 1 a theorem refuted or unknown\n' +
-        '(or a control not refuted); 2 bad input (bad --policy file, --only id, --timeout-ms or --emit-smt2 directory).\n',
+        'Exit status: 0 every theorem proved (and, with --controls, every control refuted); 1 a theorem refuted\n' +
+        '(or a control proved, not refuted); 2 bad input (bad --policy file, --only id, --timeout-ms or --emit-smt2\n' +
+        'directory); 3 incomplete: the solver answered unknown (a timeout) for a theorem or control, and nothing\n' +
+        'was refuted; raise --timeout-ms.\n',
     )
     .action(
       action(exit, async (flags: ProveFlags) => {
@@ -59,15 +64,30 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
             ...(flags.emitSmt2 === undefined ? {} : { emitSmt2: flags.emitSmt2 }),
             progress: (line) => io.err(line + '\n'),
           });
+        } catch (error) {
+          if (error instanceof WriteFailed) throw new BadInput(`--emit-smt2: ${error.message}`);
+          throw error;
         } finally {
           if (ownsSolver) await shutdownProver();
         }
         if (flags.json === true) printJson(io, report);
         else printReport(io, report, flags.policy ?? '(embedded default)', timeoutMs);
-        return reportHolds(report) ? 0 : 1;
+        return proveVerdict(io, report, timeoutMs);
       }),
     );
 };
+
+/**
+ * 1 when a theorem is refuted or a control proved (a verdict against the design or the proof); else
+ * 3, with a line on stderr, when the solver answered unknown for any of them; else 0.
+ */
+function proveVerdict(io: Output, r: ProveReport, timeoutMs: number): ExitCode {
+  if (reportHolds(r)) return EXIT.holds;
+  if (r.theorems.some((t) => t.status === 'refuted') || r.controls.some((c) => c.status === 'proved')) return EXIT.violated;
+  const unknown = [...r.theorems.filter((t) => t.status === 'unknown').map((t) => t.id), ...r.controls.filter((c) => c.status === 'unknown').map((c) => `control ${c.id}`)];
+  io.err(`guillotine: incomplete: the solver answered unknown for ${unknown.join(', ')} within --timeout-ms ${timeoutMs}, and nothing was refuted; raise it with --timeout-ms N\n`);
+  return EXIT.incomplete;
+}
 
 function theoremIds(raw: readonly string[]): TheoremId[] | undefined {
   if (raw.length === 0) return undefined;
@@ -81,7 +101,7 @@ function ensureDirectory(dir: string): void {
   try {
     makeDirectory(dir);
   } catch (error) {
-    throw new BadInput(`--emit-smt2: cannot create directory ${JSON.stringify(dir)}: ${fileErrorWords(error)}`);
+    throw new BadInput(`--emit-smt2: cannot create directory ${quoted(dir, 300)}: ${fileErrorWords(error)}`);
   }
 }
 
@@ -97,7 +117,7 @@ function lines(value: Record<string, unknown>, indent: string): string {
 }
 
 function printReport(io: Output, r: ProveReport, source: string, timeoutMs: number): void {
-  io.out(`Hardware invariants (GUILLOTINE.md §5), policy ${source}, Z3 per-query timeout ${timeoutMs} ms\n\n`);
+  io.out(`Hardware invariants (GUILLOTINE.md §5), policy ${terminalSafe(source)}, Z3 per-query timeout ${timeoutMs} ms\n\n`);
   io.out(
     table(
       ['theorem', 'result', 'obligations', 'seconds'],

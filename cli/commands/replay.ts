@@ -6,11 +6,14 @@
  */
 import { Option } from 'commander';
 import { replay, type LassoView, type ReplayReport } from '../../checker/replay.ts';
-import { decodePath, describeEvent, type GuillotineEvent } from '../../spec/events.ts';
+import { decodePath, type GuillotineEvent } from '../../spec/events.ts';
 import { loadTraceFile } from '../../spec/trace.ts';
 import type { Policy } from '../../spec/policy.ts';
-import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
-import { table } from '../table.ts';
+import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { count, table } from '../table.ts';
+import { terminalSafe } from '../../spec/terminalText.ts';
+import { eventLabel } from '../eventLabel.ts';
+import { DEFAULT_MAX_EVENTS } from '../limits.ts';
 import { correctMachine, mutatedMachine } from '../../machines/mutants.ts';
 import { mutantFrom, mutantOption, mutantSummary } from '../mutantOption.ts';
 
@@ -25,11 +28,18 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
     .addOption(jsonOption())
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'reference']).default('xstate'))
     .addOption(mutantOption())
+    .addOption(new Option('--max-events <n>', `replay at most this many events, the cycle's included (default ${count(DEFAULT_MAX_EVENTS)}: counterexamples are tens of events, and 10^5 take about 3 s and 0.1 GB); past it, the first N are replayed and the exit status is 3, "incomplete"`))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 no step violates a property; 1 a step does; 2 bad input (a bad trace file, --path or\n' +
+        '--policy); 3 incomplete: the trace is longer than --max-events, and its first N events violate nothing.\n',
+    )
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'reference'; mutant?: string }) => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'reference'; mutant?: string; maxEvents?: string }): ExitCode => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
+        const maxEvents = integerOption('--max-events', opts.maxEvents, 1, 1e9) ?? DEFAULT_MAX_EVENTS;
         let events: readonly GuillotineEvent[];
         let cycle: readonly GuillotineEvent[] | undefined;
         let tracePolicy: Policy | undefined;
@@ -54,13 +64,20 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
         const policy = opts.policy !== undefined || tracePolicy === undefined ? policyFrom(opts.policy) : tracePolicy;
         // A policy mutant applied to a trace that already carries its policy changes nothing more.
         const machine = mutant === undefined ? correctMachine(policy) : mutatedMachine(policy, mutant);
-        const report = replay(machine.policy, events, { engine: opts.engine, cycle, rules: machine.rules });
-        if (opts.json) printJson(io, mutant === undefined ? report : { ...report, mutant: mutantSummary(mutant) });
+        // Past the cap, the first events are replayed; a cycle cut short could not be judged, so it is left out.
+        const total = events.length + (cycle?.length ?? 0);
+        const cut = total > maxEvents;
+        const report = replay(machine.policy, cut ? events.slice(0, maxEvents) : events, { engine: opts.engine, cycle: cut ? undefined : cycle, rules: machine.rules });
+        const incomplete = cut ? { limit: '--max-events', maxEvents, events: total } : undefined;
+        if (opts.json) printJson(io, { ...report, ...(mutant === undefined ? {} : { mutant: mutantSummary(mutant) }), ...(incomplete === undefined ? {} : { incomplete }) });
         else {
           if (mutant !== undefined) io.out(`mutant ${mutant.name} (${mutant.mutates}): ${mutant.bug}\n`);
           print(io, report);
         }
-        return report.firstViolation === null ? 0 : 1;
+        if (report.firstViolation !== null) return EXIT.violated;
+        if (!cut) return EXIT.holds;
+        io.err(`guillotine: incomplete: replayed the first ${count(Math.min(maxEvents, events.length))} of ${count(total)} events (${opts.maxEvents === undefined ? 'the default ' : ''}--max-events ${count(maxEvents)}${cycle === undefined ? '' : '; the cycle was not replayed'}), and none of them violates a property; raise the cap with --max-events N\n`);
+        return EXIT.incomplete;
       }),
     );
 };
@@ -69,11 +86,11 @@ function print(io: Output, r: ReplayReport) {
   io.out(`initial: ${r.initial.level}, hypervisor ${r.initial.hypervisor}\n`);
   const rows = r.steps.map((s, i) => [
     `${i + 1}${s.inCycle ? ' ↻' : ''}`,
-    describeEvent(s.event),
-    s.accepted ? 'accepted' : `rejected: ${s.reason}`,
+    eventLabel(s.event),
+    s.accepted ? 'accepted' : `rejected: ${terminalSafe(s.reason ?? '', { longestRun: 80 })}`,
     s.level,
     s.state.proposal ? `${s.state.proposal.from}→${s.state.proposal.to} [${s.state.proposal.approvals.join(' ')}]` : '-',
-    [...s.effects.map((e) => (e.kind === 'level' ? `${e.from}→${e.to} (${e.cause})` : e.kind === 'alert' ? `ALERT ${e.text}` : e.kind === 'note' ? e.text : '')), ...s.violations.map((v) => `✗ ${v.property}: ${v.reason}`)].filter(Boolean).join('; '),
+    terminalSafe([...s.effects.map((e) => (e.kind === 'level' ? `${e.from}→${e.to} (${e.cause})` : e.kind === 'alert' ? `ALERT ${e.text}` : e.kind === 'note' ? e.text : '')), ...s.violations.map((v) => `✗ ${v.property}: ${v.reason}`)].filter(Boolean).join('; '), { longestRun: 80 }),
   ]);
   io.out(table(['step', 'event', 'outcome', 'level', 'proposal', 'effects'], rows));
   const f = r.final;

@@ -6,15 +6,14 @@
  * holds, 1 when something does not hold or a section could not be built (the report is written
  * either way, saying which), 2 on bad input.
  */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { buildReport } from '../../viz/report.ts';
 import { isSectionId, SECTION_IDS, type Section, type SectionId } from '../../viz/section.ts';
 import { buildSection } from '../../viz/sections.ts';
-import { action, BadInput, integerOption, policyOption, type ExitCode, type RegisterCommand } from '../command.ts';
+import { action, BadInput, integerOption, policyOption, writeOutput, type ExitCode, type RegisterCommand } from '../command.ts';
 import { reviewInput, seedOption, traceOption } from './viz.ts';
-import { fileErrorWords } from '../../spec/fileError.ts';
 
 /** Parses `--sections a,b`: known ids only, kept in page order. */
 export function sectionsOption(raw: string | undefined): readonly SectionId[] {
@@ -67,11 +66,8 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
           sections.push(section);
         }
         const html = await buildReport(input.policy, { policySource: input.policySource, trace: input.trace, sections, generated: new Date().toISOString() });
-        try {
-          writeFileSync(opts.out, html);
-        } catch (error) {
-          throw new BadInput(`--out: cannot write ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
-        }
+        // Written beside and renamed into place: an interrupt leaves the previous report or this one, whole.
+        writeOutput('--out', [{ path: opts.out, text: html }]);
         const verdicts = sections.map(verdict);
         io.out(`wrote ${opts.out} (${Math.round(Buffer.byteLength(html) / 1024)} KB, ${((performance.now() - started) / 1000).toFixed(1)} s): statechart, ${verdicts.map((v) => v.text).join(', ')}\n`);
         return verdicts.every((v) => v.ok) ? 0 : 1;
@@ -79,8 +75,10 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
     );
 };
 
-/** Refuses an --out that cannot be written: a directory, or a file in a directory that is missing or read-only. */
+/** Refuses an --out that cannot be written: a symbolic link, a directory, or a file in a directory that is missing or read-only. */
 function assertWritable(out: string): void {
+  // Never followed (it overwrote the link's target before); said now, not after minutes of work.
+  if (lstatOrNull(out)?.isSymbolicLink()) throw new BadInput(`--out: ${JSON.stringify(out)} is a symbolic link, which is never followed; remove the link or write somewhere else`);
   const dir = dirname(resolve(out));
   const stat = (path: string) => {
     try {
@@ -95,5 +93,13 @@ function assertWritable(out: string): void {
     accessSync(dir, constants.W_OK);
   } catch {
     throw new BadInput(`--out: the directory ${JSON.stringify(dir)} is not writable`);
+  }
+}
+
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
   }
 }

@@ -9,6 +9,8 @@ import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, ScenarioInputError, SCEN
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
 import { progressLine } from '../progress.ts';
+import { shellWord } from '../shellWord.ts';
+import { terminalSafe } from '../../spec/terminalText.ts';
 
 interface SimulateFlags {
   readonly scenario: ScenarioName;
@@ -89,8 +91,8 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 function printResult(io: Output, r: ScenarioResult, context: { source: string | undefined; hours: number | undefined; wallSeconds: number }) {
   const p = r.policy;
-  const replay = `guillotine simulate --scenario ${r.scenario} --seed ${r.seed}${context.hours !== undefined ? ` --hours ${context.hours}` : ''}${context.source !== undefined ? ` --policy '${context.source}'` : ''}`;
-  io.out(`Scenario ${r.scenario}, seed ${r.seed}, policy ${context.source ?? '(embedded default)'}: ${p.admins} admins, escalate ${p.escalate}, de-escalate ${p.deescalate}, timeout ${p.timeoutSeconds}s (${p.onTimeout}), heartbeat ${p.heartbeatPeriodMs} ms × ${p.missLimit}\n\n`);
+  const replay = `guillotine simulate --scenario ${r.scenario} --seed ${r.seed}${context.hours !== undefined ? ` --hours ${context.hours}` : ''}${context.source !== undefined ? ` --policy ${shellWord(context.source)}` : ''}`;
+  io.out(`Scenario ${r.scenario}, seed ${r.seed}, policy ${context.source === undefined ? '(embedded default)' : terminalSafe(context.source)}: ${p.admins} admins, escalate ${p.escalate}, de-escalate ${p.deescalate}, timeout ${p.timeoutSeconds}s (${p.onTimeout}), heartbeat ${p.heartbeatPeriodMs} ms × ${p.missLimit}\n\n`);
   switch (r.scenario) {
     case 'side-channel':
       printSideChannel(io, r);

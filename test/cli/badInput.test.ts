@@ -46,11 +46,12 @@ describe('cli: a bad policy file is refused with exit 2 and one message naming t
     });
   }
 
-  it('refuses malformed JSON, naming the file and what the parser expected', async () => {
+  it('refuses malformed JSON, naming the file, the line and column, what was expected and what was found', async () => {
     const file = fixture('policies/bad/malformed-json.json');
     const run = await runCli(['check', '--policy', file]);
-    assertBadInput(run, `policy file ${JSON.stringify(file)} is not valid JSON`);
+    assertBadInput(run, `policy file ${JSON.stringify(file)} is not valid JSON: line 3, column 1: expected "," or "]" after an element of a list, found the end of the file`);
     assert.equal(run.err.trimEnd().split('\n').length, 1);
+    assert.doesNotMatch(run.err, /position \d+/, "the engine's offset is not a place a user can find");
   });
 
   it('refuses an empty file, saying what the smallest policy looks like', async () => {
@@ -144,13 +145,13 @@ describe('cli: bad arguments are refused with exit 2 and a usage message, never 
     assertBadInput(await runCli(['replay', '--path', 'propose:a1:severed,frob']), 'event 2 "frob": unknown event type', 'allowed: propose, approve, timeout');
     assertBadInput(await runCli(['replay', '--path', 'propose:a1']), 'event 1 "propose:a1": propose takes admin and target', 'propose:a1:severed');
     assertBadInput(await runCli(['replay', '--path', 'timeout:now']), 'event 1 "timeout:now": timeout takes no fields');
-    assertBadInput(await runCli(['replay', '--path', 'propose:a1:nowhere']), 'event 1 "propose:a1:nowhere": target:', '"immolation"');
-    assertBadInput(await runCli(['replay', '--path', 'actuator-fault:fuse']), 'actuator:', 'network-relay');
+    assertBadInput(await runCli(['replay', '--path', 'propose:a1:nowhere']), 'event 1 "propose:a1:nowhere": "target" "nowhere" is not an isolation level; allowed: standard, probation, severed, offline, decapitation, immolation');
+    assertBadInput(await runCli(['replay', '--path', 'actuator-fault:fuse']), '"actuator" "fuse" is not an actuator; allowed:', 'network-relay');
   });
 
-  it('refuses a trace file with a bad event, naming events[i] and the expected form', async () => {
+  it('refuses a trace file with a bad event, naming events[i], its line, the missing field and the expected form', async () => {
     const run = await runCli(['replay', fixture('traces/bad/bad-event.trace.json')]);
-    assertBadInput(run, 'events[2]', '{"type":"propose","admin":"a1","target":"severed"}');
+    assertBadInput(run, 'events[2] (line 5): propose: missing "target" (an isolation level)', '{"type":"propose","admin":"a1","target":"severed"}');
     assert.ok(!run.err.includes('events[0]') && !run.err.includes('events[1]'), `only the bad event is named:\n${run.err}`);
   });
 

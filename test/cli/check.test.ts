@@ -143,9 +143,10 @@ describe('cli: guillotine check --json', () => {
     }
   });
 
-  it('marks unfinished properties unknown and exits 1 when --max-states stops the search early', async () => {
+  it('marks unfinished properties unknown and exits 3, "incomplete", when --max-states stops the search before any property fails', async () => {
     const run = await runCli(['check', '--json', '--no-findings', '--max-states', '5']);
-    assert.equal(run.code, 1, run.err);
+    assert.equal(run.code, 3, run.err);
+    assert.match(run.err, /^guillotine: incomplete: the search stopped at --max-states 5 \(\d+ states stored\) before finishing; \d+ properties are unknown, none failed; raise the cap with --max-states N\n$/);
     const r = parseCheck(run);
     assert.equal(r.complete, false);
     // The limit stops expansion; the children of the last state expanded are still counted.

@@ -44,7 +44,8 @@ export const MAX_MESSAGE_CHARS = 4_000;
 export function assertRefusedClearly(run: CliRun, context: string): void {
   const where = `${context}\n--- exit ${run.code}, stderr:\n${run.err.slice(0, 2000)}\n--- stdout:\n${run.out.slice(0, 500)}`;
   assert.equal(run.code, 2, where);
-  assert.equal(run.out, '', where);
+  // Nothing on stdout, or (when --json was asked for) the JSON error object and nothing else.
+  if (run.out !== '') assertJsonError(run.out, 2, where);
   assert.ok(!looksLikeCrash(run.err), where);
   // Commander's messages start with `error: `; a usage printed for a missing command ends with ours.
   assert.ok(run.err.startsWith('guillotine: ') || run.err.startsWith('error: ') || (run.err.startsWith('Usage: ') && /\nguillotine: .+\n$/.test(run.err)), where);
@@ -52,10 +53,24 @@ export function assertRefusedClearly(run: CliRun, context: string): void {
   assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(run.err), `a control character on stderr: ${where}`);
 }
 
-/** Asserts what any run must be: an exit code of 0, 1 or 2 and no crash on either stream. */
+/**
+ * Asserts that stdout is exactly the JSON error object `--json` prints for a refusal or a limit:
+ * `{"error": {"exitCode", "message"}}`, the message one short printable text.
+ */
+export function assertJsonError(out: string, exitCode: 2 | 3, where: string): void {
+  let parsed: unknown;
+  assert.doesNotThrow(() => (parsed = JSON.parse(out)), where);
+  const error = (parsed as { error?: { exitCode?: unknown; message?: unknown } }).error;
+  assert.deepEqual(Object.keys(parsed as object), ['error'], where);
+  assert.equal(error?.exitCode, exitCode, where);
+  assert.equal(typeof error?.message, 'string', where);
+  assert.ok((error!.message as string).length <= MAX_MESSAGE_CHARS, where);
+}
+
+/** Asserts what any run must be: an exit code of 0, 1, 2 or 3 and no crash on either stream. */
 export function assertNoCrash(run: CliRun, context: string): void {
   const where = `${context}\n--- exit ${run.code}, stderr:\n${run.err.slice(0, 2000)}`;
-  assert.ok(run.code === 0 || run.code === 1 || run.code === 2, where);
+  assert.ok(run.code === 0 || run.code === 1 || run.code === 2 || run.code === 3, where);
   assert.ok(!looksLikeCrash(run.err), where);
   if (run.code === 2) assertRefusedClearly(run, context);
 }

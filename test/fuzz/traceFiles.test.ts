@@ -164,7 +164,7 @@ describe(`fuzz: trace files (fast-check seed ${SEED})`, () => {
     const path = write(traceFileOf('deep event', `{"events":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`));
     const run = await runCli(['replay', path]);
     assertRefusedClearly(run, 'deep event');
-    assert.match(run.err, /events\[0\]: expected an event object like \{"type":"heartbeat"\}, got a list of 1/);
+    assert.match(run.err, /events\[0\] \(line 1\): expected an event object like \{"type":"heartbeat"\}, got a list of 1/);
   });
 
   it('names the first ten bad events of 100,000 and counts the rest, in one short message', () => {

@@ -172,9 +172,10 @@ describe('cli: guillotine prove', () => {
     assert.match(run.out, /all controls refuted\./);
   });
 
-  it('reports_a_solver_timeout_as_unknown_with_its_reason_and_exits_1', async () => {
+  it('reports_a_solver_timeout_as_unknown_with_its_reason_and_exits_3_incomplete', async () => {
     const run = await runCli(['prove', '--only', 'exec-pages-immutable', '--timeout-ms', '1']);
-    assert.equal(run.code, 1, run.out);
+    assert.equal(run.code, 3, run.out);
+    assert.match(run.err, /guillotine: incomplete: the solver answered unknown for exec-pages-immutable within --timeout-ms 1, and nothing was refuted; raise it with --timeout-ms N\n$/);
     assert.match(run.out, /exec-pages-immutable\s.*UNKNOWN/);
     assert.match(run.out, /timeout after 1 ms/);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
-import { decodePath, describeEvent, encodePath, eventExample, EventSchema, EVENT_TYPES, type GuillotineEvent } from '../../spec/events.ts';
+import { checkEvent, decodePath, describeEvent, encodePath, eventExample, EventSchema, EVENT_TYPES, type GuillotineEvent } from '../../spec/events.ts';
 import { SEED } from './policyArbitraries.ts';
 
 /** Admin ids as a policy allows them (so they never contain the separators `,` and `:`). */
@@ -52,9 +52,10 @@ describe(`spec/events: the compact path encoding is the one replay handle (fast-
     assert.match(refused('heartbeat,frob'), /^event 2 "frob": unknown event type; allowed: propose, approve, timeout/);
     assert.match(refused('approve'), /^event 1 "approve": approve takes admin \(for example approve:a1\)/);
     assert.match(refused('heartbeat,,mce'), /^event 2 "": unknown event type/);
-    assert.match(refused('alarm:meltdown'), /^event 1 "alarm:meltdown": level: .*"offline"/);
-    assert.match(refused('actuator-fault:fuse'), /^event 1 "actuator-fault:fuse": actuator: .*"network-relay"/);
-    assert.match(refused('propose::severed'), /^event 1 "propose::severed": admin: /);
+    // The field, what was given and the values allowed, in the workbench's words (not zod's).
+    assert.equal(refused('alarm:meltdown'), 'event 1 "alarm:meltdown": "level" "meltdown" is not an isolation level; allowed: standard, probation, severed, offline, decapitation, immolation');
+    assert.match(refused('actuator-fault:fuse'), /^event 1 "actuator-fault:fuse": "actuator" "fuse" is not an actuator; allowed: .*network-relay/);
+    assert.equal(refused('propose::severed'), 'event 1 "propose::severed": "admin" must be an admin id of 1 to 256 characters, got an empty string');
     assert.match(refused('mce:now'), /^event 1 "mce:now": mce takes no fields/);
   });
 
@@ -81,6 +82,54 @@ describe(`spec/events: the compact path encoding is the one replay handle (fast-
     const event: GuillotineEvent = { type: 'approve', admin: 'a1,timeout' };
     assert.ok(EventSchema.safeParse(event).success);
     assert.notDeepEqual(decodePath(encodePath([event])), { ok: true, events: [event] });
+  });
+});
+
+/** An event as a user may write it: valid, or with a field removed, added or given another value (a `__proto__` key included). */
+const writtenEvent: fc.Arbitrary<unknown> = fc.oneof(
+  guillotineEvent,
+  fc
+    .tuple(guillotineEvent, fc.constantFrom('type', 'admin', 'target', 'level', 'actuator', 'extra', '__proto__'), fc.oneof(fc.constantFrom(...LEVELS, ...ACTUATORS, ...EVENT_TYPES, '', 'x'.repeat(257), 'a1'), fc.jsonValue({ maxDepth: 1 })))
+    .map(([e, key, value]) => {
+      const copy: Record<string, unknown> = { ...e };
+      Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
+      return copy;
+    }),
+  fc.tuple(guillotineEvent, fc.constantFrom('type', 'admin', 'target', 'level', 'actuator')).map(([e, key]) => {
+    const copy: Record<string, unknown> = { ...e };
+    delete copy[key];
+    return copy;
+  }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+describe(`spec/events: a bad event is told in the workbench's words (fast-check seed ${SEED})`, () => {
+  it(`accepts exactly what the schema accepts, the same event, and names the type and field otherwise (seed ${SEED})`, () => {
+    fc.assert(
+      fc.property(writtenEvent, (raw) => {
+        const checked = checkEvent(raw);
+        const schema = EventSchema.safeParse(raw);
+        assert.equal(checked.ok, schema.success, JSON.stringify(raw));
+        if (checked.ok) assert.deepEqual(checked.event, schema.data);
+        // Never the schema library's wording ("Invalid option", "expected one of", "Unrecognized key").
+        else assert.doesNotMatch(checked.message, /Invalid|expected one of|Unrecognized|received/, checked.message);
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  it('names the field, what was given and the values allowed', () => {
+    const message = (raw: unknown) => {
+      const c = checkEvent(raw);
+      assert.ok(!c.ok, JSON.stringify(raw));
+      return c.message;
+    };
+    assert.equal(message({ type: 'propose', admin: 'a1', target: 'nowhere' }), 'propose: "target" "nowhere" is not an isolation level; allowed: standard, probation, severed, offline, decapitation, immolation');
+    assert.equal(message({ type: 'approve', admin: 7 }), 'approve: "admin" must be an admin id (a string), got number 7');
+    assert.equal(message({ type: 'alarm' }), 'alarm: missing "level" (an isolation level); alarm takes "level", as in {"type":"alarm","level":"probation"}');
+    assert.equal(message(JSON.parse('{"type": "mce", "__proto__": {}}')), 'mce: unknown key "__proto__"; mce takes no other key than "type", as in {"type":"mce"}');
+    assert.equal(message({ type: 'tick' }), 'unknown event type "tick"; allowed: propose, approve, timeout, heartbeat, heartbeat-missed, alarm, mce, assertion-failure, reboot-complete, actuator-confirm, actuator-fault');
+    assert.equal(message({ type: '\u001b]0;PWN\u0007' }).includes('\u001b'), false, 'a crafted type is shown escaped');
   });
 });
 

@@ -66,6 +66,17 @@ describe('spec/fileError: file-system errors in words, and a mkdir -p that alway
       });
     });
 
+    it('says EIO and EINVAL in words, which the hardening probe met bare', () => {
+      assert.match(fileErrorWords({ code: 'EIO' }), /^an input\/output error/);
+      assert.match(fileErrorWords({ code: 'EINVAL' }), /^the file system refused the operation as invalid/);
+      assert.doesNotMatch(fileErrorWords({ code: 'EIO' }), /EIO/);
+    });
+
+    it('says any other code the system knows in the system\'s words, with the code', () => {
+      assert.equal(fileErrorWords({ code: 'EHOSTDOWN' }), 'host is down (EHOSTDOWN)');
+      assert.equal(fileErrorWords({ code: 'ECONNREFUSED' }), 'connection refused (ECONNREFUSED)');
+    });
+
     it('falls back to the code itself for a code it has no words for', () => {
       assert.equal(fileErrorWords(Object.assign(new Error('weird failure'), { code: 'EWEIRD' })), 'EWEIRD');
       assert.equal(fileErrorWords({ code: 'ESTRANGE' }), 'ESTRANGE');
@@ -84,10 +95,11 @@ describe('spec/fileError: file-system errors in words, and a mkdir -p that alway
   });
 
   describe('makeDirectory', () => {
-    it('makes every missing directory of a nested path', () => {
+    it('makes every missing directory of a nested path, and says which it made, outermost first', () => {
       withScratch((dir) => {
         const deep = join(dir, 'a', 'b', 'c');
-        makeDirectory(deep);
+        assert.deepEqual(makeDirectory(deep), [join(dir, 'a'), join(dir, 'a', 'b'), deep]);
+        assert.deepEqual(makeDirectory(deep), [], 'nothing made when it is there');
         assert.ok(statSync(deep).isDirectory());
       });
     });

@@ -9,7 +9,7 @@ import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { MAX_FILE_BYTES, parsePolicyText, printable, readJsonText, readUserFile } from '../../spec/loadPolicy.ts';
+import { MAX_FILE_BYTES, parsePolicyText, readJsonText, readUserFile } from '../../spec/loadPolicy.ts';
 import { SEED } from '../seed.ts';
 
 /** readJsonText's verdict on a text, which must be a refusal: its message. */
@@ -25,22 +25,6 @@ function accepted(text: string): unknown {
   if (!r.ok) assert.fail(`expected ${JSON.stringify(text.slice(0, 200))} to be read, it was refused: ${r.message}`);
   return r.json;
 }
-
-describe('spec/loadPolicy: text from a user\'s file is printed safely', () => {
-  it('keeps a text of up to the limit whole and cuts a longer one at the limit, marked with an ellipsis', () => {
-    assert.equal(printable('x'.repeat(120)), 'x'.repeat(120), 'the default limit is 120 characters, inclusive');
-    assert.equal(printable('x'.repeat(121)), `${'x'.repeat(120)}…`);
-    assert.equal(printable('abcdef', 3), 'abc…');
-    assert.equal(printable('abc', 3), 'abc');
-    // Never half an emoji: a cut that would fall inside a surrogate pair falls before it.
-    assert.equal(printable('ab😀cd', 3), 'ab…');
-    assert.equal(printable('ab😀cd', 4), 'ab😀…');
-  });
-
-  it('shows control characters as \\u escapes and a newline as \\n, so a crafted file cannot drive the terminal', () => {
-    assert.equal(printable('a\u001b[2Jb\u0000c\nd\u009b\u2028e\u007f'), 'a\\u001b[2Jb\\u0000c\\nd\\u009b\\u2028e\\u007f');
-  });
-});
 
 describe('spec/loadPolicy: readJsonText reads JSON as written, and says why it does not', () => {
   it('ignores a leading byte-order mark but keeps the same character inside a string', () => {

@@ -27,10 +27,38 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
     const r = parseTrace({ events: [{ type: 'heartbeat' }, { type: 'alarm', level: 'doom' }, { type: 'mce' }, { type: 'approve', admin: 'a1', extra: 1 }, 'mce', { admin: 'a1' }] });
     assert.ok(!r.ok);
     assert.deepEqual(r.problems.map((p) => p.path), ['events[1]', 'events[3]', 'events[4]', 'events[5]']);
-    assert.match(r.problems[0]!.message, /expected \{"type":"alarm","level":"probation"\}/);
-    assert.match(r.problems[1]!.message, /expected \{"type":"approve","admin":"a1"\}/);
+    // In the workbench's words: the event type, the field, what was given and what is allowed.
+    assert.equal(r.problems[0]!.message, 'alarm: "level" "doom" is not an isolation level; allowed: standard, probation, severed, offline, decapitation, immolation');
+    assert.equal(r.problems[1]!.message, 'approve: unknown key "extra"; approve takes "admin", as in {"type":"approve","admin":"a1"}');
     assert.match(r.problems[2]!.message, /expected an event object like \{"type":"heartbeat"\}, got "mce"/);
-    assert.match(r.problems[3]!.message, /missing "type"; allowed: propose, approve/);
+    assert.match(r.problems[3]!.message, /missing "type"; allowed types: propose, approve/);
+  });
+
+  it('names a bad event of a trace file by its index and its line, in the workbench\'s words', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guillotine-trace-lines-'));
+    try {
+      const file = join(dir, 'bad.trace.json');
+      writeFileSync(file, '{\n  "events": [\n    {"type": "heartbeat"},\n    {"type": "propose", "admin": "a1", "target": "nowhere"},\n\n    {"type": "alarm"}\n  ],\n  "cycle": [{"type": "tick"}]\n}\n');
+      const r = loadTraceFile(file);
+      assert.ok(!r.ok);
+      assert.deepEqual(
+        r.problems.map((p) => `${p.path}: ${p.message}`),
+        [
+          'events[1] (line 4): propose: "target" "nowhere" is not an isolation level; allowed: standard, probation, severed, offline, decapitation, immolation',
+          'events[2] (line 6): alarm: missing "level" (an isolation level); alarm takes "level", as in {"type":"alarm","level":"probation"}',
+          'cycle[0] (line 8): unknown event type "tick"; allowed: propose, approve, timeout, heartbeat, heartbeat-missed, alarm, mce, assertion-failure, reboot-complete, actuator-confirm, actuator-fault',
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a "__proto__" key in a trace\'s policy like any unknown key (it was dropped unseen before)', () => {
+    const r = parseTrace(JSON.parse('{"policy": {"admins": [{"id": "a1"}], "quorum": {"escalate": 1, "deescalate": 1}, "__proto__": {"x": 1}}, "events": []}'));
+    assert.ok(!r.ok);
+    assert.deepEqual(r.problems.map((p) => p.path), ['policy']);
+    assert.match(r.problems[0]!.message, /^unknown key "__proto__"; allowed keys: \$schema, admins/);
   });
 
   it('names the bad events of a liveness cycle under cycle[i]', () => {
@@ -110,12 +138,12 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
     }
   });
 
-  it('shows a bad event that is not an object briefly: null, [], or the length of a list', () => {
+  it('shows a bad event that is not an object briefly: null, an empty list, or the length of a list', () => {
     const r = parseTrace({ events: [null, [], [1, 2, 3], 7, true] });
     assert.ok(!r.ok);
     assert.deepEqual(
       r.problems.map((p) => [p.path, p.message.replace(/^expected an event object like \{"type":"heartbeat"\}, got /, '')]),
-      [['events[0]', 'null'], ['events[1]', '[]'], ['events[2]', 'a list of 3'], ['events[3]', '7'], ['events[4]', 'true']],
+      [['events[0]', 'null'], ['events[1]', 'an empty list'], ['events[2]', 'a list of 3'], ['events[3]', 'number 7'], ['events[4]', 'boolean true']],
     );
   });
 
@@ -127,7 +155,7 @@ describe('spec/trace: trace files {"policy"?, "events"} are read like policies, 
       assert.ok(m, `${p.path}: ${p.message}`);
       return m[1];
     });
-    assert.deepEqual(shownTypes, ['"tick"', 'an object', '[]', 'a list of 2', 'null', '3']);
+    assert.deepEqual(shownTypes, ['"tick"', 'an object', 'an empty list', 'a list of 2', 'null', 'number 3']);
   });
 
   it('names the first ten bad events one by one and counts the rest with the total', () => {
