@@ -38,7 +38,7 @@ import { Prng } from '../prng.ts';
 import { backgroundWorkload } from '../programs.ts';
 import { signVote, type RefusalCode, type Vote } from '../console.ts';
 import { deriveKey, type SigningKey } from '../keys.ts';
-import type { Bug } from '../bugs.ts';
+import type { SimulatorRules } from '../rules.ts';
 import { StatechartMonitor, type MonitorReport } from '../statechartMonitor.ts';
 import { claim, percentiles, round, type Claim, type Percentiles } from './report.ts';
 
@@ -66,8 +66,8 @@ export interface SoakOptions {
   /** Simulated hours (default 72). */
   readonly hours?: number;
   readonly rates?: Partial<SoakRates>;
-  /** A test-only mutant (see `bugs.ts`), for the soak's negative controls. */
-  readonly bug?: Bug;
+  /** The rules the machine runs (default: the correct ones); a test of the soak passes broken ones. */
+  readonly rules?: SimulatorRules;
   /** Called once per simulated hour (the CLI's progress line). */
   readonly onProgress?: (simulatedHours: number, totalHours: number) => void;
 }
@@ -160,7 +160,7 @@ export function runSoak(options: SoakOptions): SoakReport {
   const rates = { ...DEFAULT_RATES, ...options.rates };
   const end = Math.round(hours * HOUR);
   const seed = options.seed;
-  const system = new GuillotineSystem({ policy, seed, mode: 'free-running', ...(options.bug ? { bug: options.bug } : {}) });
+  const system = new GuillotineSystem({ policy, seed, mode: 'free-running', ...(options.rules ? { rules: options.rules } : {}) });
   system.keepServiced = false;
   system.core.record = false;
   // The statechart runs beside the simulation and receives the same stimuli (see statechartMonitor.ts).
