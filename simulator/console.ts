@@ -17,6 +17,7 @@ import type { KeyObject } from 'node:crypto';
 import { deriveKey, publicKeyFromBase64, signMessage, verifySignature, type SigningKey } from './keys.ts';
 import type { Micros } from './clock.ts';
 import { CORRECT_RULES, type SimulatorRules } from './rules.ts';
+import { voteMessage } from '../spec/log.ts';
 
 export type VoteKind = 'propose' | 'approve';
 
@@ -31,10 +32,8 @@ export interface Vote {
   readonly signature: string;
 }
 
-/** The exact bytes an admin signs. */
-export function voteMessage(kind: VoteKind, nonce: number, from: Level, to: Level, admin: string): string {
-  return `guillotine-vote/1\n${kind}\n${nonce}\n${from}\n${to}\n${admin}`;
-}
+/** The exact bytes an admin signs: the log format's (`spec/log.ts`), so a logged vote can be verified. */
+export { voteMessage };
 
 /** Signs a vote with an admin's key. */
 export function signVote(key: SigningKey, kind: VoteKind, nonce: number, from: Level, to: Level): Vote {

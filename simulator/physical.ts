@@ -19,8 +19,8 @@
  */
 import { ACTUATORS, actuatorPositions, levelAt, levelIndex, maxLevel, type Actuator, type Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
-import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { levelRecordHash } from '../spec/log.ts';
 import { EventQueue, MICROS_PER_MS, type Micros, type Timer } from './clock.ts';
 import { voteMessage, type QuorumCertificate } from './console.ts';
 import { verifySignature } from './keys.ts';
@@ -305,6 +305,5 @@ export class PhysicalHypervisor {
   }
 }
 
-function chainHash(previous: string, change: Omit<LevelChange, 'hash'>): string {
-  return createHash('sha256').update(`${previous}|${change.at}|${change.from}|${change.to}|${change.cause}|${change.nonce ?? ''}`).digest('hex');
-}
+/** The record's chain is the log format's (`spec/log.ts`), so a log carrying it can be verified. */
+const chainHash = levelRecordHash;

@@ -15,9 +15,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PolicySchema } from './policy.ts';
+import { logSchemaText } from './log.ts';
 
 /** Where the generated schema lives, next to this file. */
 export const POLICY_SCHEMA_PATH = fileURLToPath(new URL('./policy.schema.json', import.meta.url));
+/** The log format's schema (`spec/log.ts`), written by the same script. */
+export const LOG_SCHEMA_PATH = fileURLToPath(new URL('./log.schema.json', import.meta.url));
 
 /**
  * The exact bytes of `spec/policy.schema.json`: the input-side JSON Schema of `PolicySchema`
@@ -33,4 +36,6 @@ export function policySchemaText(): string {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(POLICY_SCHEMA_PATH, policySchemaText());
   process.stdout.write(`wrote ${POLICY_SCHEMA_PATH}\n`);
+  writeFileSync(LOG_SCHEMA_PATH, logSchemaText());
+  process.stdout.write(`wrote ${LOG_SCHEMA_PATH}\n`);
 }
