@@ -9,7 +9,7 @@
  * the statechart or `machines/protocol.ts`, so checking it against the statechart is a real test.
  * Two checks hold it to the statechart: the conformance tests (scripted mode, one §7 event at a
  * time) and, in free-running runs, the statechart monitor (`statechartMonitor.ts`), which receives
- * every stimulus this machine receives through {@link GuillotineSystem.stimulusObserver}.
+ * every stimulus this machine receives through {@link GuillotineSystem.stimulusObservers}.
  *
  * An independent **escape monitor** watches every step and records an {@link Escape} for: a drop
  * in level without a valid de-escalation certificate, a port serviced above what the level
@@ -58,6 +58,19 @@ export interface SystemOptions {
   readonly layout?: MemoryLayout;
 }
 
+/**
+ * An observer of the stimuli a machine receives. `before` is called before each stimulus is
+ * handled (so the observer sees the state all earlier stimuli left); `event` with the stimulus as
+ * §7 names it. A signed vote is also reported whole to `vote`, before it is handled; its `event`
+ * comes after it is handled, and not at all when the console refuses it for its signature,
+ * freshness or binding (forged, replayed, non-admin, stale): that is below §7's abstraction.
+ */
+export interface StimulusObserver {
+  before(): void;
+  vote?(vote: Vote): void;
+  event(event: GuillotineEvent): void;
+}
+
 export type EscapeKind = 'drop-without-quorum' | 'port-above-level' | 'invalid-request-serviced' | 'core-running-at-halted-level' | 'executable-mapping-changed';
 
 export interface Escape {
@@ -101,17 +114,13 @@ export class GuillotineSystem {
   /** Listeners scenarios add to observe the hypervisor coming back from a reboot. */
   readonly onRebootComplete: (() => void)[] = [];
   /**
-   * An observer of every §7 stimulus the machine receives, in the order it receives them: `before`
-   * is called before a stimulus is handled (so the observer sees the state all earlier stimuli
-   * left), `event` with the stimulus as §7 names it. A signed vote the console refuses for its
-   * signature, freshness or binding (forged, replayed, non-admin, stale) is below §7's
-   * abstraction and is reported as no event. The statechart monitor of the soak is one.
+   * Observers of every stimulus the machine receives, in the order it receives them (the soak's
+   * statechart monitor and its log recorder are two). See {@link StimulusObserver}.
    */
-  stimulusObserver: { before(): void; event(event: GuillotineEvent): void } | null = null;
+  readonly stimulusObservers: StimulusObserver[] = [];
   private stimulus(event: GuillotineEvent): void {
-    if (this.stimulusObserver === null) return;
-    this.stimulusObserver.before();
-    this.stimulusObserver.event(event);
+    for (const o of this.stimulusObservers) o.before();
+    for (const o of this.stimulusObservers) o.event(event);
   }
   /** Keep every serviced request (tests) or only count them (long soaks). */
   keepServiced = true;
@@ -253,10 +262,14 @@ export class GuillotineSystem {
 
   /** Delivers a signed vote to the console; a quorum is written to the level record at once. */
   submitVote(vote: Vote): ConsoleOutcome & { readonly write?: WriteResult } {
-    this.stimulusObserver?.before();
+    for (const o of this.stimulusObservers) o.before();
+    for (const o of this.stimulusObservers) o.vote?.(vote);
     const outcome = this.handleVote(vote);
     const belowAbstraction = outcome.kind === 'refused' && (outcome.code === 'forged' || outcome.code === 'replayed' || outcome.code === 'non-admin' || outcome.code === 'stale');
-    if (!belowAbstraction) this.stimulusObserver?.event(vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin });
+    if (!belowAbstraction) {
+      const event: GuillotineEvent = vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin };
+      for (const o of this.stimulusObservers) o.event(event);
+    }
     return outcome;
   }
 
