@@ -6,9 +6,9 @@ import { Option } from 'commander';
 import { DEFAULT_POLICY, type Policy } from '../spec/policy.ts';
 import { loadPolicyFile } from '../spec/loadPolicy.ts';
 
-/** 0: every claim holds; 1: one is violated (or unknown); 2: bad input. */
-export type ExitCode = 0 | 1 | 2;
-export const EXIT = { holds: 0, violated: 1, badInput: 2 } as const;
+/** 0: every claim holds; 1: one is violated (or unknown); 2: bad input; 3: incomplete (a limit reached, nothing violated). */
+export type ExitCode = 0 | 1 | 2 | 3;
+export const EXIT = { holds: 0, violated: 1, badInput: 2, incomplete: 3 } as const;
 
 /** A user's input cannot be used. Its message names what is wrong and what is allowed. */
 export class BadInput extends Error {

@@ -111,7 +111,7 @@ describe(`fuzz: random command lines over the real commands and options (fast-ch
   };
 
   it(`answers every command line with exit 0, 1 or 2 and no crash, and exit 2 with one clear message; slow commands refuse a bad option before any work (seed ${SEED}, ${runs(300)} runs)`, async () => {
-    const codes = { 0: 0, 1: 0, 2: 0 };
+    const codes = { 0: 0, 1: 0, 2: 0, 3: 0 };
     await fc.assert(
       fc.asyncProperty(fc.option(fc.constantFrom(...COMMANDS), { freq: 12 }).chain((command) => fc.tuple(fc.constant(command), tokens(command))), async ([command, middle]) => {
         const g = command === null ? { argv: [], refuses: false } : guard(command);
