@@ -16,7 +16,7 @@
  */
 import type { Capabilities } from '../spec/levels.ts';
 import { EVENT_TYPES, type GuillotineEvent } from '../spec/events.ts';
-import { LOG_FORMAT, LOG_KINDS, type LogHeader, type LogKind, type LogRecord } from '../spec/log.ts';
+import { LOG_FORMAT, LOG_KINDS, type LogHeaderInput, type LogKind, type LogRecord } from '../spec/log.ts';
 import type { PolicyInput } from '../spec/policy.ts';
 import type { Vote } from './console.ts';
 import type { LevelChange } from './physical.ts';
@@ -29,6 +29,11 @@ export interface LogRecorderOptions {
   readonly observations?: boolean;
   /** Who wrote the log (the header's `source`), for example the command that reproduces the run. */
   readonly source?: string;
+  /**
+   * Whether the machine's clock is real time (default true). A scripted machine (the conformance
+   * adapter, where a test drives every timer) writes `false`, so its deadlines are not checked.
+   */
+  readonly timed?: boolean;
 }
 
 /** Base64 of the raw 32-byte Ed25519 public key, from the SPKI DER encoding (its last 32 bytes). */
@@ -59,7 +64,10 @@ export class LogRecorder {
     this.observations = options.observations ?? true;
     // The policy as the console runs it: every admin's key pinned, so a validator can check each vote's signature.
     const policy: PolicyInput = { ...system.policy, admins: system.policy.admins.map((a) => ({ id: a.id, publicKey: rawPublicKey(system.keys.get(a.id)!) })) };
-    const header: LogHeader = { format: LOG_FORMAT, complete: LOG_KINDS.filter((k) => this.kinds.has(k)), policy: policy as LogHeader['policy'], ...(options.source === undefined ? {} : { source: options.source }) };
+    const header: LogHeaderInput = {
+      format: LOG_FORMAT, complete: LOG_KINDS.filter((k) => this.kinds.has(k)), policy,
+      ...(options.source === undefined ? {} : { source: options.source }), ...(options.timed === false ? { timed: false } : {}),
+    };
     write(JSON.stringify(header));
     system.stimulusObservers.push({
       before: () => this.flush(),

@@ -76,8 +76,13 @@ export const LogHeaderSchema = closed(
     policy: PolicySchema.optional(),
     /** Who wrote the log, in words (for example the command that produced it). */
     source: z.string().max(1000).optional(),
+    /**
+     * false when the records' times are not the system's clock (a test harness that drives the
+     * timers itself, one event at a time): time-driven events are then allowed at any time.
+     */
+    timed: z.boolean({ error: (issue) => `expected true or false, got ${describe(issue.input)}` }).default(true),
   },
-  `a header object {"format": "${LOG_FORMAT}", "complete": [...], "policy"?: {...}}`,
+  `a header object {"format": "${LOG_FORMAT}", "complete": [...], "policy"?: {...}, "timed"?: true}`,
 );
 
 /** A signed vote as the console received it; the signature covers {@link voteMessage}. */
@@ -149,6 +154,8 @@ export const LogRecordSchema = closed(
 );
 
 export type LogHeader = z.output<typeof LogHeaderSchema>;
+/** A header as a writer gives it (defaulted keys optional). */
+export type LogHeaderInput = z.input<typeof LogHeaderSchema>;
 export type LogVote = z.output<typeof LogVoteSchema>;
 export type LevelRecordEntry = z.output<typeof LevelRecordEntrySchema>;
 export type LogRecord = z.output<typeof LogRecordSchema>;

@@ -12,7 +12,7 @@
  * then), and the §4 properties a step would break if the implementation did what its log shows.
  */
 import { ACTUATOR_OUTPUT, ACTUATORS, CAPABILITIES, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
-import type { GuillotineEvent } from '../spec/events.ts';
+import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { LogObservation } from '../spec/log.ts';
 import { compiledEngine, levelOf, type SystemState } from '../machines/engine.ts';
@@ -34,8 +34,6 @@ export interface SpecStep {
   /** Whether the machine state or the properties' history changed. */
   readonly moved: boolean;
   readonly changes: readonly LevelChangeSeen[];
-  /** The rejection reason, when the statechart rejected the event. */
-  readonly reason?: string;
 }
 
 /** What a state shows, in the log's words (every field present). */
@@ -52,10 +50,12 @@ export interface SpecEngine {
   readonly policy: Policy;
   initial(): CheckState;
   step(state: CheckState, event: GuillotineEvent): SpecStep;
+  /** Why the statechart rejects `event` in `state`, or null when it takes it (for reports; not cached). */
+  rejection(state: CheckState, event: GuillotineEvent): string | null;
   /** The events a search may supply, in a fixed order: admins' proposals and approvals, then the automatic events. */
   readonly alphabet: readonly GuillotineEvent[];
-  /** A string equal for two states exactly when their machine states are equal (the history is not part of it). */
-  key(state: CheckState): string;
+  /** A number equal for two states exactly when their machine states are equal (the history is not part of it). */
+  key(state: CheckState): number;
   view(state: CheckState): SpecView;
   /** Actuators whose commanded position differs between two states. */
   commanded(before: CheckState, after: CheckState): readonly Actuator[];
@@ -66,34 +66,86 @@ export interface SpecEngine {
   violations(before: CheckState, event: GuillotineEvent | null, after: CheckState, shown: LogObservation): readonly { readonly property: PropertyId; readonly reason: string }[];
 }
 
-/** The statechart of `policy` behind the validator's seam, over the compiled engine. */
+/** The most transitions remembered (they repeat: a long log visits a few thousand states again and again). */
+const TRANSITION_CACHE_LIMIT = 200_000;
+
+interface Transition {
+  readonly state: SystemState;
+  readonly accepted: boolean;
+  readonly changes: readonly LevelChangeSeen[];
+}
+
+const NO_CHANGES: readonly LevelChangeSeen[] = [];
+
+/**
+ * The statechart of `policy` behind the validator's seam, over the compiled engine. Machine states
+ * are interned (one object, one small id, per distinct state) and transitions remembered, so a
+ * search that meets the same state again pays a lookup, not a step.
+ */
 export function specEngine(policy: Policy): SpecEngine {
   const engine = compiledEngine(policy);
-  const keys = new WeakMap<SystemState, string>();
-  const keyOf = (machine: SystemState): string => {
-    let key = keys.get(machine);
-    // The engine builds every context the same way, so equal states stringify equally; memoised
-    // per state object, which the engine shares when a step changes nothing.
-    if (key === undefined) keys.set(machine, (key = JSON.stringify(machine.value) + JSON.stringify(machine.context)));
-    return key;
+  // The engine builds every context the same way, so equal states stringify equally.
+  const ids = new WeakMap<SystemState, number>();
+  const interned = new Map<string, SystemState>();
+  const intern = (machine: SystemState): SystemState => {
+    if (ids.has(machine)) return machine;
+    const text = JSON.stringify(machine.value) + JSON.stringify(machine.context);
+    const known = interned.get(text);
+    if (known !== undefined) return known;
+    ids.set(machine, interned.size);
+    interned.set(text, machine);
+    return machine;
+  };
+  // Events from a log are fresh objects: each is replaced by one object per distinct event, so transitions can be remembered by identity.
+  const events = new Map<string, GuillotineEvent>();
+  const canonical = new WeakSet<GuillotineEvent>();
+  const eventOf = (event: GuillotineEvent): GuillotineEvent => {
+    if (canonical.has(event)) return event;
+    const text = encodeEvent(event);
+    const known = events.get(text);
+    if (known !== undefined) return known;
+    if (events.size >= TRANSITION_CACHE_LIMIT) events.clear();
+    events.set(text, event);
+    canonical.add(event);
+    return event;
+  };
+  const alphabet = eventAlphabet(policy, { outsider: false }).map(eventOf);
+  const transitions = new Map<SystemState, Map<GuillotineEvent, Transition>>();
+  let remembered = 0;
+  const transition = (machine: SystemState, event: GuillotineEvent): Transition => {
+    let row = transitions.get(machine);
+    const known = row?.get(event);
+    if (known !== undefined) return known;
+    const step = engine.step(machine, event);
+    let changes = NO_CHANGES;
+    for (const effect of step.effects) if (effect.kind === 'level') changes = [...changes, { from: effect.from, to: effect.to, cause: effect.cause }];
+    const result: Transition = { state: intern(step.state), accepted: step.accepted, changes };
+    if (remembered >= TRANSITION_CACHE_LIMIT) {
+      transitions.clear();
+      remembered = 0;
+      row = undefined;
+    }
+    if (row === undefined) transitions.set(machine, (row = new Map()));
+    row.set(event, result);
+    remembered++;
+    return result;
   };
   const positions = (outputs: Capabilities) => ACTUATORS.map((a) => outputs[ACTUATOR_OUTPUT[a][0]] === ACTUATOR_OUTPUT[a][1]);
+  const keyOf = (machine: SystemState): number => ids.get(intern(machine))!;
   return {
     policy,
-    initial: () => ({ machine: engine.initial(), history: INITIAL_HISTORY }),
+    initial: () => ({ machine: intern(engine.initial()), history: INITIAL_HISTORY }),
     step(state, event) {
-      const step = engine.step(state.machine, event);
-      const history = advanceHistory(policy, state, event, step);
-      const changes: LevelChangeSeen[] = [];
-      let reason: string | undefined;
-      for (const effect of step.effects) {
-        if (effect.kind === 'level') changes.push({ from: effect.from, to: effect.to, cause: effect.cause });
-        else if (effect.kind === 'reject') reason ??= effect.reason;
-      }
-      const moved = step.state !== state.machine || history !== state.history;
-      return { state: moved ? { machine: step.state, history } : state, accepted: step.accepted, moved, changes, ...(reason === undefined ? {} : { reason }) };
+      const t = transition(intern(state.machine), eventOf(event));
+      const history = advanceHistory(policy, state, event, { state: t.state, accepted: t.accepted, effects: [] });
+      const moved = t.state !== state.machine || history !== state.history;
+      return { state: moved ? { machine: t.state, history } : state, accepted: t.accepted, moved, changes: t.changes };
     },
-    alphabet: eventAlphabet(policy, { outsider: false }),
+    rejection(state, event) {
+      const reject = engine.step(state.machine, event).effects.find((e) => e.kind === 'reject');
+      return reject?.kind === 'reject' ? reject.reason : null;
+    },
+    alphabet,
     key: (state) => keyOf(state.machine),
     view(state) {
       const c = state.machine.context;

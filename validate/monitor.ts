@@ -29,6 +29,8 @@ import { voteChecker, type Authenticity } from './votes.ts';
 export interface MonitorOptions {
   /** The kinds the log records completely (its header's `complete`); the search supplies only the others. Default: none. */
   readonly complete?: readonly LogKind[];
+  /** Whether the records' times are the system's clock (its header's `timed`, default true); if not, timers are not checked. */
+  readonly timed?: boolean;
   /** The most unobserved events supplied before one record (default {@link DEFAULT_MAX_GAP}). */
   readonly maxGap?: number;
   /** The most states kept after a record (default {@link DEFAULT_MAX_CANDIDATES}). */
@@ -69,6 +71,7 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
     engine,
     supplied: engine.alphabet.filter((e) => !complete.has(e.type)),
     levelComplete: complete.has('level'),
+    timed: options.timed ?? true,
     maxGap: options.maxGap ?? DEFAULT_MAX_GAP,
     maxCandidates: options.maxCandidates ?? DEFAULT_MAX_CANDIDATES,
     pathLimit: options.pathLimit ?? DEFAULT_PATH_LIMIT,

@@ -109,7 +109,12 @@ export function observationOf(record: LogRecord): LogObservation {
 /** The divergence at an unexplained record, from the search's closest attempts. */
 export function unexplained(engine: SpecEngine, at: { line: number; record: number }, record: LogRecord, attempts: readonly Attempt[], tried: number, fallback: Candidate): Divergence {
   const best = attempts[0];
-  const candidates = attempts.slice(0, 5).map((a) => ({ events: encodePath(a.events), diffs: a.diffs, note: a.note }));
+  const candidates = attempts.slice(0, 5).map((a) => {
+    // A stimulus the statechart rejects explains itself: say why.
+    const rejected = a.stimulus === null ? null : engine.rejection(a.before, a.stimulus);
+    const note = [a.note, rejected === null ? null : `the statechart rejects ${encodePath([a.stimulus!])}: ${rejected}`].filter((n) => n !== null).join('; ');
+    return { events: encodePath(a.events), diffs: a.diffs, note: note === '' ? null : note };
+  });
   const shows = observationOf(record);
   const properties = best === undefined ? [] : engine.violations(best.before, best.stimulus, best.after, shows);
   const stimulus = stimulusWords(record);

@@ -71,6 +71,8 @@ export interface SearchSettings {
   /** The events the search may supply, in the order it tries them. */
   readonly supplied: readonly GuillotineEvent[];
   readonly levelComplete: boolean;
+  /** Whether record times are the system's clock; if not, the time-driven events are not held to the timers. */
+  readonly timed: boolean;
   /** The most events supplied before one record. */
   readonly maxGap: number;
   /** The most candidates kept after a record (and ten times as many states visited in a gap). */
@@ -110,7 +112,8 @@ export type GapOutcome =
 interface Node {
   readonly candidate: Candidate;
   readonly from: Candidate;
-  readonly gap: readonly GuillotineEvent[];
+  /** The events supplied in this gap, newest first. */
+  readonly gap: PathCell | null;
   readonly changes: number;
   readonly lastChange: LevelChangeSeen | null;
 }
@@ -135,9 +138,10 @@ function admit(seen: Map<string, Times[]>, key: string, times: Times): boolean {
 
 const ms = (x: number) => `${Math.round(x * 1000) / 1000} ms`;
 
-/** The earliest time `event` may happen after `times`, under the policy's timers (or -Infinity when no timer bounds it). */
-function earliest(engine: SpecEngine, event: GuillotineEvent, times: Times): { at: number; why: string } | null {
-  const policy = engine.policy;
+/** The earliest time `event` may happen after `times` under the policy's timers, or null when no timer bounds it. */
+function earliest(settings: SearchSettings, event: GuillotineEvent, times: Times): { at: number; why: string } | null {
+  if (!settings.timed) return null;
+  const policy = settings.engine.policy;
   switch (event.type) {
     case 'timeout':
       return { at: times.opened + policy.quorum.timeoutSeconds * 1000, why: `the proposal opened at ${ms(times.opened)} and the quorum timeout is ${policy.quorum.timeoutSeconds} s` };
@@ -184,8 +188,6 @@ function allowedChanges(settings: SearchSettings, record: LogRecord, level: Leve
   return record.level !== undefined && record.level !== level ? 1 : 0;
 }
 
-const NO_EVENTS: readonly GuillotineEvent[] = [];
-
 type Applied = { readonly ok: true; readonly candidate: Candidate } | { readonly ok: false; readonly attempt: Attempt };
 
 /** The record's stimulus at the record's time, then its observations, from one node. */
@@ -207,7 +209,7 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
     else note = `the vote counts for nothing: ${meaning.ignored}`;
   }
   if (stimulus !== null) {
-    const bound = earliest(engine, stimulus, times);
+    const bound = earliest(settings, stimulus, times);
     if (bound !== null && bound.at > record.t + TIME_SLACK_MS) return failed(explain, node, stimulus, state, [], `the log records ${stimulus.type} at ${ms(record.t)}, too early: ${bound.why}`);
     const step = engine.step(state, stimulus);
     if (step.changes.length > 0) {
@@ -239,7 +241,8 @@ const NOT_EXPLAINED: Applied = { ok: false, attempt: null as unknown as Attempt 
 /** A failed attempt; its details are built only when a report will show them. */
 function failed(explain: boolean, node: Node, stimulus: GuillotineEvent | null, after: CheckState, diffs: readonly FieldDiff[], note: string | null): Applied {
   if (!explain) return NOT_EXPLAINED;
-  return { ok: false, attempt: { before: node.candidate.state, after, events: stimulus === null ? node.gap : [...node.gap, stimulus], stimulus, diffs, note, from: node.from } };
+  const gap = pathEvents(node.gap);
+  return { ok: false, attempt: { before: node.candidate.state, after, events: stimulus === null ? gap : [...gap, stimulus], stimulus, diffs, note, from: node.from } };
 }
 
 /** The open proposal's nonce after a logged vote took `before` to `after`. */
@@ -263,8 +266,9 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
   let tried = 0;
   let cut: string | null = null;
   let layer: Node[] = [];
-  for (const c of frontier) layer.push({ candidate: c, from: c, gap: NO_EVENTS, changes: 0, lastChange: null });
+  for (const c of frontier) layer.push({ candidate: c, from: c, gap: null, changes: 0, lastChange: null });
   const visitLimit = settings.maxCandidates * 10;
+  const showsChange = record.record !== undefined || (settings.levelComplete && record.level !== undefined);
   let visited = 0;
   for (let depth = 0; layer.length > 0; depth++) {
     const next: Node[] = [];
@@ -279,14 +283,16 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
       // Supply one more unobserved event (at the bound too: whether any new state is left says whether the bound cut the search).
       const c = node.candidate;
       for (const event of settings.supplied) {
-        const bound = earliest(engine, event, c.times);
+        const bound = earliest(settings, event, c.times);
         const at = bound === null ? c.times.last : Math.max(c.times.last, bound.at);
         if (at > t + TIME_SLACK_MS) continue;
         const step = engine.step(c.state, event);
         if (!step.accepted || !step.moved) continue;
         const changes = node.changes + step.changes.length;
         if (allowed !== null && changes > allowed) continue;
-        const times = advanceTimes(engine, c.times, event, at, c.state, step.state);
+        // A change of level the record shows happened at the record's time (its level-record entry's time).
+        const when = step.changes.length > 0 && showsChange ? t : at;
+        const times = advanceTimes(engine, c.times, event, when, c.state, step.state);
         const nonce = step.state.machine.context.proposal === null || c.state.machine.context.proposal === null ? null : c.nonce;
         const lastChange = step.changes.length > 0 ? step.changes[step.changes.length - 1]! : node.lastChange;
         const key = `${engine.key(step.state)}|${nonce}|${changes}|${lastChange === null ? '' : `${lastChange.to}:${lastChange.cause}`}`;
@@ -299,7 +305,7 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
         next.push({
           candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), events, supplied: c.supplied + 1 },
           from: node.from,
-          gap: [...node.gap, event],
+          gap: { event, prev: node.gap },
           changes,
           lastChange,
         });
@@ -314,7 +320,9 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
   }
   if (explained.length === 1) return { kind: 'explained', candidates: explained, cut };
   if (explained.length > 1) {
-    // Equal states from different paths are one candidate (the first found: the shortest path).
+    // Equal states from different paths are one candidate, the one with the shortest behaviour
+    // (sorted, stably, so the next search also tries the shortest behaviours first).
+    explained.sort((a, b) => a.events - b.events);
     const kept = new Map<string, Times[]>();
     const merged: Candidate[] = [];
     for (const c of explained) {

@@ -61,7 +61,7 @@ export function logValidation(options: ValidationOptions = {}): LogValidation {
         policySource = options.policy !== undefined ? 'given' : line.header.policy !== undefined ? 'log' : 'default';
         policy = options.policy ?? line.header.policy ?? DEFAULT_POLICY;
         const { onProgress: _progress, policy: _policy, ...limits } = options;
-        monitor = createMonitor(policy, { ...limits, complete: line.header.complete });
+        monitor = createMonitor(policy, { ...limits, complete: line.header.complete, timed: line.header.timed });
       } else {
         const verdict = monitor!.observe(line.record, line.line);
         if (verdict.kind !== 'consistent') final = monitor!.result();
