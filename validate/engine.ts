@@ -98,16 +98,19 @@ export function specEngine(policy: Policy): SpecEngine {
   };
   // Events from a log are fresh objects: each is replaced by one object per distinct event, so transitions can be remembered by identity.
   const events = new Map<string, GuillotineEvent>();
-  const canonical = new WeakSet<GuillotineEvent>();
+  const canonical = new WeakMap<GuillotineEvent, GuillotineEvent>();
   const eventOf = (event: GuillotineEvent): GuillotineEvent => {
-    if (canonical.has(event)) return event;
+    const seen = canonical.get(event);
+    if (seen !== undefined) return seen;
     const text = encodeEvent(event);
-    const known = events.get(text);
-    if (known !== undefined) return known;
-    if (events.size >= TRANSITION_CACHE_LIMIT) events.clear();
-    events.set(text, event);
-    canonical.add(event);
-    return event;
+    let known = events.get(text);
+    if (known === undefined) {
+      if (events.size >= TRANSITION_CACHE_LIMIT) events.clear();
+      events.set(text, (known = event));
+    }
+    // A record's event object is shared by the records whose text repeats (the reader's cache): remember it too.
+    canonical.set(event, known);
+    return known;
   };
   const alphabet = eventAlphabet(policy, { outsider: false }).map(eventOf);
   const transitions = new Map<SystemState, Map<GuillotineEvent, Transition>>();
@@ -130,6 +133,7 @@ export function specEngine(policy: Policy): SpecEngine {
     remembered++;
     return result;
   };
+  const views = new WeakMap<SystemState, SpecView>();
   const positions = (outputs: Capabilities) => ACTUATORS.map((a) => outputs[ACTUATOR_OUTPUT[a][0]] === ACTUATOR_OUTPUT[a][1]);
   const keyOf = (machine: SystemState): number => ids.get(intern(machine))!;
   return {
@@ -148,8 +152,11 @@ export function specEngine(policy: Policy): SpecEngine {
     alphabet,
     key: (state) => keyOf(state.machine),
     view(state) {
+      // Interned states repeat: their view is built once.
+      const known = views.get(state.machine);
+      if (known !== undefined) return known;
       const c = state.machine.context;
-      return {
+      const view: SpecView = {
         level: levelOf(state.machine),
         proposal: c.proposal === null ? null : { from: c.proposal.from, to: c.proposal.to, approvals: c.proposal.approvals },
         hypervisor: state.machine.value.hypervisor === 'rebooting' ? 'rebooting' : 'running',
@@ -157,6 +164,8 @@ export function specEngine(policy: Policy): SpecEngine {
         actuators: c.pendingActuators,
         missed: c.missedHeartbeats,
       };
+      views.set(state.machine, view);
+      return view;
     },
     commanded(before, after) {
       if (before.machine.context.outputs === after.machine.context.outputs) return [];

@@ -43,7 +43,7 @@ export interface MonitorOptions {
 
 export const DEFAULT_MAX_GAP = 8;
 export const DEFAULT_MAX_CANDIDATES = 10_000;
-export const DEFAULT_PATH_LIMIT = 1_000_000;
+export const DEFAULT_PATH_LIMIT = 100_000;
 
 /** The verdict after a record: still consistent, or the divergence (proven, or not within the bounds). */
 export type MonitorVerdict =

@@ -259,6 +259,15 @@ function nextNonce(nonce: number | null, vote: LogVote, event: GuillotineEvent, 
 export function searchGap(settings: SearchSettings, frontier: readonly Candidate[], ctx: RecordContext, explain = false): GapOutcome {
   const { engine } = settings;
   const { record } = ctx;
+  if (settings.supplied.length === 0 && !explain) {
+    // A log that records every kind of stimulus leaves nothing to supply: each candidate takes the record or not.
+    const taken: Candidate[] = [];
+    for (const c of frontier) {
+      const applied = applyRecord(settings, ctx, { candidate: c, from: c, gap: null, changes: 0, lastChange: null }, allowedChanges(settings, record, c.state.machine.context.level), false);
+      if (applied.ok) taken.push(applied.candidate);
+    }
+    return taken.length === 0 ? { kind: 'unexplained', attempts: [], tried: frontier.length, cut: null } : merge(settings, taken, null);
+  }
   const t = record.t;
   const explained: Candidate[] = [];
   const seen = new Map<string, Times[]>();
@@ -318,22 +327,26 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
     }
     layer = next;
   }
-  if (explained.length === 1) return { kind: 'explained', candidates: explained, cut };
-  if (explained.length > 1) {
-    // Equal states from different paths are one candidate, the one with the shortest behaviour
-    // (sorted, stably, so the next search also tries the shortest behaviours first).
-    explained.sort((a, b) => a.events - b.events);
-    const kept = new Map<string, Times[]>();
-    const merged: Candidate[] = [];
-    for (const c of explained) {
-      if (!admit(kept, `${engine.key(c.state)}|${c.nonce}`, c.times)) continue;
-      if (merged.length < settings.maxCandidates) merged.push(c);
-      else cut ??= `more than ${settings.maxCandidates} states explain the record (--max-candidates)`;
-    }
-    return { kind: 'explained', candidates: merged, cut };
-  }
+  if (explained.length > 0) return merge(settings, explained, cut);
   attempts.sort((a, b) => weight(a) - weight(b));
   return { kind: 'unexplained', attempts: attempts.slice(0, 50), tried, cut };
+}
+
+/**
+ * The states that explain a record, equal ones merged into the one with the shortest behaviour
+ * (sorted, stably, so the next search also tries the shortest behaviours first), at most `maxCandidates`.
+ */
+function merge(settings: SearchSettings, explained: Candidate[], cut: string | null): GapOutcome {
+  if (explained.length === 1) return { kind: 'explained', candidates: explained, cut };
+  explained.sort((a, b) => a.events - b.events);
+  const kept = new Map<string, Times[]>();
+  const merged: Candidate[] = [];
+  for (const c of explained) {
+    if (!admit(kept, `${settings.engine.key(c.state)}|${c.nonce}`, c.times)) continue;
+    if (merged.length < settings.maxCandidates) merged.push(c);
+    else cut ??= `more than ${settings.maxCandidates} states explain the record (--max-candidates)`;
+  }
+  return { kind: 'explained', candidates: merged, cut };
 }
 
 /** Closest attempts first: fewest differing fields, then fewest supplied events. */

@@ -88,6 +88,7 @@ describe('validate: reading a log', () => {
     });
     // A cached record with a bad time is still checked: the time is not part of the cached text.
     assert.match(malformed([soak[0]!, soak[1]!, soak[2]!.replace(/^\{"t":[^,]+,/, '{"t":1e99,')]).message, /^t: /);
+    assert.match(malformed([soak[0]!, soak[1]!, soak[2]!.replace(/^\{"t":[^,]+,/, '{"t":0123,')]).message, /is not valid JSON/, 'a number JSON does not allow is parsed, and refused');
   });
 });
 
