@@ -174,7 +174,7 @@ export function specEngine(policy: Policy): SpecEngine {
       return ACTUATORS.filter((_, i) => was[i] !== now[i]);
     },
     violations(before, event, after, shown) {
-      const machine = shownState(after.machine, shown);
+      const machine = shownState(before.machine, after.machine, shown);
       // The implementation took the event if it moved (whatever the statechart says), or if the statechart accepted it.
       const accepted = event !== null && (keyOf(machine) !== keyOf(before.machine) || after.machine !== before.machine);
       const observed: CheckState = { machine, history: event === null ? before.history : advanceHistory(policy, before, event, { state: machine, accepted, effects: [] }) };
@@ -191,9 +191,11 @@ export function specEngine(policy: Policy): SpecEngine {
 }
 
 /** The machine state with what the log shows put in place of the statechart's own fields. */
-function shownState(state: SystemState, shown: LogObservation): SystemState {
+function shownState(before: SystemState, state: SystemState, shown: LogObservation): SystemState {
   const c = state.context;
   const level = shown.level ?? c.level;
+  // A change of level cancels any open proposal (§3): a log that shows the change but not the proposal gets that benefit of the doubt.
+  const proposal = shown.proposal !== undefined || level === before.context.level ? shown.proposal : null;
   const rebooting = shown.hypervisor === undefined ? c.rebooting : shown.hypervisor === 'rebooting';
   return {
     value: { ...state.value, isolation: level, hypervisor: rebooting ? 'rebooting' : 'running' },
@@ -201,7 +203,7 @@ function shownState(state: SystemState, shown: LogObservation): SystemState {
       ...c,
       level,
       rebooting,
-      proposal: shown.proposal === undefined ? c.proposal : shown.proposal === null ? null : { from: shown.proposal.from, to: shown.proposal.to, approvals: shown.proposal.approvals },
+      proposal: proposal === undefined ? c.proposal : proposal === null ? null : { from: proposal.from, to: proposal.to, approvals: proposal.approvals },
       // Fields the log does not show are given the benefit of the doubt: the row of the level it shows.
       outputs: { ...(shown.level === undefined ? c.outputs : CAPABILITIES[shown.level]), ...shown.capabilities } as Capabilities,
       pendingActuators: shown.actuators ?? c.pendingActuators,

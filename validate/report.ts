@@ -109,14 +109,24 @@ export function observationOf(record: LogRecord): LogObservation {
 /** The divergence at an unexplained record, from the search's closest attempts. */
 export function unexplained(engine: SpecEngine, at: { line: number; record: number }, record: LogRecord, attempts: readonly Attempt[], tried: number, fallback: Candidate): Divergence {
   const best = attempts[0];
-  const candidates = attempts.slice(0, 5).map((a) => {
+  // Attempts that end the same way read the same, whatever unobserved events led there (a watchdog
+  // count, an actuator confirmed): each ending is listed once, after its fewest events.
+  const candidates: CandidateReport[] = [];
+  const listed = new Set<string>();
+  for (const a of attempts) {
+    if (candidates.length === 5) break;
     // A stimulus the statechart rejects explains itself: say why.
     const rejected = a.stimulus === null ? null : engine.rejection(a.before, a.stimulus);
     const note = [a.note, rejected === null ? null : `the statechart rejects ${encodePath([a.stimulus!])}: ${rejected}`].filter((n) => n !== null).join('; ');
-    return { events: encodePath(a.events), diffs: a.diffs, note: note === '' ? null : note };
-  });
+    const candidate = { events: encodePath(a.events), diffs: a.diffs, note: note === '' ? null : note };
+    const text = JSON.stringify([candidate.diffs, a.note]);
+    if (listed.has(text)) continue;
+    listed.add(text);
+    candidates.push(candidate);
+  }
   const shows = observationOf(record);
-  const properties = best === undefined ? [] : engine.violations(best.before, best.stimulus, best.after, shows);
+  // Judged on the event the implementation took the stimulus for: a vote it counted although it counts for nothing, too.
+  const properties = best === undefined ? [] : engine.violations(best.before, best.taken, best.after, shows);
   const stimulus = stimulusWords(record);
   const closest = best === undefined ? 'no behaviour reaches it within the bounds' : best.diffs.length > 0 ? `the closest one differs on ${best.diffs.map((d) => d.field).join(', ')}` : (best.note ?? 'none takes it');
   return {

@@ -97,6 +97,8 @@ export interface Attempt {
   readonly events: readonly GuillotineEvent[];
   /** The event the stimulus was to the statechart (null: no stimulus, or a vote that counts for nothing). */
   readonly stimulus: GuillotineEvent | null;
+  /** The event the implementation took the stimulus for: a vote at face value, even one that counts for nothing. */
+  readonly taken: GuillotineEvent | null;
   readonly diffs: readonly FieldDiff[];
   /** Why the attempt failed beyond the fields (too early, too many level changes, a vote ignored), if so. */
   readonly note: string | null;
@@ -229,20 +231,27 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
     const why = allowed === 0
       ? `the statechart changes the level here (${lastChange!.from}→${lastChange!.to}, ${lastChange!.cause}), but the log records every change of level and shows none`
       : changes === 0 ? 'the log shows a change of level here, and the statechart makes none' : `the log shows one change of level here, and the statechart makes ${changes}`;
-    return failed(explain, node, stimulus, state, observationDiffs(record, engine.view(state), lastChange), why);
+    return failed(explain, node, stimulus, state, observationDiffs(record, engine.view(state), lastChange), note === null ? why : `${note}; ${why}`, record.vote);
   }
   const diffs = observationDiffs(record, engine.view(state), lastChange);
-  if (diffs.length > 0) return failed(explain, node, stimulus, state, diffs, note);
+  if (diffs.length > 0) return failed(explain, node, stimulus, state, diffs, note, record.vote);
   return { ok: true, candidate: { state, nonce, times: { last: record.t, beat: times.beat, opened: times.opened, commanded: times.commanded }, path, events, supplied: c.supplied } };
 }
 
 const NOT_EXPLAINED: Applied = { ok: false, attempt: null as unknown as Attempt };
 
 /** A failed attempt; its details are built only when a report will show them. */
-function failed(explain: boolean, node: Node, stimulus: GuillotineEvent | null, after: CheckState, diffs: readonly FieldDiff[], note: string | null): Applied {
+function failed(explain: boolean, node: Node, stimulus: GuillotineEvent | null, after: CheckState, diffs: readonly FieldDiff[], note: string | null, vote?: LogVote): Applied {
   if (!explain) return NOT_EXPLAINED;
   const gap = pathEvents(node.gap);
-  return { ok: false, attempt: { before: node.candidate.state, after, events: stimulus === null ? gap : [...gap, stimulus], stimulus, diffs, note, from: node.from } };
+  // A vote that counts for nothing is judged as one from no admin: a property counts no approval for it.
+  const taken = stimulus ?? (vote === undefined ? null : faceValue({ ...vote, admin: `${vote.admin} (counts for nothing)` }));
+  return { ok: false, attempt: { before: node.candidate.state, after, events: stimulus === null ? gap : [...gap, stimulus], stimulus, taken, diffs, note, from: node.from } };
+}
+
+/** A vote as the §7 event it claims to be. */
+function faceValue(vote: LogVote): GuillotineEvent {
+  return vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin };
 }
 
 /** The open proposal's nonce after a logged vote took `before` to `after`. */

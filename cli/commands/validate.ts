@@ -216,7 +216,7 @@ function printDivergence(io: Output, d: Divergence, policy: string, policyFromLo
   const shows = showsWords(d.shows);
   io.out(`  The log shows: ${shows.length === 0 ? 'nothing besides its stimulus' : shows.join('; ')}\n`);
   if (d.candidates.length > 0) {
-    io.out(`  The statechart allows (the ${d.candidates.length} closest of ${count(d.tried)} tried; events after the matched behaviour):\n`);
+    io.out(`  What the statechart allows instead, closest first (${d.candidates.length} of ${count(d.tried)} tried; each continues the matched behaviour):\n`);
     d.candidates.forEach((c, i) => {
       const diffs = c.diffs.map((x) => `${x.field}: log ${x.log}, statechart ${x.spec}`);
       io.out(`    ${i + 1}. ${c.events === '' ? '(no event)' : c.events}\n`);
