@@ -168,7 +168,8 @@ function report(io: Output, result: ValidationResult, validation: LogValidation,
   const p = validation.policy!;
   const source = validation.policySource === 'given' ? context.policyFile! : validation.policySource === 'log' ? "the log's own" : 'the embedded default';
   const f = result.figures;
-  io.out(`Log ${where}: ${count(f.records)} record(s) over ${hours(f.lastT)}; recorded completely: ${header.complete.length === 0 ? 'nothing' : header.complete.join(', ')}\n`);
+  const read = result.kind === 'consistent' ? `${count(f.records)} record(s) over ${hours(f.lastT)}` : `${count(f.records)} record(s) read, up to the divergence at ${hours(f.lastT)}`;
+  io.out(`Log ${where}: ${read}; recorded completely: ${header.complete.length === 0 ? 'nothing' : header.complete.join(', ')}\n`);
   io.out(`Policy: ${source} (${p.admins.length} admins, escalate ${p.quorum.escalate}, de-escalate ${p.quorum.deescalate}, timeout ${p.quorum.timeoutSeconds}s ${p.quorum.onTimeout})\n`);
   io.out(`Level record: ${f.chain.entries} entr${f.chain.entries === 1 ? 'y' : 'ies'}${f.chain.entries === 0 ? '' : f.chain.verified === f.chain.entries ? ', hash chain verified' : `, ${f.chain.verified} hash link(s) verified`}. Signed votes: ${f.votes.verified} verified, ${f.votes.unverified} unverified (no key in the policy), ${f.votes.refused} counting for nothing\n`);
   const replayPolicy = context.policyFile === undefined ? '' : ` --policy '${context.policyFile}'`;
