@@ -158,10 +158,11 @@ function earliest(settings: SearchSettings, event: GuillotineEvent, times: Times
   }
 }
 
-/** The times after `event` happened at `at`, taking `before` to `after`. */
-function advanceTimes(engine: SpecEngine, times: Times, event: GuillotineEvent, at: number, before: CheckState, after: CheckState): Times {
+/** The times after `event` happened at `at`, taking `before` to `after` (`accepted`: the statechart took it). */
+function advanceTimes(engine: SpecEngine, times: Times, event: GuillotineEvent, at: number, before: CheckState, after: CheckState, accepted = true): Times {
   const c = after.machine.context;
-  const beat = event.type === 'heartbeat' || event.type === 'heartbeat-missed' ? at : times.beat;
+  // A heartbeat the statechart rejects (the hypervisor is rebooting) does not restart the watchdog's period.
+  const beat = accepted && (event.type === 'heartbeat' || event.type === 'heartbeat-missed') ? at : times.beat;
   const wasOpen = before.machine.context.proposal !== null;
   const opened = c.proposal === null ? 0 : wasOpen ? times.opened : at;
   const moved = engine.commanded(before, after);
@@ -219,7 +220,7 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
       lastChange = step.changes[step.changes.length - 1]!;
     }
     const after = step.state;
-    times = advanceTimes(engine, times, stimulus, record.t, state, after);
+    times = advanceTimes(engine, times, stimulus, record.t, state, after, step.accepted);
     if (record.vote !== undefined) nonce = nextNonce(nonce, record.vote, stimulus, state, after);
     else if (after.machine.context.proposal === null || state.machine.context.proposal === null) nonce = null;
     state = after;
