@@ -31,11 +31,21 @@ export interface AdminTally {
   readonly attacksCounted: number;
 }
 
-/** Schedules the admins' recovery, escalations and vote attacks (in that order on the clock). */
-export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
-  const { system, clock, policy, end, ids, keys } = run;
+/** The admins' terminals: they sign and submit votes, and keep the ones the console counted. */
+interface Terminals {
+  readonly counted: Vote[];
+  submit(vote: Vote): ConsoleOutcome;
+  /**
+   * Approvals by `voters` (after the proposer), each a little later than the last, all within the
+   * quorum timeout (admins answer on the policy's time scale, so a short timeout is not by itself
+   * a reason for every proposal to expire).
+   */
+  approveLater(random: Prng, nonce: number, voters: readonly string[], onLast?: () => void): void;
+}
+
+function terminals(run: SoakRun): Terminals {
+  const { system, clock, policy, end, keys } = run;
   const counted: Vote[] = [];
-  const tally = { deescalations: 0, expired: 0, attacks: 0, attacksCounted: 0 };
   const submit = (vote: Vote): ConsoleOutcome => {
     const outcome = system.submitVote(vote);
     if (outcome.kind !== 'refused') counted.push(vote);
@@ -43,27 +53,28 @@ export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
   };
   /** The open proposal, if it is still the one with this nonce. */
   const stillOpen = (nonce: number) => (system.console.proposal?.nonce === nonce ? system.console.proposal : null);
-
-  /**
-   * Approvals by `voters` (after the proposer), each a little later than the last, all within the
-   * quorum timeout (admins answer on the policy's time scale, so a short timeout is not by itself
-   * a reason for every proposal to expire).
-   */
-  function approveLater(random: Prng, nonce: number, voters: readonly string[], onLast?: () => void): void {
-    const timeout = policy.quorum.timeoutSeconds * MICROS_PER_SECOND;
-    let at = clock.now;
-    voters.forEach((admin, i) => {
-      at += Math.max(1, Math.round((timeout * (0.1 + 0.8 * random.float())) / (voters.length + 1)));
-      clock.at(Math.min(at, end), 'approval', () => {
-        const open = stillOpen(nonce);
-        if (open === null) return;
-        if (i === voters.length - 1) onLast?.();
-        submit(signVote(keys.get(admin)!, 'approve', open.nonce, open.from, open.to));
+  return {
+    counted,
+    submit,
+    approveLater(random, nonce, voters, onLast) {
+      const timeout = policy.quorum.timeoutSeconds * MICROS_PER_SECOND;
+      let at = clock.now;
+      voters.forEach((admin, i) => {
+        at += Math.max(1, Math.round((timeout * (0.1 + 0.8 * random.float())) / (voters.length + 1)));
+        clock.at(Math.min(at, end), 'approval', () => {
+          const open = stillOpen(nonce);
+          if (open === null) return;
+          if (i === voters.length - 1) onLast?.();
+          submit(signVote(keys.get(admin)!, 'approve', open.nonce, open.from, open.to));
+        });
       });
-    });
-  }
+    },
+  };
+}
 
-  // Recovery: after a review delay, de-escalate one level, until standard (or an irreversible level).
+/** Recovery: after a review delay, de-escalate one level, until standard (or an irreversible level). */
+function scheduleRecovery(run: SoakRun, admins: Terminals, jams: Jams, tally: { deescalations: number; expired: number }): void {
+  const { system, clock, policy, end, ids, keys } = run;
   const recovery = run.root.fork('soak:recovery');
   const recover = () => {
     const level = system.level;
@@ -76,7 +87,7 @@ export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
       const jamIt = moves.length > 0 && recovery.chance(0.15);
       const jamBeforeMove = () => jams.jam(recovery.pick(moves), policy.actuators.confirmDeadlineMs * MS * (1.2 + 8 * recovery.float()));
       if (jamIt && policy.quorum.deescalate === 1) jamBeforeMove(); // the proposal itself is the quorum
-      const opened = submit(signVote(keys.get(proposer)!, 'propose', system.console.challenge(), level, target));
+      const opened = admins.submit(signVote(keys.get(proposer)!, 'propose', system.console.challenge(), level, target));
       if (opened.kind === 'opened' || opened.kind === 'quorum') {
         tally.deescalations++;
         if (opened.kind === 'opened') {
@@ -85,7 +96,7 @@ export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
           const needed = policy.quorum.deescalate - 1 - (short ? 1 : 0);
           if (short) tally.expired++;
           const voters = shuffle(recovery, others).slice(0, Math.max(0, needed));
-          approveLater(recovery, opened.proposal.nonce, voters, jamIt ? jamBeforeMove : undefined);
+          admins.approveLater(recovery, opened.proposal.nonce, voters, jamIt ? jamBeforeMove : undefined);
         }
       }
     }
@@ -93,28 +104,37 @@ export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
     if (clock.now + delay < end) clock.after(delay, 'recovery', recover);
   };
   clock.at(Math.round(5 * 60 * MICROS_PER_SECOND), 'recovery', recover);
+}
 
+/** Escalations: an admin proposes a level up to offline, which either gathers its quorum or is left to expire. */
+function scheduleEscalations(run: SoakRun, admins: Terminals): void {
+  const { system, policy, ids, keys } = run;
   poisson(run, 'escalation', run.rates.escalationProposal, (random) => {
     const level = system.level;
     if (levelIndex(level) >= levelIndex('offline') || !system.hypervisor.isRunning || system.console.proposal !== null) return;
     const target = levelAt(levelIndex(level) + 1 + random.int(levelIndex('offline') - levelIndex(level)));
     const proposer = random.pick(ids);
-    const opened = submit(signVote(keys.get(proposer)!, 'propose', system.console.challenge(), level, target));
+    const opened = admins.submit(signVote(keys.get(proposer)!, 'propose', system.console.challenge(), level, target));
     if (opened.kind === 'quorum') return run.triggers.instant('escalation-quorum', target);
     if (opened.kind !== 'opened') return;
     const nonce = opened.proposal.nonce;
     const reach = random.chance(0.5) && policy.quorum.escalate > 1;
     const others = shuffle(random, ids.filter((id) => id !== proposer));
     if (reach) {
-      approveLater(random, nonce, others.slice(0, policy.quorum.escalate - 1), () => run.triggers.expect('escalation-quorum', target, 0, { nonce }));
+      admins.approveLater(random, nonce, others.slice(0, policy.quorum.escalate - 1), () => run.triggers.expect('escalation-quorum', target, 0, { nonce }));
     } else {
       // Fewer approvals than the quorum: the proposal expires. Under `restrictive` the escalation then applies.
-      approveLater(random, nonce, others.slice(0, Math.max(0, Math.min(policy.quorum.escalate - 2, random.int(policy.quorum.escalate)))));
+      admins.approveLater(random, nonce, others.slice(0, Math.max(0, Math.min(policy.quorum.escalate - 2, random.int(policy.quorum.escalate)))));
       if (policy.quorum.onTimeout === 'restrictive') run.triggers.expect('escalation-timeout', target, policy.quorum.timeoutSeconds * MICROS_PER_SECOND, { nonce });
       else run.triggers.absorb('escalation-timeout', 'cancelled');
     }
   });
+}
 
+/** Vote attacks: forged, replayed, non-admin, stale and duplicate votes, which the console must all refuse. */
+function scheduleVoteAttacks(run: SoakRun, admins: Terminals, tally: { attacks: number; attacksCounted: number }): void {
+  const { system, ids, keys } = run;
+  const counted = admins.counted;
   const outsider = deriveKey(`${run.seed}:outsider`, 'mallory');
   poisson(run, 'vote-attack', run.rates.voteAttack, (random) => {
     tally.attacks++;
@@ -138,9 +158,17 @@ export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
     const outcome = system.submitVote(vote);
     if (outcome.kind !== 'refused') tally.attacksCounted++;
   });
+}
 
+/** Schedules the admins' recovery, escalations and vote attacks (in that order on the clock). */
+export function scheduleAdmins(run: SoakRun, jams: Jams): AdminTally {
+  const admins = terminals(run);
+  const tally = { deescalations: 0, expired: 0, attacks: 0, attacksCounted: 0 };
+  scheduleRecovery(run, admins, jams, tally);
+  scheduleEscalations(run, admins);
+  scheduleVoteAttacks(run, admins, tally);
   return {
-    counted,
+    counted: admins.counted,
     get deescalations() {
       return tally.deescalations;
     },

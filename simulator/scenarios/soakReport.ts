@@ -67,8 +67,49 @@ export interface SoakParts {
 
 /** The report of a finished run. */
 export function soakReport(run: SoakRun, parts: SoakParts): SoakReport {
-  const { policy, system, clock, end, period, seed, hours } = run;
+  const { policy, system, clock, end, seed, hours } = run;
   const { jams, admins, statechart } = parts;
+  const { requires, deadlines } = triggerRequirements(run);
+  const { triggers, points } = run.triggers.close(end, requires, deadlines);
+
+  const byCause = Object.fromEntries(CHANGE_CAUSES.map((c) => [c, 0])) as Record<ChangeCause, number>;
+  for (const c of system.changes) byCause[c.cause]++;
+  const byKind = Object.fromEntries(ESCAPE_KINDS.map((k) => [k, 0])) as Record<EscapeKind, number>;
+  for (const e of system.escapes) byKind[e.kind]++;
+
+  const timeAt = timeAtLevel(system.changes, end);
+  const falseTrips = unjustifiedTrips(run, parts.outages, parts.downtimes);
+
+  const refusedByCode: Partial<Record<RefusalCode, number>> = {};
+  for (const [code, n] of [...system.console.refusals].sort(([a], [b]) => a.localeCompare(b))) refusedByCode[code] = n;
+
+  const levels: LevelPoint[] = [{ atS: 0, level: 'standard', cause: 'start' }, ...system.changes.map((c) => ({ atS: seconds(c.at), level: c.to, cause: c.cause }))];
+  const claims = soakClaims(run, parts, { triggers, byKind, falseTrips, refusedByCode, timeAt });
+
+  return {
+    scenario: 'soak', seed, holds: claims.every((c) => c.holds), hours, heartbeatPeriodMs: policy.heartbeat.periodMs, simulatedEvents: clock.processed,
+    triggers,
+    levelChanges: { total: system.changes.length, byCause },
+    escapes: { total: system.escapes.length, byKind, first: system.escapes.slice(0, 5).map((e) => ({ atS: seconds(e.at), kind: e.kind, detail: e.detail })) },
+    timeAtLevel: timeAt,
+    heartbeats: { sent: system.heartbeats.sent, delivered: system.heartbeats.delivered, lost: system.heartbeats.lost },
+    outages: { short: parts.outages.outages.filter((o) => !o.long).length, long: parts.outages.outages.filter((o) => o.long).length, falseTrips },
+    votes: { counted: admins.counted.length, attacks: admins.attacks, attacksCounted: admins.attacksCounted, refusedByCode },
+    recoveries: { deescalations: admins.deescalations, expired: admins.expired },
+    actuatorJams: jams.count,
+    alerts: system.alerts.length,
+    actuatorFaultsAtCap: { faults: jams.atCap, alerted: jams.alerted },
+    levelRecordIntact: system.physical.verifyChain(),
+    statechart,
+    series: { levels, triggers: points },
+    claims,
+  };
+}
+
+
+/** What the policy requires of each trigger, in words, and its deadline in ms. */
+function triggerRequirements(run: SoakRun): { requires: Record<SoakTrigger, string>; deadlines: Record<SoakTrigger, number> } {
+  const { policy, period } = run;
   const limit = policy.heartbeat.missLimit;
   const cap = policy.actuators.escalateOnFailureUpTo;
   const requires: Record<SoakTrigger, string> = {
@@ -89,20 +130,20 @@ export function soakReport(run: SoakRun, parts: SoakParts): SoakReport {
     'escalation-quorum': 0,
     'escalation-timeout': policy.quorum.timeoutSeconds * 1_000,
   };
-  const { triggers, points } = run.triggers.close(end, requires, deadlines);
+  return { requires, deadlines };
+}
 
-  const byCause = Object.fromEntries(CHANGE_CAUSES.map((c) => [c, 0])) as Record<ChangeCause, number>;
-  for (const c of system.changes) byCause[c.cause]++;
-  const byKind = Object.fromEntries(ESCAPE_KINDS.map((k) => [k, 0])) as Record<EscapeKind, number>;
-  for (const e of system.escapes) byKind[e.kind]++;
-
-  const timeAt = timeAtLevel(system.changes, end);
-  const falseTrips = unjustifiedTrips(run, parts.outages, parts.downtimes);
-
-  const refusedByCode: Partial<Record<RefusalCode, number>> = {};
-  for (const [code, n] of [...system.console.refusals].sort(([a], [b]) => a.localeCompare(b))) refusedByCode[code] = n;
-
-  const levels: LevelPoint[] = [{ atS: 0, level: 'standard', cause: 'start' }, ...system.changes.map((c) => ({ atS: seconds(c.at), level: c.to, cause: c.cause }))];
+/** The soak's claims, each with the evidence that decides it. */
+function soakClaims(
+  run: SoakRun,
+  parts: SoakParts,
+  figures: { readonly triggers: readonly TriggerFigures[]; readonly byKind: Readonly<Record<EscapeKind, number>>; readonly falseTrips: number; readonly refusedByCode: Readonly<Partial<Record<RefusalCode, number>>>; readonly timeAt: Readonly<Record<Level, number>> },
+): Claim[] {
+  const { policy, system, hours } = run;
+  const { jams, admins, statechart } = parts;
+  const { triggers, byKind, falseTrips, refusedByCode, timeAt } = figures;
+  const limit = policy.heartbeat.missLimit;
+  const cap = policy.actuators.escalateOnFailureUpTo;
   const escapesTotal = system.escapes.length;
   const totalMissed = triggers.reduce((s, t) => s + t.missedDeadline, 0);
   const destroyedByFailsafe = system.changes.filter((c) => c.cause !== 'quorum' && c.cause !== 'timeout' && levelIndex(c.to) > levelIndex('offline'));
@@ -115,7 +156,7 @@ export function soakReport(run: SoakRun, parts: SoakParts): SoakReport {
   ]);
   const unexercised = SOAK_TRIGGERS.filter((t) => !impossible.has(t) && triggers.find((f) => f.trigger === t)!.effective === 0);
 
-  const claims: Claim[] = [
+  return [
     claim('no-escapes', 'no drop without quorum, no port serviced above its level, no model core running at offline or above (nor any other escape)', escapesTotal === 0,
       escapesTotal === 0 ? `0 escapes in ${hours} h` : ESCAPE_KINDS.filter((k) => byKind[k] > 0).map((k) => `${k}: ${byKind[k]}`).join(', ') + ` — first: ${system.escapes[0]!.detail}`),
     claim('deadlines-met', "every trigger reached the level the policy requires within the policy's deadline", totalMissed === 0,
@@ -135,27 +176,7 @@ export function soakReport(run: SoakRun, parts: SoakParts): SoakReport {
     claim('every-trigger-exercised', 'each trigger kind occurred at least once while it could raise the level (the soak is not vacuous)', unexercised.length === 0,
       unexercised.length === 0 ? triggers.map((t) => `${t.trigger} ${t.effective}`).join(', ') : `never effective: ${unexercised.join(', ')} — the level was always at or above what they require (time at offline or above: ${round((timeAt.offline + timeAt.decapitation + timeAt.immolation) * 100, 1)} %); run longer with --hours, or see why the level stays high`),
   ];
-
-  return {
-    scenario: 'soak', seed, holds: claims.every((c) => c.holds), hours, heartbeatPeriodMs: policy.heartbeat.periodMs, simulatedEvents: clock.processed,
-    triggers,
-    levelChanges: { total: system.changes.length, byCause },
-    escapes: { total: escapesTotal, byKind, first: system.escapes.slice(0, 5).map((e) => ({ atS: seconds(e.at), kind: e.kind, detail: e.detail })) },
-    timeAtLevel: timeAt,
-    heartbeats: { sent: system.heartbeats.sent, delivered: system.heartbeats.delivered, lost: system.heartbeats.lost },
-    outages: { short: parts.outages.outages.filter((o) => !o.long).length, long: parts.outages.outages.filter((o) => o.long).length, falseTrips },
-    votes: { counted: admins.counted.length, attacks: admins.attacks, attacksCounted: admins.attacksCounted, refusedByCode },
-    recoveries: { deescalations: admins.deescalations, expired: admins.expired },
-    actuatorJams: jams.count,
-    alerts: system.alerts.length,
-    actuatorFaultsAtCap: { faults: jams.atCap, alerted: jams.alerted },
-    levelRecordIntact: system.physical.verifyChain(),
-    statechart,
-    series: { levels, triggers: points },
-    claims,
-  };
 }
-
 
 /** Fraction of the run spent at each level, from the level changes. */
 function timeAtLevel(changes: readonly LevelChange[], end: Micros): Record<Level, number> {

@@ -5,7 +5,6 @@ import { decodePath, encodeEvent } from '../../spec/events.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { machineImplementations, type MachineImplementations } from '../../machines/guillotine.ts';
 import { generateTests, referenceSut, runSuite, stateLabel, type GeneratedSuite, type SuiteOutcome, type SuiteState, type SuiteTransition } from '../../testgen/index.ts';
-import { createSimulatorSut } from '../../simulator/sut.ts';
 import { SIMULATOR_MUTANTS, SIMULATOR_MUTANT_NAMES, mutantSut, type SimulatorMutantName } from '../simulator/mutants.ts';
 
 /** The transition a failing test is named after (`T<id> …`), with its source state. */
