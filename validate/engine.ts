@@ -15,7 +15,7 @@ import { ACTUATOR_OUTPUT, ACTUATORS, CAPABILITIES, type Actuator, type Capabilit
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { LogObservation } from '../spec/log.ts';
-import { compiledEngine, levelOf, type SystemState } from '../machines/engine.ts';
+import { compiledEngine, levelOf, type Engine, type SystemState } from '../machines/engine.ts';
 import { eventAlphabet } from '../checker/guillotineModel.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../properties/history.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
@@ -78,13 +78,13 @@ interface Transition {
 const NO_CHANGES: readonly LevelChangeSeen[] = [];
 
 /**
- * The statechart of `policy` behind the validator's seam, over the compiled engine. Machine states
- * are interned (one object, one small id, per distinct state) and transitions remembered, so a
- * search that meets the same state again pays a lookup, not a step.
+ * Steps of one engine, remembered: machine states are interned (one object and one small id per
+ * distinct state; the engine builds every context the same way, so equal states stringify
+ * equally), events too (a log's events are fresh objects), and each (state, event) transition is
+ * computed once. A search that meets a state again pays a lookup, not a step. Bounded: the
+ * transitions and events are forgotten past {@link TRANSITION_CACHE_LIMIT}.
  */
-export function specEngine(policy: Policy): SpecEngine {
-  const engine = compiledEngine(policy);
-  // The engine builds every context the same way, so equal states stringify equally.
+function rememberedSteps(engine: Engine) {
   const ids = new WeakMap<SystemState, number>();
   const interned = new Map<string, SystemState>();
   const intern = (machine: SystemState): SystemState => {
@@ -96,7 +96,6 @@ export function specEngine(policy: Policy): SpecEngine {
     interned.set(text, machine);
     return machine;
   };
-  // Events from a log are fresh objects: each is replaced by one object per distinct event, so transitions can be remembered by identity.
   const events = new Map<string, GuillotineEvent>();
   const canonical = new WeakMap<GuillotineEvent, GuillotineEvent>();
   const eventOf = (event: GuillotineEvent): GuillotineEvent => {
@@ -112,7 +111,6 @@ export function specEngine(policy: Policy): SpecEngine {
     canonical.set(event, known);
     return known;
   };
-  const alphabet = eventAlphabet(policy, { outsider: false }).map(eventOf);
   const transitions = new Map<SystemState, Map<GuillotineEvent, Transition>>();
   let remembered = 0;
   const transition = (machine: SystemState, event: GuillotineEvent): Transition => {
@@ -133,14 +131,28 @@ export function specEngine(policy: Policy): SpecEngine {
     remembered++;
     return result;
   };
+  return {
+    intern,
+    eventOf,
+    /** The transition from `machine` on `event`, both interned first. */
+    step: (machine: SystemState, event: GuillotineEvent) => transition(intern(machine), eventOf(event)),
+    idOf: (machine: SystemState): number => ids.get(intern(machine))!,
+  };
+}
+
+/** The statechart of `policy` behind the validator's seam, over the compiled engine, its steps remembered. */
+export function specEngine(policy: Policy): SpecEngine {
+  const engine = compiledEngine(policy);
+  const steps = rememberedSteps(engine);
+  const alphabet = eventAlphabet(policy, { outsider: false }).map(steps.eventOf);
+  const keyOf = steps.idOf;
   const views = new WeakMap<SystemState, SpecView>();
   const positions = (outputs: Capabilities) => ACTUATORS.map((a) => outputs[ACTUATOR_OUTPUT[a][0]] === ACTUATOR_OUTPUT[a][1]);
-  const keyOf = (machine: SystemState): number => ids.get(intern(machine))!;
   return {
     policy,
-    initial: () => ({ machine: intern(engine.initial()), history: INITIAL_HISTORY }),
+    initial: () => ({ machine: steps.intern(engine.initial()), history: INITIAL_HISTORY }),
     step(state, event) {
-      const t = transition(intern(state.machine), eventOf(event));
+      const t = steps.step(state.machine, event);
       const history = advanceHistory(policy, state, event, { state: t.state, accepted: t.accepted, effects: [] });
       const moved = t.state !== state.machine || history !== state.history;
       return { state: moved ? { machine: t.state, history } : state, accepted: t.accepted, moved, changes: t.changes };

@@ -18,7 +18,7 @@
  * and, for each, its behaviour as a shared list of events — a few bytes per event, up to
  * `pathLimit` events, after which only the count is kept: memory stays flat in the log's length.
  */
-import type { LogKind, LogRecord } from '../spec/log.ts';
+import type { LevelRecordEntry, LogKind, LogRecord } from '../spec/log.ts';
 import { levelRecordHash } from '../spec/log.ts';
 import type { Policy } from '../spec/policy.ts';
 import { specEngine, type SpecEngine } from './engine.ts';
@@ -63,6 +63,34 @@ export interface Monitor {
   figures(): LogFigures;
 }
 
+/**
+ * The level record's hash chain as a log shows it: each entry with a `hash` must hash its
+ * predecessor's. An entry without one breaks the chain (the next cannot be checked) without
+ * failing it: a log need not carry hashes.
+ */
+class LevelRecordChain {
+  /** The previous entry's hash: '' before the first entry, null once an entry came without one. */
+  private head: string | null = '';
+  entries = 0;
+  verified = 0;
+
+  /** Takes the next entry; returns why it breaks the chain, or null. */
+  append(entry: LevelRecordEntry): string | null {
+    this.entries++;
+    if (entry.hash === undefined) {
+      this.head = null;
+      return null;
+    }
+    if (this.head !== null) {
+      const expected = levelRecordHash(this.head, { at: entry.at!, from: entry.from, to: entry.to, cause: entry.cause, nonce: entry.nonce ?? null });
+      if (expected !== entry.hash) return `level-record entry ${this.entries} (${entry.from}→${entry.to}, ${entry.cause}) does not hash its predecessor: it was altered, or an entry before it is missing or out of order`;
+      this.verified++;
+    }
+    this.head = entry.hash;
+    return null;
+  }
+}
+
 /** A monitor of `policy`'s statechart, in its initial state, for a log recording `options.complete` completely. */
 export function createMonitor(policy: Policy, options: MonitorOptions = {}): Monitor {
   const engine = options.engine ?? specEngine(policy);
@@ -81,15 +109,12 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
   let verdict: MonitorVerdict = { kind: 'consistent' };
   let records = 0;
   let lastT = 0;
-  /** The previous level-record entry's hash: '' before the first entry, null once an entry came without one. */
-  let chainHead: string | null = '';
-  let chainEntries = 0;
-  let chainVerified = 0;
+  const chain = new LevelRecordChain();
   let highestNonce: number | null = null;
   const votes = { verified: 0, unverified: 0, refused: 0 };
   let bound: { line: number; what: string } | null = null;
 
-  const figures = (): LogFigures => ({ records, lastT, chain: { entries: chainEntries, verified: chainVerified }, votes: { ...votes } });
+  const figures = (): LogFigures => ({ records, lastT, chain: { entries: chain.entries, verified: chain.verified }, votes: { ...votes } });
   const stop = (divergence: Divergence): MonitorVerdict => {
     verdict = bound === null || divergence.kind !== 'unexplained' ? { kind: 'divergent', divergence } : { kind: 'incomplete', divergence, bound };
     return verdict;
@@ -104,21 +129,8 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
         return stop(logDivergence('time', `record ${records} is at ${record.t} ms, before the previous record's ${lastT} ms: records out of order, or a clock that went back`, at, record, frontier[0]!));
       }
       lastT = Math.max(lastT, record.t);
-      const entry = record.record;
-      if (entry !== undefined) {
-        chainEntries++;
-        if (entry.hash === undefined) chainHead = null;
-        else {
-          if (chainHead !== null) {
-            const expected = levelRecordHash(chainHead, { at: entry.at!, from: entry.from, to: entry.to, cause: entry.cause, nonce: entry.nonce ?? null });
-            if (expected !== entry.hash) {
-              return stop(logDivergence('chain', `level-record entry ${chainEntries} (${entry.from}→${entry.to}, ${entry.cause}) does not hash its predecessor: it was altered, or an entry before it is missing or out of order`, at, record, frontier[0]!));
-            }
-            chainVerified++;
-          }
-          chainHead = entry.hash;
-        }
-      }
+      const broken = record.record === undefined ? null : chain.append(record.record);
+      if (broken !== null) return stop(logDivergence('chain', broken, at, record, frontier[0]!));
       let authentic: Authenticity | null = null;
       if (record.vote !== undefined) {
         authentic = authenticity(record.vote);

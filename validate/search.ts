@@ -267,7 +267,6 @@ function nextNonce(nonce: number | null, vote: LogVote, event: GuillotineEvent, 
  * failure comes with the attempts closest to the record (fewest differing fields first).
  */
 export function searchGap(settings: SearchSettings, frontier: readonly Candidate[], ctx: RecordContext, explain = false): GapOutcome {
-  const { engine } = settings;
   const { record } = ctx;
   if (settings.supplied.length === 0 && !explain) {
     // A log that records every kind of stimulus leaves nothing to supply: each candidate takes the record or not.
@@ -289,6 +288,7 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
   const visitLimit = settings.maxCandidates * 10;
   const showsChange = record.record !== undefined || (settings.levelComplete && record.level !== undefined);
   let visited = 0;
+  let full = false;
   for (let depth = 0; layer.length > 0; depth++) {
     const next: Node[] = [];
     for (const node of layer) {
@@ -298,36 +298,14 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
       const applied = applyRecord(settings, ctx, node, allowed, explain);
       if (applied.ok) explained.push(applied.candidate);
       else if (explain) attempts.push(applied.attempt);
-      if (settings.supplied.length === 0) continue;
+      if (settings.supplied.length === 0 || full) continue;
       // Supply one more unobserved event (at the bound too: whether any new state is left says whether the bound cut the search).
-      const c = node.candidate;
-      for (const event of settings.supplied) {
-        const bound = earliest(settings, event, c.times);
-        const at = bound === null ? c.times.last : Math.max(c.times.last, bound.at);
-        if (at > t + TIME_SLACK_MS) continue;
-        const step = engine.step(c.state, event);
-        if (!step.accepted || !step.moved) continue;
-        const changes = node.changes + step.changes.length;
-        if (allowed !== null && changes > allowed) continue;
-        // A change of level the record shows happened at the record's time (its level-record entry's time).
-        const when = step.changes.length > 0 && showsChange ? t : at;
-        const times = advanceTimes(engine, c.times, event, when, c.state, step.state);
-        const nonce = step.state.machine.context.proposal === null || c.state.machine.context.proposal === null ? null : c.nonce;
-        const lastChange = step.changes.length > 0 ? step.changes[step.changes.length - 1]! : node.lastChange;
-        const key = `${engine.key(step.state)}|${nonce}|${changes}|${lastChange === null ? '' : `${lastChange.to}:${lastChange.cause}`}`;
-        if (!admit(seen, key, times)) continue;
-        if (++visited > visitLimit) {
-          cut ??= `the search of one gap visited more than ${visitLimit} states (--max-candidates)`;
-          break;
-        }
-        const events = c.events + 1;
-        next.push({
-          candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), events, supplied: c.supplied + 1 },
-          from: node.from,
-          gap: { event, prev: node.gap },
-          changes,
-          lastChange,
-        });
+      const grown = supply(settings, node, { t, allowed, showsChange, seen, budget: visitLimit - visited }, next);
+      visited += grown.visited;
+      if (grown.exhausted) {
+        // The states already reached still get the record; no more are made.
+        full = true;
+        cut ??= `the search of one gap visited more than ${visitLimit} states (--max-candidates)`;
       }
     }
     if (depth === settings.maxGap) {
@@ -340,6 +318,48 @@ export function searchGap(settings: SearchSettings, frontier: readonly Candidate
   if (explained.length > 0) return merge(settings, explained, cut);
   attempts.sort((a, b) => weight(a) - weight(b));
   return { kind: 'unexplained', attempts: attempts.slice(0, 50), tried, cut };
+}
+
+/**
+ * The nodes one more unobserved event leads to from `node`, appended to `next`: each event the
+ * timestamps allow, that the statechart accepts and that changes something, and that leads to a
+ * state not already reached (with times no later) in this gap. Stops when `budget` new states are made.
+ */
+function supply(
+  settings: SearchSettings,
+  node: Node,
+  gap: { readonly t: number; readonly allowed: number | null; readonly showsChange: boolean; readonly seen: Map<string, Times[]>; readonly budget: number },
+  next: Node[],
+): { visited: number; exhausted: boolean } {
+  const { engine } = settings;
+  const c = node.candidate;
+  let visited = 0;
+  for (const event of settings.supplied) {
+    const bound = earliest(settings, event, c.times);
+    const at = bound === null ? c.times.last : Math.max(c.times.last, bound.at);
+    if (at > gap.t + TIME_SLACK_MS) continue;
+    const step = engine.step(c.state, event);
+    if (!step.accepted || !step.moved) continue;
+    const changes = node.changes + step.changes.length;
+    if (gap.allowed !== null && changes > gap.allowed) continue;
+    // A change of level the record shows happened at the record's time (its level-record entry's time).
+    const when = step.changes.length > 0 && gap.showsChange ? gap.t : at;
+    const times = advanceTimes(engine, c.times, event, when, c.state, step.state);
+    const nonce = step.state.machine.context.proposal === null || c.state.machine.context.proposal === null ? null : c.nonce;
+    const lastChange = step.changes.length > 0 ? step.changes[step.changes.length - 1]! : node.lastChange;
+    const key = `${engine.key(step.state)}|${nonce}|${changes}|${lastChange === null ? '' : `${lastChange.to}:${lastChange.cause}`}`;
+    if (!admit(gap.seen, key, times)) continue;
+    if (++visited > gap.budget) return { visited, exhausted: true };
+    const events = c.events + 1;
+    next.push({
+      candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), events, supplied: c.supplied + 1 },
+      from: node.from,
+      gap: { event, prev: node.gap },
+      changes,
+      lastChange,
+    });
+  }
+  return { visited, exhausted: false };
 }
 
 /**
