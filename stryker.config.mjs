@@ -33,6 +33,7 @@ export default {
     'simulator/ports.ts',
     'simulator/mmu.ts',
     'simulator/console.ts',
+    'simulator/rules.ts',
   ],
 
   testRunner: 'mocha',

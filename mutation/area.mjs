@@ -41,7 +41,7 @@ const AREAS = {
     tests: ['test/checker/**/*.test.ts', 'test/properties/catches.test.ts', 'test/machines/mutants.test.ts'],
   },
   hardware: {
-    mutate: ['proofs/checks/**/*.ts', 'proofs/bitvector.ts', 'simulator/hypervisor.ts', 'simulator/ports.ts', 'simulator/mmu.ts', 'simulator/console.ts'],
+    mutate: ['proofs/checks/**/*.ts', 'proofs/bitvector.ts', 'simulator/hypervisor.ts', 'simulator/ports.ts', 'simulator/mmu.ts', 'simulator/console.ts', 'simulator/rules.ts'],
     tests: [
       'test/simulator/mmu.test.ts', 'test/simulator/console.test.ts', 'test/simulator/hypervisor.test.ts', 'test/simulator/hypervisorRules.test.ts',
       'test/simulator/ports.test.ts', 'test/simulator/memory.test.ts', 'test/simulator/index.test.ts', 'test/simulator/noninterference.test.ts',

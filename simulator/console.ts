@@ -16,7 +16,8 @@ import type { Policy } from '../spec/policy.ts';
 import type { KeyObject } from 'node:crypto';
 import { deriveKey, publicKeyFromBase64, signMessage, verifySignature, type SigningKey } from './keys.ts';
 import type { Micros } from './clock.ts';
-import type { Bug } from './bugs.ts';
+import { CORRECT_RULES, type SimulatorRules } from './rules.ts';
+import { voteMessage } from '../spec/log.ts';
 
 export type VoteKind = 'propose' | 'approve';
 
@@ -31,10 +32,8 @@ export interface Vote {
   readonly signature: string;
 }
 
-/** The exact bytes an admin signs. */
-export function voteMessage(kind: VoteKind, nonce: number, from: Level, to: Level, admin: string): string {
-  return `guillotine-vote/1\n${kind}\n${nonce}\n${from}\n${to}\n${admin}`;
-}
+/** The exact bytes an admin signs: the log format's (`spec/log.ts`), so a logged vote can be verified. */
+export { voteMessage };
 
 /** Signs a vote with an admin's key. */
 export function signVote(key: SigningKey, kind: VoteKind, nonce: number, from: Level, to: Level): Vote {
@@ -109,18 +108,10 @@ export function trustedKeys(policy: Policy, seed: string | number): ReadonlyMap<
   return keys;
 }
 
-/** The number of distinct approvals a change from one level to another needs. */
-export function requiredApprovals(policy: Policy, from: Level, to: Level, bug?: Bug): number {
-  if (levelIndex(to) > levelIndex(from)) return policy.quorum.escalate;
-  return bug === 'deescalate-one-short' ? Math.max(1, policy.quorum.deescalate - 1) : policy.quorum.deescalate;
-}
-
 export class ControlConsole {
   private nextNonce = 1;
   private open: OpenProposal | null = null;
   private readonly seen = new Set<string>();
-  /** Test-only mutant state: approvals of cancelled proposals, by from→to (see `bugs.ts`). */
-  private readonly carried = new Map<string, Vote[]>();
   readonly log: ConsoleLogEntry[] = [];
   /** Refusals by code, for reports. */
   readonly refusals = new Map<RefusalCode, number>();
@@ -128,7 +119,8 @@ export class ControlConsole {
   constructor(
     private readonly policy: Policy,
     private readonly keys: ReadonlyMap<string, KeyObject>,
-    private readonly bug?: Bug,
+    /** How this console reads §3's counting rules; the product always runs {@link CORRECT_RULES}. */
+    private readonly rules: Pick<SimulatorRules, 'quorum' | 'duplicate' | 'carried' | 'closed'> = CORRECT_RULES,
   ) {}
 
   /** The nonce the next proposal must carry (a proposer reads it, then signs over it). */
@@ -180,9 +172,8 @@ export class ControlConsole {
     if (drop > this.policy.deescalation.maxStep) return refused('too-far', `a de-escalation may drop at most ${this.policy.deescalation.maxStep} level(s); this one drops ${drop}`);
     this.nextNonce++;
     const deadline = view.now + Math.round(this.policy.quorum.timeoutSeconds * 1_000_000);
-    const carried = this.bug === 'count-stale-approval' ? (this.carried.get(`${vote.from}>${vote.to}`) ?? []).filter((v) => v.admin !== vote.admin) : [];
-    const proposal: OpenProposal = { nonce: vote.nonce, from: vote.from, to: vote.to, openedAt: view.now, deadline, votes: [vote, ...carried] };
-    if (proposal.votes.length >= requiredApprovals(this.policy, vote.from, vote.to, this.bug)) return this.reachQuorum(proposal);
+    const proposal: OpenProposal = { nonce: vote.nonce, from: vote.from, to: vote.to, openedAt: view.now, deadline, votes: [vote, ...this.rules.carried(vote)] };
+    if (proposal.votes.length >= this.rules.quorum(this.policy, vote.from, vote.to)) return this.reachQuorum(proposal);
     this.open = proposal;
     return { kind: 'opened', proposal };
   }
@@ -193,11 +184,9 @@ export class ControlConsole {
     if (vote.nonce !== open.nonce || vote.from !== open.from || vote.to !== open.to) {
       return refused('stale', `the approval is bound to proposal #${vote.nonce} (${vote.from} → ${vote.to}), not the open #${open.nonce} (${open.from} → ${open.to})`);
     }
-    if (open.votes.some((v) => v.admin === vote.admin) && this.bug !== 'duplicate-approval-counts') {
-      return refused('duplicate', `${vote.admin} already approved proposal #${open.nonce}`);
-    }
+    if (this.rules.duplicate(open, vote)) return refused('duplicate', `${vote.admin} already approved proposal #${open.nonce}`);
     const proposal: OpenProposal = { ...open, votes: [...open.votes, vote] };
-    if (proposal.votes.length >= requiredApprovals(this.policy, open.from, open.to, this.bug)) return this.reachQuorum(proposal);
+    if (proposal.votes.length >= this.rules.quorum(this.policy, open.from, open.to)) return this.reachQuorum(proposal);
     this.open = proposal;
     return { kind: 'counted', proposal };
   }
@@ -212,7 +201,7 @@ export class ControlConsole {
     const open = this.open;
     if (open === null) return null;
     this.open = null;
-    if (this.bug === 'count-stale-approval') this.carried.set(`${open.from}>${open.to}`, [...open.votes]);
+    this.rules.closed(open);
     this.log.push({ at: now, admin: open.votes[0]?.admin ?? '', kind: 'propose', outcome: 'expired' });
     return open;
   }
@@ -222,7 +211,7 @@ export class ControlConsole {
     const open = this.open;
     if (open === null) return;
     this.open = null;
-    if (this.bug === 'count-stale-approval') this.carried.set(`${open.from}>${open.to}`, [...open.votes]);
+    this.rules.closed(open);
     this.log.push({ at: now, admin: open.votes[0]?.admin ?? '', kind: 'propose', outcome: 'cancelled', reason: why });
   }
 }

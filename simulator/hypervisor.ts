@@ -23,11 +23,11 @@ import type { EventQueue, Micros } from './clock.ts';
 import type { PhysicalMemory } from './memory.ts';
 import type { PageTables } from './mmu.ts';
 import {
-  PORTS, RATE_LIMIT, RING_COUNTER_BITS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, portServiced, responseWord, slotWord,
+  PORTS, RATE_LIMIT, RING_COUNTER_BITS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, responseWord, slotWord,
   type Descriptor, type PortSpec, type Refusal, type RingAddresses,
 } from './ports.ts';
 import type { Observation } from './detector.ts';
-import type { Bug } from './bugs.ts';
+import { CORRECT_RULES, type SimulatorRules } from './rules.ts';
 
 export interface HypervisorVariant {
   readonly fetch: 'copy-once' | 'refetch';
@@ -88,7 +88,8 @@ export class SoftwareHypervisor {
   constructor(
     private readonly wiring: HypervisorWiring,
     private readonly variant: HypervisorVariant = CORRECT_HYPERVISOR,
-    private readonly bug?: Bug,
+    /** The port gate's reading of §2; the product always runs {@link CORRECT_RULES}. */
+    private readonly rules: Pick<SimulatorRules, 'portServiced'> = CORRECT_RULES,
   ) {}
 
   get isRunning(): boolean {
@@ -230,7 +231,7 @@ export class SoftwareHypervisor {
           const port = portById(used.port) ?? verdict.port;
           // The level may have risen since validation: the I/O is gated again at the moment it happens,
           // so a request checked at standard is not carried out at severed or offline.
-          if (!portServiced(this.wiring.level(), port, this.bug)) this.refuse('level', used.tag, performAt);
+          if (!this.rules.portServiced(this.wiring.level(), port)) this.refuse('level', used.tag, performAt);
           else this.perform(port, used, performAt);
           cursor = performAt;
           chain();
@@ -253,7 +254,7 @@ export class SoftwareHypervisor {
     this.expectedSeq = (this.expectedSeq + 1n) & ((1n << 64n) - 1n);
     const port = portById(d.port);
     if (port === null) return { kind: 'refused', refusal: 'not-granted' };
-    if (!portServiced(level, port, this.bug)) return { kind: 'refused', refusal: 'level' };
+    if (!this.rules.portServiced(level, port)) return { kind: 'refused', refusal: 'level' };
     const opcode = opcodeName(d.opcode);
     if (opcode === null || !port.opcodes.includes(opcode)) return { kind: 'refused', refusal: 'opcode' };
     const size = this.wiring.rings.payloadBytes;

@@ -21,6 +21,7 @@ import { runSideChannel, type SideChannelReport } from './scenarios/sideChannel.
 import { runPortResilience, type PortResilienceReport } from './scenarios/portResilience.ts';
 import { runSoak, type SoakReport } from './scenarios/soak.ts';
 import { deriveKey } from './keys.ts';
+import type { LogRecorderOptions } from './log.ts';
 
 export type { Claim, Percentiles } from './scenarios/report.ts';
 export type { SideChannelReport, LayoutResult } from './scenarios/sideChannel.ts';
@@ -107,6 +108,11 @@ export interface RunScenarioOptions {
   readonly hours?: number;
   /** Progress for slow runs: `done` of `total` steps, and what was just done. Never part of the result. */
   readonly onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * Soak only: the machine writes its log (`spec/log.ts`, docs/log-format.md), each line to
+   * `write` without its newline; `options` choose what it records. Never part of the result.
+   */
+  readonly log?: { readonly write: (line: string) => void; readonly options?: LogRecorderOptions };
 }
 
 /** The most heartbeats one soak simulates: a simulated year at the default 1 s period. */
@@ -136,6 +142,7 @@ export function runScenario(name: ScenarioName, options: RunScenarioOptions = {}
   const seed = options.seed ?? DEFAULT_SEED;
   const policy = options.policy ?? DEFAULT_POLICY;
   if (options.hours !== undefined && name !== 'soak') throw new ScenarioInputError(`hours applies only to the soak scenario, not ${name}`);
+  if (options.log !== undefined && name !== 'soak') throw new ScenarioInputError(`a log is written only by the soak scenario (one machine, free-running), not ${name}`);
   if (options.hours !== undefined && !(options.hours > 0 && Number.isFinite(options.hours))) throw new ScenarioInputError(`soak hours must be a positive number, got ${options.hours}`);
   // The soak's work grows with the heartbeats it simulates: a 72 h soak at the smallest period (1 µs) is
   // 2.6e11 of them, days of CPU. Refuse what would take longer than a simulated year at the default 1 s.
@@ -160,7 +167,11 @@ export function runScenario(name: ScenarioName, options: RunScenarioOptions = {}
         return runPortResilience({ seed, policy, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       case 'soak': {
         const progress = options.onProgress;
-        return runSoak({ seed, policy, hours: options.hours ?? DEFAULT_SOAK_HOURS, ...(progress ? { onProgress: (h: number, total: number) => progress(h, Math.ceil(total), `${h} of ${total} simulated hours`) } : {}) });
+        return runSoak({
+          seed, policy, hours: options.hours ?? DEFAULT_SOAK_HOURS,
+          ...(progress ? { onProgress: (h: number, total: number) => progress(h, Math.ceil(total), `${h} of ${total} simulated hours`) } : {}),
+          ...(options.log ? { log: options.log } : {}),
+        });
       }
     }
   })();

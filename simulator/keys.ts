@@ -6,7 +6,8 @@
  * A policy that lists an admin's `publicKey` pins it: the console then verifies against that key,
  * and votes signed with the derived key are refused as forged unless the two agree.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { ed25519PublicKey, signatureValid } from '../spec/log.ts';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -28,15 +29,7 @@ export function deriveKey(seed: string | number, admin: string): SigningKey {
 }
 
 /** A public key object from the raw 32-byte base64 form; null when it is not a valid key. */
-export function publicKeyFromBase64(base64: string): KeyObject | null {
-  const raw = Buffer.from(base64, 'base64');
-  if (raw.length !== 32) return null;
-  try {
-    return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
-  } catch {
-    return null;
-  }
-}
+export const publicKeyFromBase64 = ed25519PublicKey;
 
 /**
  * Ed25519 is a pure function of its inputs, and the simulator asks the same questions many times:
@@ -72,18 +65,7 @@ export function verifySignature(publicKey: KeyObject, message: string, signature
   const cache = cacheOf(verdicts, publicKey);
   const question = `${signature}\0${message}`;
   let verdict = cache.get(question);
-  if (verdict === undefined) cache.set(question, (verdict = verifyUncached(publicKey, message, signature)));
+  // Only the canonical base64 is accepted (see signatureValid): a replay check keyed on the string relies on it.
+  if (verdict === undefined) cache.set(question, (verdict = signatureValid(publicKey, message, signature)));
   return verdict;
-}
-
-function verifyUncached(publicKey: KeyObject, message: string, signature: string): boolean {
-  const bytes = Buffer.from(signature, 'base64');
-  // Buffer.from skips what is not base64, so many strings decode to one signature. Accept only the
-  // canonical encoding: otherwise a replayed vote could pass a replay check keyed on the string.
-  if (bytes.length !== 64 || bytes.toString('base64') !== signature) return false;
-  try {
-    return verify(null, Buffer.from(message, 'utf8'), publicKey, bytes);
-  } catch {
-    return false;
-  }
 }

@@ -19,13 +19,13 @@
  */
 import { ACTUATORS, actuatorPositions, levelAt, levelIndex, maxLevel, type Actuator, type Level } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
-import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { levelRecordHash } from '../spec/log.ts';
 import { EventQueue, MICROS_PER_MS, type Micros, type Timer } from './clock.ts';
-import { requiredApprovals, voteMessage, type QuorumCertificate } from './console.ts';
+import { voteMessage, type QuorumCertificate } from './console.ts';
 import { verifySignature } from './keys.ts';
 import type { Prng } from './prng.ts';
-import type { Bug } from './bugs.ts';
+import { CORRECT_RULES, type SimulatorRules } from './rules.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 
 /** Why the level changed. */
@@ -105,7 +105,8 @@ export class PhysicalHypervisor {
     private readonly mode: PhysicalMode,
     private readonly listener: PhysicalListener,
     private readonly random: Prng | null,
-    private readonly bug?: Bug,
+    /** How the record and the watchdog read §3; the product always runs {@link CORRECT_RULES}. */
+    private readonly rules: Pick<SimulatorRules, 'quorum' | 'writesUnchecked' | 'missLimit'> = CORRECT_RULES,
   ) {
     const positions = actuatorPositions('standard');
     this.actuators = Object.fromEntries(
@@ -161,15 +162,9 @@ export class PhysicalHypervisor {
     return { ok: true, change: this.append(from, to, cause, certificate?.nonce ?? null) };
   }
 
-  /** Test-only mutant `reboot-forgets-level`: overwrites the record without any check. */
-  tamper(to: Level): void {
-    if (to !== this.current) this.append(this.current, to, 'reboot', null);
-  }
-
   private lowering(from: Level, to: Level, cause: ChangeCause, certificate: QuorumCertificate | null): string | null {
+    if (this.rules.writesUnchecked(cause)) return null;
     if (this.policy.irreversible.includes(from)) return `${from} is irreversible`;
-    // Test-only mutant: an implementation that treats an expired de-escalation as approved.
-    if (this.bug === 'timeout-applies-deescalation' && cause === 'timeout') return null;
     if (cause !== 'quorum' || certificate === null) return `lowering ${from} → ${to} needs a quorum certificate (cause was ${cause})`;
     if (this.spentCertificates.has(certificate.nonce)) return `the certificate of proposal #${certificate.nonce} was already used; a quorum lowers the level once`;
     if (certificate.from !== from || certificate.to !== to) return `the certificate is for ${certificate.from} → ${certificate.to}, not ${from} → ${to}`;
@@ -180,7 +175,7 @@ export class PhysicalHypervisor {
       if (key === undefined || vote.nonce !== certificate.nonce || vote.from !== from || vote.to !== to) continue;
       if (verifySignature(key, voteMessage(vote.kind, vote.nonce, vote.from, vote.to, vote.admin), vote.signature)) signers.add(vote.admin);
     }
-    const needed = requiredApprovals(this.policy, from, to, this.bug);
+    const needed = this.rules.quorum(this.policy, from, to);
     if (signers.size < needed) return `the certificate holds ${signers.size} valid distinct approvals; lowering needs ${needed}`;
     return null;
   }
@@ -278,7 +273,7 @@ export class PhysicalHypervisor {
   periodMissed(): WriteResult {
     this.listener.stimulus?.({ type: 'heartbeat-missed' });
     this.missed++;
-    const limit = this.policy.heartbeat.missLimit + (this.bug === 'watchdog-off-by-one' ? 1 : 0);
+    const limit = this.rules.missLimit(this.policy);
     if (this.missed < limit) return { ok: true, change: null };
     this.missed = 0;
     return this.write(maxLevel(this.current, 'offline'), 'heartbeat');
@@ -310,6 +305,5 @@ export class PhysicalHypervisor {
   }
 }
 
-function chainHash(previous: string, change: Omit<LevelChange, 'hash'>): string {
-  return createHash('sha256').update(`${previous}|${change.at}|${change.from}|${change.to}|${change.cause}|${change.nonce ?? ''}`).digest('hex');
-}
+/** The record's chain is the log format's (`spec/log.ts`), so a log carrying it can be verified. */
+const chainHash = levelRecordHash;

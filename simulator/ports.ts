@@ -9,7 +9,6 @@
  */
 import { CAPABILITIES, servicesPort, type Level } from '../spec/levels.ts';
 import { PAGE_SHIFT, type MemoryLayout } from '../proofs/layout.ts';
-import type { Bug } from './bugs.ts';
 
 export const OPCODES = { read: 1n, write: 2n, send: 3n, recv: 4n, 'pte-write': 5n } as const;
 export type Opcode = keyof typeof OPCODES;
@@ -58,9 +57,8 @@ export function portById(id: bigint): PortSpec | null {
  * Whether the hypervisor services a port at a level, from §2's table: `all` → every granted port;
  * `allowlist` → allowlisted ports only; `local` → local ports only; `none` → nothing.
  */
-export function portServiced(level: Level, port: PortSpec, bug?: Bug): boolean {
+export function portServiced(level: Level, port: PortSpec): boolean {
   const service = CAPABILITIES[level].ports;
-  if (bug === 'severed-services-network' && level === 'severed') return true;
   if (service === 'allowlist') return port.allowlisted;
   return servicesPort(service, port.class);
 }

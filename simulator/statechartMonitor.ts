@@ -45,7 +45,7 @@ export class StatechartMonitor {
   constructor(private readonly system: GuillotineSystem) {
     this.engine = referenceEngine(system.policy, undefined, { effects: false });
     this.state = this.engine.initial();
-    system.stimulusObserver = { before: () => this.compare(), event: (e) => this.step(e) };
+    system.stimulusObservers.push({ before: () => this.compare(), event: (e) => this.step(e) });
   }
 
   private step(event: GuillotineEvent): void {

@@ -23,19 +23,20 @@
  * cannot be driven (the adapter does not hold that private key); {@link createSimulatorSut}'s
  * `reset` refuses such a policy with a message saying so.
  */
-import type { PortService } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import type { ObservedState, SendResult, SystemUnderTest } from '../testgen/systemUnderTest.ts';
+import type { ObservedState, SendResult, SystemUnderTest } from '../spec/systemUnderTest.ts';
 import { signVote } from './console.ts';
 import { deriveKey, type SigningKey } from './keys.ts';
 import { GuillotineSystem } from './system.ts';
-import { PORTS, portServiced } from './ports.ts';
-import type { Bug } from './bugs.ts';
+import type { SimulatorRules } from './rules.ts';
 
 export interface SimulatorSutOptions {
-  /** A test-only mutant (see `bugs.ts`); omit for the correct simulator. */
-  readonly bug?: Bug;
+  /**
+   * Builds the rules each fresh machine runs (see `rules.ts`; called on every `reset`, since a
+   * rule may keep state). Omit for the correct simulator; only a test of the tests passes one.
+   */
+  readonly rules?: () => SimulatorRules;
   /** Seed of the admins' keys and of the simulator (default 1). */
   readonly seed?: number;
 }
@@ -75,7 +76,7 @@ export function createSimulatorSut(options: SimulatorSutOptions = {}): Simulator
           throw new Error(`admin ${admin.id} pins a publicKey the simulator adapter cannot sign for; remove "publicKey" from the policy to test it against the simulator`);
         }
       }
-      system = new GuillotineSystem({ policy, seed, mode: 'scripted', ...(options.bug ? { bug: options.bug } : {}) });
+      system = new GuillotineSystem({ policy, seed, mode: 'scripted', ...(options.rules ? { rules: options.rules() } : {}) });
     },
     send(event) {
       const s = live();
@@ -145,22 +146,9 @@ export function createSimulatorSut(options: SimulatorSutOptions = {}): Simulator
         level: s.level,
         proposal: open === null ? null : { from: open.from, to: open.to, approvals: adminIds(s.policy).filter((id) => open.votes.some((v) => v.admin === id)) },
         hypervisor: s.hypervisor.isRunning ? 'running' : 'rebooting',
-        capabilities: { modelCores: s.core.halted ? 'halted' : 'run', ports: portServiceOf(s), ...row },
+        capabilities: { modelCores: s.core.halted ? 'halted' : 'run', ports: s.portService(), ...row },
       };
     },
   };
 }
 
-/**
- * Which §2 port-service rule the hypervisor's gate enforces right now, read off the gate itself by
- * asking it about every port. A set of serviced ports that matches no rule of §2 is reported as
- * `all` (over-permissive), which cannot equal a level's row below standard.
- */
-function portServiceOf(system: GuillotineSystem): PortService {
-  const served = PORTS.filter((p) => portServiced(system.level, p, system.bugName));
-  const same = (subset: typeof PORTS) => served.length === subset.length && subset.every((p) => served.includes(p));
-  if (served.length === 0) return 'none';
-  if (same(PORTS.filter((p) => p.class === 'local'))) return 'local';
-  if (same(PORTS.filter((p) => p.allowlisted))) return 'allowlist';
-  return 'all';
-}

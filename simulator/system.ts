@@ -9,14 +9,14 @@
  * the statechart or `machines/protocol.ts`, so checking it against the statechart is a real test.
  * Two checks hold it to the statechart: the conformance tests (scripted mode, one §7 event at a
  * time) and, in free-running runs, the statechart monitor (`statechartMonitor.ts`), which receives
- * every stimulus this machine receives through {@link GuillotineSystem.stimulusObserver}.
+ * every stimulus this machine receives through {@link GuillotineSystem.stimulusObservers}.
  *
  * An independent **escape monitor** watches every step and records an {@link Escape} for: a drop
  * in level without a valid de-escalation certificate, a port serviced above what the level
  * allows, an invalid request serviced, a model core executing at offline or above, and a change
  * to the set of executable mappings.
  */
-import { CAPABILITIES, levelIndex, maxLevel, minLevel, type Actuator, type Level } from '../spec/levels.ts';
+import { CAPABILITIES, levelIndex, maxLevel, type Actuator, type Level, type PortService } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_LAYOUT, PAGE_SHIFT, type MemoryLayout } from '../proofs/layout.ts';
@@ -31,8 +31,8 @@ import { ModelBus, PhysicalMemory } from './memory.ts';
 import { PageTables } from './mmu.ts';
 import { ModelCore } from './modelCore.ts';
 import { cacheHierarchy, type CacheHierarchy, type CacheLayout } from './cache.ts';
-import { ringAddresses, type RingAddresses } from './ports.ts';
-import type { Bug } from './bugs.ts';
+import { PORTS, ringAddresses, type RingAddresses } from './ports.ts';
+import { CORRECT_RULES, type SimulatorRules } from './rules.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 
 export interface SystemOptions {
@@ -41,8 +41,12 @@ export interface SystemOptions {
   readonly seed: number;
   /** `scripted`: actuators, heartbeats and reboots move only when told (conformance); `free-running`: real timers. */
   readonly mode: PhysicalMode;
-  /** A test-only mutant (see `bugs.ts`). */
-  readonly bug?: Bug;
+  /**
+   * How the machine reads the protocol's rules (default {@link CORRECT_RULES}). Only a test of the
+   * tests passes other rules, to build a deliberately broken machine; give each machine its own
+   * table (a rule may keep state).
+   */
+  readonly rules?: SimulatorRules;
   readonly cacheLayout?: CacheLayout;
   /** Only for the resilience experiment's negative controls. */
   readonly variant?: HypervisorVariant;
@@ -52,6 +56,19 @@ export interface SystemOptions {
   /** Free-running: how long a reboot takes, in µs (uniform between the two). */
   readonly rebootMicros?: readonly [number, number];
   readonly layout?: MemoryLayout;
+}
+
+/**
+ * An observer of the stimuli a machine receives. `before` is called before each stimulus is
+ * handled (so the observer sees the state all earlier stimuli left); `event` with the stimulus as
+ * §7 names it. A signed vote is also reported whole to `vote`, before it is handled; its `event`
+ * comes after it is handled, and not at all when the console refuses it for its signature,
+ * freshness or binding (forged, replayed, non-admin, stale): that is below §7's abstraction.
+ */
+export interface StimulusObserver {
+  before(): void;
+  vote?(vote: Vote): void;
+  event(event: GuillotineEvent): void;
 }
 
 export type EscapeKind = 'drop-without-quorum' | 'port-above-level' | 'invalid-request-serviced' | 'core-running-at-halted-level' | 'executable-mapping-changed';
@@ -97,31 +114,28 @@ export class GuillotineSystem {
   /** Listeners scenarios add to observe the hypervisor coming back from a reboot. */
   readonly onRebootComplete: (() => void)[] = [];
   /**
-   * An observer of every §7 stimulus the machine receives, in the order it receives them: `before`
-   * is called before a stimulus is handled (so the observer sees the state all earlier stimuli
-   * left), `event` with the stimulus as §7 names it. A signed vote the console refuses for its
-   * signature, freshness or binding (forged, replayed, non-admin, stale) is below §7's
-   * abstraction and is reported as no event. The statechart monitor of the soak is one.
+   * Observers of every stimulus the machine receives, in the order it receives them (the soak's
+   * statechart monitor and its log recorder are two). See {@link StimulusObserver}.
    */
-  stimulusObserver: { before(): void; event(event: GuillotineEvent): void } | null = null;
+  readonly stimulusObservers: StimulusObserver[] = [];
   private stimulus(event: GuillotineEvent): void {
-    if (this.stimulusObserver === null) return;
-    this.stimulusObserver.before();
-    this.stimulusObserver.event(event);
+    for (const o of this.stimulusObservers) o.before();
+    for (const o of this.stimulusObservers) o.event(event);
   }
   /** Keep every serviced request (tests) or only count them (long soaks). */
   keepServiced = true;
   private quorumTimer: Timer | null = null;
   private linkDownUntil: Micros = -1;
-  private readonly bug: Bug | undefined;
+  /** The rules this machine runs (see `rules.ts`). */
+  readonly rules: SimulatorRules;
 
   constructor(options: SystemOptions) {
     this.policy = options.policy;
-    this.bug = options.bug;
+    this.rules = options.rules ?? CORRECT_RULES;
     this.random = new Prng(options.seed);
     this.layout = options.layout ?? DEFAULT_LAYOUT;
     this.keys = trustedKeys(this.policy, options.seed);
-    this.console = new ControlConsole(this.policy, this.keys, options.bug);
+    this.console = new ControlConsole(this.policy, this.keys, this.rules);
     this.caches = cacheHierarchy(options.cacheLayout ?? 'guillotine');
     this.rings = ringAddresses(this.layout);
     this.pageTables = new PageTables(this.layout);
@@ -141,7 +155,7 @@ export class GuillotineSystem {
         },
       },
       options.mode === 'free-running' ? this.random.fork('actuators') : null,
-      options.bug,
+      this.rules,
     );
     this.hypervisor = new SoftwareHypervisor(
       {
@@ -159,7 +173,7 @@ export class GuillotineSystem {
         },
       },
       options.variant ?? CORRECT_HYPERVISOR,
-      options.bug,
+      this.rules,
     );
     this.core = new ModelCore(this.clock, this.bus, this.caches.model, this.rings, () => this.hypervisor.doorbell(), () => {
       if (CAPABILITIES[this.physical.level].modelCores === 'halted') this.escape('core-running-at-halted-level', `a model core executed at ${this.physical.level}`);
@@ -176,13 +190,22 @@ export class GuillotineSystem {
   private readonly rebootRange: readonly [number, number];
   private readonly freeRunning: boolean;
 
-  /** The test-only mutant this system runs, if any. */
-  get bugName(): Bug | undefined {
-    return this.bug;
-  }
-
   get level(): Level {
     return this.physical.level;
+  }
+
+  /**
+   * Which §2 port-service rule the hypervisor's gate enforces right now, read off the gate itself by
+   * asking it about every port. A set of serviced ports that matches no rule of §2 is reported as
+   * `all` (over-permissive), which cannot equal a level's row below standard.
+   */
+  portService(): PortService {
+    const served = PORTS.filter((p) => this.rules.portServiced(this.level, p));
+    const same = (subset: typeof PORTS) => served.length === subset.length && subset.every((p) => served.includes(p));
+    if (served.length === 0) return 'none';
+    if (same(PORTS.filter((p) => p.class === 'local'))) return 'local';
+    if (same(PORTS.filter((p) => p.allowlisted))) return 'allowlist';
+    return 'all';
   }
 
   private escape(kind: EscapeKind, detail: string): void {
@@ -239,10 +262,14 @@ export class GuillotineSystem {
 
   /** Delivers a signed vote to the console; a quorum is written to the level record at once. */
   submitVote(vote: Vote): ConsoleOutcome & { readonly write?: WriteResult } {
-    this.stimulusObserver?.before();
+    for (const o of this.stimulusObservers) o.before();
+    for (const o of this.stimulusObservers) o.vote?.(vote);
     const outcome = this.handleVote(vote);
     const belowAbstraction = outcome.kind === 'refused' && (outcome.code === 'forged' || outcome.code === 'replayed' || outcome.code === 'non-admin' || outcome.code === 'stale');
-    if (!belowAbstraction) this.stimulusObserver?.event(vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin });
+    if (!belowAbstraction) {
+      const event: GuillotineEvent = vote.kind === 'propose' ? { type: 'propose', admin: vote.admin, target: vote.to } : { type: 'approve', admin: vote.admin };
+      for (const o of this.stimulusObservers) o.event(event);
+    }
     return outcome;
   }
 
@@ -267,9 +294,7 @@ export class GuillotineSystem {
     if (this.console.proposal !== null) this.stimulus({ type: 'timeout' });
     const expired = this.console.expire(this.clock.now);
     if (expired === null) return;
-    const up = levelIndex(expired.to) > levelIndex(expired.from);
-    const applies = (up && this.policy.quorum.onTimeout === 'restrictive') || (!up && this.bug === 'timeout-applies-deescalation');
-    if (applies) this.physical.write(expired.to, 'timeout');
+    if (this.rules.expiryApplies(this.policy, expired)) this.physical.write(expired.to, 'timeout');
   }
 
   // ------------------------------------------------------------ fail-safes
@@ -277,7 +302,7 @@ export class GuillotineSystem {
   /** A detector alarm asking for `level`: raised to at most `detector.maxLevel`, never lowered. */
   alarm(level: Level): boolean {
     this.stimulus({ type: 'alarm', level });
-    const target = this.bug === 'alarm-uncapped' ? level : minLevel(level, this.policy.detector.maxLevel);
+    const target = this.rules.alarmLevel(this.policy, level);
     if (levelIndex(target) <= levelIndex(this.physical.level)) return false;
     this.physical.write(target, 'alarm');
     return true;
@@ -303,9 +328,8 @@ export class GuillotineSystem {
   rebootComplete(): ControlResult {
     this.stimulus({ type: 'reboot-complete' });
     if (this.hypervisor.isRunning) return { accepted: false, reason: 'the hypervisor is running; no reboot is in progress' };
-    if (this.bug === 'reboot-forgets-level' && levelIndex(this.physical.level) > levelIndex(this.policy.faults.rebootLevel)) {
-      this.physical.tamper(this.policy.faults.rebootLevel);
-    }
+    // The hypervisor resumes at what the level record holds (a write of the same level is a no-op).
+    this.physical.write(this.rules.resumeLevel(this.policy, this.physical.level), 'reboot');
     this.hypervisor.boot();
     for (const listener of this.onRebootComplete) listener();
     return ACCEPTED;

@@ -15,9 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PolicySchema } from './policy.ts';
 import { writeFileAtomically } from './atomicWrite.ts';
+import { logSchemaText } from './log.ts';
 
 /** Where the generated schema lives, next to this file. */
 export const POLICY_SCHEMA_PATH = fileURLToPath(new URL('./policy.schema.json', import.meta.url));
+/** The log format's schema (`spec/log.ts`), written by the same script. */
+export const LOG_SCHEMA_PATH = fileURLToPath(new URL('./log.schema.json', import.meta.url));
 
 /**
  * The exact bytes of `spec/policy.schema.json`: the input-side JSON Schema of `PolicySchema`
@@ -34,4 +37,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const written = writeFileAtomically(POLICY_SCHEMA_PATH, policySchemaText());
   if (!written.ok) throw new Error(`cannot write ${written.path}: ${written.why}`);
   process.stdout.write(`wrote ${POLICY_SCHEMA_PATH}\n`);
+  const log = writeFileAtomically(LOG_SCHEMA_PATH, logSchemaText());
+  if (!log.ok) throw new Error(`cannot write ${log.path}: ${log.why}`);
+  process.stdout.write(`wrote ${LOG_SCHEMA_PATH}\n`);
 }

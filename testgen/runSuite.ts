@@ -14,6 +14,7 @@ import { decodePath, encodePath, type GuillotineEvent } from '../spec/events.ts'
 import { SUITE_FORMAT, type GeneratedSuite, type SuiteState, type SuiteTest, type SuiteTransition } from './suite.ts';
 import { observationDiff } from './prescribedState.ts';
 import type { ObservedState, SystemUnderTest } from './systemUnderTest.ts';
+import { LOG_FORMAT, LOG_KINDS, type LogHeaderInput, type LogRecord } from '../spec/log.ts';
 
 /** One failing test: where, what diverged, and the paths that reproduce it from a reset. */
 export interface TestFailure {
@@ -83,9 +84,33 @@ function describeObservation(o: ObservedState): string {
   return `${o.level}, ${proposal}, hypervisor ${o.hypervisor}`;
 }
 
-async function resetWalk(ix: Indexed, sut: SystemUnderTest, trail: Trail): Promise<string | null> {
+/**
+ * What the implementation did in one walk, in the log format of `spec/log.ts` (docs/log-format.md):
+ * a header, then per event sent a record of it and of what the implementation showed after it.
+ * The runner drives every timer itself, so the log says `timed: false`; it sends every event, and
+ * every record shows the level, so every kind is complete. `guillotine validate` then checks the
+ * walk against the statechart on its own, away from the suite.
+ */
+class WalkLog {
+  private steps = 0;
+  constructor(private readonly write: (line: string) => void) {}
+
+  start(policy: GeneratedSuite['policy'], walk: string): void {
+    const header: LogHeaderInput = { format: LOG_FORMAT, complete: [...LOG_KINDS], policy, timed: false, source: `the generated suite's runner, ${walk}` };
+    this.write(JSON.stringify(header));
+  }
+
+  step(event: GuillotineEvent, observed: ObservedState): void {
+    const proposal = observed.proposal === null ? null : { from: observed.proposal.from, to: observed.proposal.to, approvals: [...observed.proposal.approvals] };
+    const record: LogRecord = { t: ++this.steps, event, level: observed.level, proposal, hypervisor: observed.hypervisor, capabilities: observed.capabilities };
+    this.write(JSON.stringify(record));
+  }
+}
+
+async function resetWalk(ix: Indexed, sut: SystemUnderTest, trail: Trail, log: WalkLog | null = null, walk = ''): Promise<string | null> {
   trail.length = 0;
   await sut.reset(ix.suite.policy);
+  log?.start(ix.suite.policy, walk);
   const initial = ix.states.get(0);
   if (initial === undefined) return 'the suite has no initial state S0; regenerate it';
   const diff = observationDiff(initial.expect, await sut.observe());
@@ -93,7 +118,7 @@ async function resetWalk(ix: Indexed, sut: SystemUnderTest, trail: Trail): Promi
 }
 
 /** Runs one test's steps, continuing the walk; returns null when every step matched, else why not. */
-async function runTest(ix: Indexed, sut: SystemUnderTest, test: SuiteTest, trail: Trail): Promise<string | null> {
+async function runTest(ix: Indexed, sut: SystemUnderTest, test: SuiteTest, trail: Trail, log: WalkLog | null = null): Promise<string | null> {
   for (const [i, id] of test.steps.entries()) {
     const t = ix.transitions.get(id);
     const from = t && ix.states.get(t.from);
@@ -102,11 +127,14 @@ async function runTest(ix: Indexed, sut: SystemUnderTest, test: SuiteTest, trail
     trail.push({ event: t.decoded, moves: t.from !== t.to });
     const where = `step ${i + 1} of ${test.steps.length} (T${t.id}): sent ${t.event} in ${from.label}`;
     const result = await sut.send(t.decoded);
+    // With a log, what the implementation shows is read after every event, whatever the verdict.
+    const shown = log === null ? null : await sut.observe();
+    if (shown !== null) log!.step(t.decoded, shown);
     if (result.accepted !== t.accepted) {
       const observed = result.accepted ? 'it was accepted' : `it was rejected (${result.reason})`;
       return `${where}\n  expected the event to be ${t.accepted ? 'accepted' : `rejected (${t.reason ?? 'refused'})`}, but ${observed}`;
     }
-    const observed = await sut.observe();
+    const observed = shown ?? (await sut.observe());
     const diff = observationDiff(to.expect, observed);
     if (diff.length > 0) return `${where}\n  expected ${describeObservation(to.expect)}; the state differs:\n  ${diff.join('\n  ')}`;
   }
@@ -124,6 +152,11 @@ export interface RunOptions {
   readonly maxFailures?: number;
   /** Called after each walk with how many walks have run, for progress on stderr. */
   readonly onWalk?: (done: number, total: number) => void;
+  /**
+   * Records what the implementation did, one log per walk (docs/log-format.md): called at each
+   * walk's reset with its name, it returns where that walk's lines go (each without its newline).
+   */
+  readonly log?: (walk: string) => (line: string) => void;
 }
 
 /**
@@ -140,10 +173,14 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
   let steps = 0;
   let walksRun = 0;
   const trail: Trail = [];
+  let log: WalkLog | null = null;
   for (const walk of suite.walks) {
     let broken: string | null = failures.length >= maxFailures ? 'stopped' : null;
     try {
-      if (broken === null) broken = await resetWalk(ix, sut, trail);
+      if (broken === null) {
+        log = options.log === undefined ? null : new WalkLog(options.log(walk.name));
+        broken = await resetWalk(ix, sut, trail, log, walk.name);
+      }
     } catch (error) {
       broken = `reset threw: ${(error as Error).message}`;
     }
@@ -156,7 +193,7 @@ export async function runSuite(suite: GeneratedSuite, sut: SystemUnderTest, opti
       }
       let why: string | null;
       try {
-        why = await runTest(ix, sut, test, trail);
+        why = await runTest(ix, sut, test, trail, log);
       } catch (error) {
         why = `the adapter threw: ${(error as Error).message}`;
       }

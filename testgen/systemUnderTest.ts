@@ -1,30 +1,6 @@
 /**
- * The adapter between generated transition tests and an implementation of Guillotine. The
- * reference simulator is the first implementation (`simulator/sut.ts`); a team with another
- * implementation writes one of these and runs the same generated suite against it.
+ * The {@link SystemUnderTest} interface a generated suite drives. It is defined in
+ * `spec/systemUnderTest.ts` (below both the test generator and the implementations that provide
+ * it); this module keeps the path adapters written against `testgen/` import it from.
  */
-import type { Capabilities, Level } from '../spec/levels.ts';
-import type { GuillotineEvent } from '../spec/events.ts';
-import type { Policy } from '../spec/policy.ts';
-
-/** What a test observes after each step; everything the statechart prescribes about the state. */
-export interface ObservedState {
-  readonly level: Level;
-  /** The open proposal, with the distinct admins whose approvals count, in policy order. */
-  readonly proposal: { readonly from: Level; readonly to: Level; readonly approvals: readonly string[] } | null;
-  readonly hypervisor: 'running' | 'rebooting';
-  /** The capability row the implementation currently enforces (GUILLOTINE.md §2). */
-  readonly capabilities: Capabilities;
-}
-
-/** The result of sending one event: accepted, or rejected with the implementation's reason. */
-export type SendResult = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };
-
-export interface SystemUnderTest {
-  /** Puts the implementation in its initial state under a policy. */
-  reset(policy: Policy): Promise<void> | void;
-  /** Delivers one protocol event (GUILLOTINE.md §7). */
-  send(event: GuillotineEvent): Promise<SendResult> | SendResult;
-  /** Reads the state the tests assert on. */
-  observe(): Promise<ObservedState> | ObservedState;
-}
+export type { ObservedState, SendResult, SystemUnderTest } from '../spec/systemUnderTest.ts';

@@ -3,12 +3,12 @@
  * generated runner, `--target` for the CLI):
  *
  * - `simulator` (the default when `simulator/sut.ts` exists): the reference simulator;
- * - `simulator:<bug>`: one of the simulator's deliberately broken variants (`simulator/bugs.ts`), to
- *   see the suite catch it; test-only;
  * - `reference`: the statechart's own adapter ({@link referenceSut}), which passes by construction;
  * - `<module path>#<export>`: any other implementation: the module's export is a
  *   {@link SystemUnderTest}, or a function of no arguments that returns one (a path relative to the
- *   current directory, or absolute; `#<export>` defaults to `default`).
+ *   current directory, or absolute; `#<export>` defaults to `default`). The simulator's
+ *   deliberately broken variants, which are test code, are run this way
+ *   (`test/simulator/mutants.ts#severedServicesNetwork`).
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { referenceSut } from './referenceSut.ts';
 import type { SystemUnderTest } from './systemUnderTest.ts';
 
 const SIMULATOR_MODULE = fileURLToPath(new URL('../simulator/sut.ts', import.meta.url));
-/** The export of `simulator/sut.ts` that builds the simulator's adapter: `(options?: {bug?}) => SystemUnderTest`. */
+/** The export of `simulator/sut.ts` that builds the simulator's adapter: `() => SystemUnderTest`. */
 const SIMULATOR_EXPORT = 'createSimulatorSut';
 
 /** The target used when none is named: the simulator once it exists, else the statechart's own adapter. */
@@ -36,7 +36,7 @@ function isSut(value: unknown): value is SystemUnderTest {
  */
 export async function loadSystemUnderTest(target: string = defaultTarget()): Promise<SystemUnderTest> {
   if (target === 'reference') return referenceSut();
-  const simulator = /^simulator(?::(.+))?$/.exec(target);
+  const simulator = target === 'simulator';
   const [path, name] = simulator ? [SIMULATOR_MODULE, SIMULATOR_EXPORT] : splitTarget(target);
   if (!existsSync(path)) {
     throw new Error(
@@ -48,12 +48,7 @@ export async function loadSystemUnderTest(target: string = defaultTarget()): Pro
   const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   const exported = module[name];
   if (exported === undefined) throw new Error(`${path} has no export "${name}"; exports: ${Object.keys(module).join(', ') || 'none'}`);
-  const bug = simulator?.[1];
-  if (bug !== undefined) {
-    const { BUGS } = (await import(pathToFileURL(fileURLToPath(new URL('../simulator/bugs.ts', import.meta.url))).href)) as { BUGS: Record<string, string> };
-    if (!Object.hasOwn(BUGS, bug)) throw new Error(`the simulator has no broken variant "${bug}"; known: ${Object.keys(BUGS).join(', ')}`);
-  }
-  const sut = typeof exported === 'function' ? await (exported as (options?: { bug: string }) => unknown)(...(bug === undefined ? [] : [{ bug }])) : exported;
+  const sut = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
   if (!isSut(sut)) throw new Error(`${path}#${name} is not a SystemUnderTest (an object with reset, send and observe, or a function of no arguments returning one)`);
   return sut;
 }

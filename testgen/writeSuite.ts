@@ -32,7 +32,7 @@ export function runnerSource(suite: GeneratedSuite, dir: string): string {
 //
 // Run from the workbench directory (mocha needs tsx):
 //   npx mocha --no-config --import=tsx <this directory>/${RUNNER_FILE}
-// Target: GUILLOTINE_SUT=simulator (the default) | simulator:<bug> | reference | <module path>#<export>
+// Target: GUILLOTINE_SUT=simulator (the default) | reference | <module path>#<export>
 // (your implementation's adapter: see docs/system-under-test.md in the workbench)
 import { readFileSync } from 'node:fs';
 import { registerGeneratedSuite } from '${root}/testgen/runSuite.ts';

@@ -49,7 +49,7 @@ export const registerGenTests: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--out <dir>', 'where to write suite.json, the mocha runner and coverage.json').default(DEFAULT_OUT))
     .addOption(new Option('--admins <which>', 'representative: one admin per class the protocol cannot tell apart (complete, see testgen/alphabet.ts); every: all admins (24 times the transitions on the default policy)').default('representative'))
     .addOption(new Option('--run', 'also run the generated suite now, in process, against --target'))
-    .addOption(new Option('--target <name>', 'implementation --run runs against: simulator | simulator:<bug> | reference | <module>#<export> (default: simulator; the written suite reads GUILLOTINE_SUT instead, see docs/system-under-test.md)'))
+    .addOption(new Option('--target <name>', 'implementation --run runs against: simulator | reference | <module>#<export> (default: simulator; the written suite reads GUILLOTINE_SUT instead, see docs/system-under-test.md)'))
     .addOption(maxStatesOption(DEFAULT_GEN_TESTS_MAX_STATES, 'twice the largest shipped use, the default policy with --admins every, 9,108 states in 2.9 GB'))
     .addOption(maxMemoryOption())
     .addOption(jsonOption())

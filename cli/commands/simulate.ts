@@ -4,7 +4,11 @@
  * prints exactly the object `runScenario` returns (no wall-clock time in it: the same seed gives
  * the same bytes). Exit 0 when every claim holds, 1 when one does not, 2 for bad input.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Option } from 'commander';
+import { LOG_KINDS, type LogKind } from '../../spec/log.ts';
+import { fileErrorWords } from '../../spec/fileError.ts';
+import { parseLogKinds } from '../../simulator/log.ts';
 import { DEFAULT_SEED, DEFAULT_SOAK_HOURS, runScenario, ScenarioInputError, SCENARIO_NAMES, SCENARIOS, type PortResilienceResult, type ScenarioName, type ScenarioResult, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
@@ -18,6 +22,8 @@ interface SimulateFlags {
   readonly hours?: string;
   readonly policy?: string;
   readonly json?: boolean;
+  readonly log?: string;
+  readonly logKinds?: string;
 }
 
 /** The longest soak the CLI accepts: a simulated year (about 10 s of wall time per 72 h). */
@@ -32,6 +38,8 @@ export const registerSimulate: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--hours <h>', `soak only: simulated hours, a positive number up to ${MAX_HOURS} (default ${DEFAULT_SOAK_HOURS})`))
     .addOption(policyOption())
     .addOption(jsonOption())
+    .addOption(new Option('--log <file>', 'soak only: write the machine\'s log (JSON Lines, docs/log-format.md) to FILE, for guillotine validate'))
+    .addOption(new Option('--log-kinds <list>', 'with --log: what it records completely, comma-separated: all (the default), votes, level, or event types (e.g. votes,level); the other events and the observations are left out'))
     .addHelpText(
       'after',
       `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.description}`).join('\n')}\n\n` +
@@ -43,24 +51,82 @@ export const registerSimulate: RegisterCommand = (program, io, exit) => {
         const seed = integerOption('--seed', flags.seed, 0, 2 ** 32 - 1) ?? DEFAULT_SEED;
         const hours = hoursOption(flags.hours, flags.scenario);
         const policy = policyFrom(flags.policy);
+        const log = logOption(flags, seed, hours);
         const progress = simulationProgress(io, flags.scenario);
         const started = performance.now();
         let result: ScenarioResult;
         try {
-          result = runScenario(flags.scenario, { seed, policy, ...(hours === undefined ? {} : { hours }), onProgress: progress.report });
+          result = runScenario(flags.scenario, { seed, policy, ...(hours === undefined ? {} : { hours }), onProgress: progress.report, ...(log ? { log: log.sink } : {}) });
         } catch (error) {
           if (error instanceof ScenarioInputError) throw new BadInput(error.message);
           throw error;
         } finally {
           progress.done();
+          log?.close();
         }
         const wallSeconds = (performance.now() - started) / 1000;
         if (flags.json) printJson(io, result);
-        else printResult(io, result, { source: flags.policy, hours, wallSeconds });
+        else {
+          printResult(io, result, { source: flags.policy, hours, wallSeconds });
+          if (log) io.out(`Log: ${count(log.records())} records written to ${flags.log}; check it with guillotine validate '${flags.log}'\n`);
+        }
         return result.holds ? 0 : 1;
       }),
     );
 };
+
+/**
+ * `--log FILE` (and `--log-kinds`): a sink writing the log's lines to FILE, buffered, and its options.
+ * The file is created before the run, so a path that cannot be written is bad input at once.
+ */
+function logOption(flags: SimulateFlags, seed: number, hours: number | undefined) {
+  if (flags.log === undefined) {
+    if (flags.logKinds !== undefined) throw new BadInput('--log-kinds goes with --log FILE');
+    return null;
+  }
+  if (flags.scenario !== 'soak') throw new BadInput(`--log applies only to --scenario soak (got --scenario ${flags.scenario})`);
+  let kinds: LogKind[] | undefined;
+  if (flags.logKinds !== undefined) {
+    const parsed = parseLogKinds(flags.logKinds);
+    if (!parsed.ok) throw new BadInput(`--log-kinds: ${parsed.message}`);
+    kinds = parsed.kinds;
+  }
+  let fd: number;
+  try {
+    fd = openSync(flags.log, 'w');
+  } catch (error) {
+    throw new BadInput(`--log: cannot write ${JSON.stringify(flags.log)}: ${fileErrorWords(error)}`);
+  }
+  let buffered: string[] = [];
+  let size = 0;
+  let lines = 0;
+  const flush = () => {
+    if (buffered.length === 0) return;
+    writeSync(fd, buffered.join(''));
+    buffered = [];
+    size = 0;
+  };
+  const all = kinds === undefined || kinds.length === LOG_KINDS.length;
+  const source = `guillotine simulate --scenario soak --seed ${seed}${hours === undefined ? '' : ` --hours ${hours}`}${flags.policy === undefined ? '' : ` --policy '${flags.policy}'`} --log FILE${flags.logKinds === undefined ? '' : ` --log-kinds ${flags.logKinds}`}`;
+  return {
+    sink: {
+      write: (line: string) => {
+        buffered.push(line, '\n');
+        lines++;
+        size += line.length + 1;
+        if (size >= 1 << 20) flush();
+      },
+      // A log that records everything also shows the state after every record; a thinner one shows only the level changes.
+      options: { ...(kinds === undefined ? {} : { kinds }), observations: all, source },
+    },
+    close: () => {
+      flush();
+      closeSync(fd);
+    },
+    /** Records written (the header not counted). */
+    records: () => Math.max(0, lines - 1),
+  };
+}
 
 function hoursOption(raw: string | undefined, scenario: ScenarioName): number | undefined {
   if (raw === undefined) return undefined;

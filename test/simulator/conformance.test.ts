@@ -20,7 +20,7 @@ import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy
 import { parsedPolicy } from '../parsedPolicy.ts';
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { createSimulatorSut, type SimulatorSut } from '../../simulator/sut.ts';
-import { BUGS, type Bug } from '../../simulator/bugs.ts';
+import { SIMULATOR_MUTANTS, SIMULATOR_MUTANT_NAMES, mutantSut, type SimulatorMutantName } from './mutants.ts';
 import { SEED } from '../seed.ts';
 
 function policy(input: PolicyInput): Policy {
@@ -90,10 +90,10 @@ class EventCommand implements fc.Command<Model, SimulatorSut> {
 
 const commandsArb = fc.commands([eventArb.map((e) => new EventCommand(e))], { maxCommands: 40 });
 
-function conformance(bug?: Bug, makeEngine: (policy: Policy) => Engine = referenceEngine) {
+function conformance(bug?: SimulatorMutantName, makeEngine: (policy: Policy) => Engine = referenceEngine) {
   return fc.property(fc.constantFrom(...POLICIES), commandsArb, ([, p], commands) => {
     const engine = makeEngine(p);
-    const sut = createSimulatorSut(bug ? { bug, seed: 7 } : { seed: 7 });
+    const sut = bug ? mutantSut(bug, 7) : createSimulatorSut({ seed: 7 });
     sut.reset(p);
     const model: Model = { engine, state: engine.initial() };
     assertAgree(model, sut, true, true, '');
@@ -134,8 +134,8 @@ describe(`simulator conforms to the statechart (fast-check seed ${SEED})`, () =>
 });
 
 describe(`conformance catches each test-only mutant (fast-check seed ${SEED})`, () => {
-  for (const bug of Object.keys(BUGS) as Bug[]) {
-    it(`catches ${bug}: ${BUGS[bug]}`, () => {
+  for (const bug of SIMULATOR_MUTANT_NAMES) {
+    it(`catches ${bug}: ${SIMULATOR_MUTANTS[bug].description}`, () => {
       const result = fc.check(conformance(bug), { seed: SEED, numRuns: 600, endOnFailure: true });
       assert.ok(result.failed, `the conformance test did not catch mutant ${bug} in ${result.numRuns} runs (seed ${SEED})`);
     });

@@ -9,8 +9,9 @@ import type { Level } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy.ts';
 import { parsedPolicy } from '../parsedPolicy.ts';
 import { GuillotineSystem } from '../../simulator/system.ts';
-import { ControlConsole, requiredApprovals, signVote, trustedKeys, type ConsoleOutcome, type ConsoleView, type RefusalCode, type Vote, type VoteKind } from '../../simulator/console.ts';
-import type { Bug } from '../../simulator/bugs.ts';
+import { ControlConsole, signVote, trustedKeys, type ConsoleOutcome, type ConsoleView, type RefusalCode, type Vote, type VoteKind } from '../../simulator/console.ts';
+import { SIMULATOR_MUTANTS, type SimulatorMutantName } from './mutants.ts';
+import { CORRECT_RULES } from '../../simulator/rules.ts';
 import { deriveKey } from '../../simulator/keys.ts';
 import { SEED } from '../seed.ts';
 
@@ -183,8 +184,8 @@ function policyWith(overrides: Omit<PolicyInput, 'admins'>): Policy {
 }
 
 /** A console alone (no system around it), trusting the keys derived from RUN_SEED. */
-function bareConsole(policy: Policy = DEFAULT_POLICY, bug?: Bug): ControlConsole {
-  return new ControlConsole(policy, trustedKeys(policy, RUN_SEED), bug);
+function bareConsole(policy: Policy = DEFAULT_POLICY, bug?: SimulatorMutantName): ControlConsole {
+  return new ControlConsole(policy, trustedKeys(policy, RUN_SEED), bug === undefined ? CORRECT_RULES : SIMULATOR_MUTANTS[bug].rules());
 }
 
 const at = (level: Level, now = 0, hypervisorRunning = true): ConsoleView => ({ level, hypervisorRunning, now });
@@ -192,7 +193,7 @@ const vote = (admin: string, kind: VoteKind, nonce: number, from: Level, to: Lev
 const codeOf = (outcome: ConsoleOutcome): RefusalCode | null => (outcome.kind === 'refused' ? outcome.code : null);
 
 /** A console with a proposal #1 standard → severed by a1 open (the escalation quorum is 3). */
-function openEscalation(policy: Policy = DEFAULT_POLICY, bug?: Bug): ControlConsole {
+function openEscalation(policy: Policy = DEFAULT_POLICY, bug?: SimulatorMutantName): ControlConsole {
   const c = bareConsole(policy, bug);
   assert.equal(c.submit(vote('a1', 'propose', c.challenge(), 'standard', 'severed'), at('standard')).kind, 'opened');
   return c;
@@ -352,11 +353,12 @@ describe('control console on its own: quorum counting and the audit log', () => 
 
   it("has the deescalate-one-short control need exactly one approval fewer than the policy's de-escalation quorum, never fewer than one", () => {
     // The negative control must sit exactly at the boundary it is meant to expose.
-    assert.equal(requiredApprovals(DEFAULT_POLICY, 'severed', 'probation', 'deescalate-one-short'), 4);
-    assert.equal(requiredApprovals(DEFAULT_POLICY, 'severed', 'probation'), 5);
-    assert.equal(requiredApprovals(DEFAULT_POLICY, 'standard', 'severed', 'deescalate-one-short'), 3, 'escalations are not affected');
+    const short = SIMULATOR_MUTANTS['deescalate-one-short'].rules();
+    assert.equal(short.quorum(DEFAULT_POLICY, 'severed', 'probation'), 4);
+    assert.equal(CORRECT_RULES.quorum(DEFAULT_POLICY, 'severed', 'probation'), 5);
+    assert.equal(short.quorum(DEFAULT_POLICY, 'standard', 'severed'), 3, 'escalations are not affected');
     const single = policyWith({ quorum: { escalate: 1, deescalate: 1 } });
-    assert.equal(requiredApprovals(single, 'severed', 'probation', 'deescalate-one-short'), 1);
+    assert.equal(short.quorum(single, 'severed', 'probation'), 1);
   });
 
   it('logs an expired proposal once, under its proposer, and closes it', () => {

@@ -13,6 +13,7 @@ import { GuillotineSystem } from '../../simulator/system.ts';
 import {
   DESCRIPTOR_WORDS, OPCODES, PORTS, RING_SLOTS, STATUS, isOutput, opcodeName, portById, portServiced, responseWord, ringAddresses, slotWord, type Opcode,
 } from '../../simulator/ports.ts';
+import { SIMULATOR_MUTANTS } from './mutants.ts';
 
 const TWO64 = 1n << 64n;
 const rings = ringAddresses(DEFAULT_LAYOUT);
@@ -54,10 +55,11 @@ describe('port API: port numbers, opcodes and the port gate', () => {
 
   it('has the severed-services-network control open the network ports at severed only, leaving every other level as §2 says', () => {
     // The negative control must break exactly the rule it names, or the tests that catch it prove less.
-    assert.ok(portServiced('severed', port('net.egress'), 'severed-services-network'));
-    assert.ok(portServiced('severed', port('net.review'), 'severed-services-network'));
+    const broken = SIMULATOR_MUTANTS['severed-services-network'].rules();
+    assert.ok(broken.portServiced('severed', port('net.egress')));
+    assert.ok(broken.portServiced('severed', port('net.review')));
     for (const level of LEVELS.filter((l) => l !== 'severed')) {
-      for (const p of PORTS) assert.equal(portServiced(level, p, 'severed-services-network'), portServiced(level, p), `${level}, ${p.name}`);
+      for (const p of PORTS) assert.equal(broken.portServiced(level, p), portServiced(level, p), `${level}, ${p.name}`);
     }
   });
 });

@@ -17,6 +17,12 @@ import { looksLikeCrash, runCli, type CliRun } from '../cli/runCli.ts';
 
 const run = promisify(execFile);
 
+/**
+ * A deliberately broken simulator as a `<module>#<export>` target (the mutants are test code,
+ * `test/simulator/mutants.ts`): at severed its port gate still services network ports.
+ */
+const BROKEN_SIMULATOR = 'test/simulator/mutants.ts#severedServicesNetwork';
+
 /** mocha's JSON reporter: the counts and each failure's title. */
 interface MochaJson {
   readonly stats: { readonly tests: number; readonly passes: number; readonly failures: number; readonly pending: number };
@@ -89,7 +95,7 @@ describe('gen-tests as a user runs it: generate with the CLI, then run the writt
     it('fails under the same runner when GUILLOTINE_SUT names a broken simulator, on the test of the transition it breaks', async function () {
       this.timeout(120_000);
       // At severed the broken port gate still services network ports: the first test to fail is one arriving at severed.
-      const { code, report } = await mochaOn(dir, { GUILLOTINE_SUT: 'simulator:severed-services-network' }, ['--bail']);
+      const { code, report } = await mochaOn(dir, { GUILLOTINE_SUT: BROKEN_SIMULATOR }, ['--bail']);
       assert.notEqual(code, 0);
       assert.equal(report.stats.failures, 1);
       const failure = report.failures[0]!;
@@ -112,9 +118,10 @@ describe('gen-tests as a user runs it: generate with the CLI, then run the writt
     assert.ok(suite.walks.flatMap((w) => w.tests).every((t) => /^T\d+ /.test(t.name)), 'every test is named by its transition');
 
     // --run runs every walk; state coverage keeps that to a few hundred events on the simulator.
-    const broken = await runCli(['gen-tests', '--policy', policy, '--coverage', 'state', '--out', join(root, 'c'), '--run', '--target', 'simulator:severed-services-network']);
+    const broken = await runCli(['gen-tests', '--policy', policy, '--coverage', 'state', '--out', join(root, 'c'), '--run', '--target', BROKEN_SIMULATOR]);
     assert.equal(broken.code, 1, broken.err);
-    assert.match(broken.out, /Ran against simulator:severed-services-network: \d+ failed/);
+    assert.ok(broken.out.includes(`Ran against ${BROKEN_SIMULATOR}: `), broken.out);
+    assert.match(broken.out, /Ran against \S+: \d+ failed/);
     assert.match(broken.out, /✗ walk \d+ of \d+ \(\d+ steps?\): S\d+ reach severed[^\n]*\n[\s\S]*capabilities\.ports: expected local, observed all/);
   });
 
@@ -138,7 +145,7 @@ describe('gen-tests as a user runs it: generate with the CLI, then run the writt
       ['a depth that is no number', ['--depth', 'deep'], ['--depth takes a whole number', '"deep"']],
       ['an unknown admin selection', ['--admins', 'some'], ['--admins takes representative or every', '"some"']],
       ['a policy file that does not exist', ['--policy', '/nonexistent/policy.json'], ['/nonexistent/policy.json']],
-      ['an unknown target', ['--run', '--target', 'simulator:no-such-bug'], ['--target simulator:no-such-bug', 'no broken variant "no-such-bug"', 'known: ']],
+      ['a target export that does not exist', ['--run', '--target', 'test/simulator/mutants.ts#noSuchVariant'], ['--target test/simulator/mutants.ts#noSuchVariant', 'has no export "noSuchVariant"', 'exports: ']],
       ['a target module that does not exist', ['--run', '--target', './nowhere.ts#sut'], ['--target ./nowhere.ts#sut', 'no module at', '"simulator", "reference" or "<module path>#<export>"']],
       ['a target without --run', ['--target', 'reference'], ['--target', 'only with --run', 'GUILLOTINE_SUT']],
     ];

@@ -5,8 +5,7 @@ import { decodePath, encodeEvent } from '../../spec/events.ts';
 import { referenceEngine } from '../../machines/engine.ts';
 import { mutatedMachine, specMutant } from '../../machines/mutants.ts';
 import { generateTests, referenceSut, runSuite, stateLabel, type GeneratedSuite, type SuiteOutcome, type SuiteState, type SuiteTransition } from '../../testgen/index.ts';
-import { createSimulatorSut } from '../../simulator/sut.ts';
-import { BUGS, type Bug } from '../../simulator/bugs.ts';
+import { SIMULATOR_MUTANTS, SIMULATOR_MUTANT_NAMES, mutantSut, type SimulatorMutantName } from '../simulator/mutants.ts';
 
 /** The transition a failing test is named after (`T<id> …`), with its source state. */
 function failingTransition(suite: GeneratedSuite, outcome: SuiteOutcome): { t: SuiteTransition; from: SuiteState } {
@@ -58,7 +57,7 @@ describe('testgen/runSuite: the generated suite against implementations', functi
 
   describe("fails each of the simulator's broken variants on the test of the transition that variant breaks", function () {
     /** What the first failing transition must be, per variant (GUILLOTINE.md §3 rule the bug breaks). */
-    const expectations: Record<Bug, (t: SuiteTransition, from: SuiteState) => boolean> = {
+    const expectations: Record<SimulatorMutantName, (t: SuiteTransition, from: SuiteState) => boolean> = {
       'count-stale-approval': (t) => /^(propose|approve):/.test(t.event),
       'deescalate-one-short': (t, from) => t.event.startsWith('approve:') && isDeescalation(from.expect.proposal) && from.expect.proposal!.approvals.length === DEFAULT_POLICY.quorum.deescalate - 2,
       'duplicate-approval-counts': (t, from) => t.event.startsWith('approve:') && from.expect.proposal!.approvals.includes(t.event.slice('approve:'.length)) && !t.accepted,
@@ -68,9 +67,9 @@ describe('testgen/runSuite: the generated suite against implementations', functi
       'watchdog-off-by-one': (t) => t.event === 'heartbeat-missed',
       'alarm-uncapped': (t) => t.event.startsWith('alarm:') && levelIndex(t.event.slice('alarm:'.length) as Level) > levelIndex(DEFAULT_POLICY.detector.maxLevel),
     };
-    for (const bug of Object.keys(BUGS) as Bug[]) {
-      it(`${bug}: ${BUGS[bug]}`, async () => {
-        const outcome = await runSuite(suite, createSimulatorSut({ bug }), { maxFailures: 1 });
+    for (const bug of SIMULATOR_MUTANT_NAMES) {
+      it(`${bug}: ${SIMULATOR_MUTANTS[bug].description}`, async () => {
+        const outcome = await runSuite(suite, mutantSut(bug), { maxFailures: 1 });
         const { t, from } = failingTransition(suite, outcome);
         assert.ok(expectations[bug](t, from), `failed on T${t.id} ${t.event} in ${from.label}, which is not the transition ${bug} breaks`);
       });

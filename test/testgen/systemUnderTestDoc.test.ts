@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { scaledPolicy, type Policy } from '../../spec/policy.ts';
 import type { GuillotineEvent } from '../../spec/events.ts';
 import { createSimulatorSut } from '../../simulator/sut.ts';
-import type { Bug } from '../../simulator/bugs.ts';
+import { mutantSut, type SimulatorMutantName } from '../simulator/mutants.ts';
 import { runCli } from '../cli/runCli.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/system-under-test.md', import.meta.url));
@@ -34,8 +34,8 @@ async function body(request: IncomingMessage): Promise<unknown> {
 }
 
 /** The HTTP API of the page's example, in front of the simulator (or one of its broken variants). */
-function serveSimulator(bug?: Bug): Promise<Server> {
-  const sut = createSimulatorSut(bug === undefined ? {} : { bug });
+function serveSimulator(bug?: SimulatorMutantName): Promise<Server> {
+  const sut = bug === undefined ? createSimulatorSut() : mutantSut(bug);
   const server = createServer((request, response) => {
     const reply = (status: number, value?: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -78,7 +78,7 @@ describe("docs/system-under-test.md: the page's minimal HTTP adapter runs the ge
     else process.env.GUILLOTINE_URL = savedUrl;
   });
 
-  async function runThroughHttp(bug?: Bug) {
+  async function runThroughHttp(bug?: SimulatorMutantName) {
     const server = await serveSimulator(bug);
     try {
       process.env.GUILLOTINE_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

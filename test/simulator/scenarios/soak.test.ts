@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parsePolicy } from '../../../spec/policy.ts';
 import { runSoak, SOAK_TRIGGERS, type SoakReport } from '../../../simulator/scenarios/soak.ts';
 import { DEFAULT_SEED } from '../../../simulator/index.ts';
-import type { Bug } from '../../../simulator/bugs.ts';
+import { SIMULATOR_MUTANTS, type SimulatorMutantName } from '../mutants.ts';
 import { SEED } from '../../seed.ts';
 
 const failing = (r: SoakReport) => r.claims.filter((c) => !c.holds).map((c) => c.id);
@@ -53,7 +53,7 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
     assert.ok(Math.abs(Object.values(report.timeAtLevel).reduce((a, b) => a + b, 0) - 1) < 0.01);
   });
 
-  const mutants: readonly (readonly [Bug, string])[] = [
+  const mutants: readonly (readonly [SimulatorMutantName, string])[] = [
     ['deescalate-one-short', 'no-escapes'],
     ['timeout-applies-deescalation', 'no-escapes'],
     ['severed-services-network', 'no-escapes'],
@@ -67,7 +67,7 @@ describe(`fail-safe soak (seed ${DEFAULT_SEED})`, () => {
   ];
   for (const [bug, claimId] of mutants) {
     it(`catches the test-only mutant ${bug} (claim ${claimId} fails)`, () => {
-      const r = runSoak({ seed: DEFAULT_SEED, hours: 72, bug });
+      const r = runSoak({ seed: DEFAULT_SEED, hours: 72, rules: SIMULATOR_MUTANTS[bug].rules() });
       assert.ok(!r.holds);
       assert.ok(failing(r).includes(claimId), `failing claims: ${failing(r).join(', ') || 'none'}`);
     });
