@@ -3,12 +3,13 @@
  * plots): server-rendered HTML plus the traces it links to, so a report can embed their replays.
  */
 
-/** Every section, in the order the page shows them. */
-export const SECTION_IDS = ['check', 'proofs', 'coverage', 'experiments'] as const;
+/** Every section, in the order the page shows them (`diff` only when a policy is compared, `--diff FILE`). */
+export const SECTION_IDS = ['check', 'diff', 'proofs', 'coverage', 'experiments'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
   check: 'Check results (GUILLOTINE.md §4)',
+  diff: 'Compared with another policy',
   proofs: 'Proofs (GUILLOTINE.md §5)',
   coverage: 'Transition coverage of the generated tests',
   experiments: 'Simulator experiments',

@@ -10,6 +10,7 @@ import { allHold, checkPolicy, checkPolicyInParallel, type CheckReport, type Pro
 import { findingNotes } from '../../checker/findings.ts';
 import { replay } from '../../checker/replay.ts';
 import { describeEvent, encodePath } from '../../spec/events.ts';
+import { itfTrace } from '../../spec/itf.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
 import { count, table } from '../table.ts';
@@ -24,6 +25,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))
+    .addOption(new Option('--format <format>', 'format of the --traces files: json (<property>.trace.json) or itf (<property>.itf.json, the Informal Trace Format of Quint and Apalache)').choices(['json', 'itf']).default('json'))
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['compiled', 'xstate']).default('compiled'))
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
@@ -31,7 +33,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(mutantOption())
     .addOption(new Option('--workers <n>', 'explore on this many worker threads (1 to 64; the same result, faster only for models of tens of thousands of states)').default('1'))
     .action(
-      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string; workers: string }) => {
+      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; format: 'json' | 'itf'; engine: 'compiled' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; mutant?: string; workers: string }) => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
@@ -46,7 +48,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
         progress.done();
         // The report names the mutant it ran; without --mutant its shape is unchanged.
         const report: MutantCheckReport = mutant === undefined ? checked : { ...checked, mutant: mutantSummary(mutant) };
-        if (opts.traces !== undefined) writeTraces(opts.traces, report);
+        if (opts.traces !== undefined) writeTraces(opts.traces, report, opts.format);
         if (opts.json) printJson(io, report);
         else printReport(io, report, machine, opts.policy ?? EMBEDDED);
         return allHold(report) ? 0 : 1;
@@ -61,7 +63,7 @@ type MutantCheckReport = CheckReport & { readonly mutant?: MutantSummary };
 const EMBEDDED = '(embedded default)';
 
 /** Each counterexample as a self-contained trace file: the resolved policy travels with it. */
-function writeTraces(dir: string, report: CheckReport) {
+function writeTraces(dir: string, report: CheckReport, format: 'json' | 'itf' = 'json') {
   try {
     makeDirectory(dir);
   } catch (error) {
@@ -69,9 +71,17 @@ function writeTraces(dir: string, report: CheckReport) {
   }
   for (const p of report.properties) {
     if (!p.trace) continue;
-    const file = { property: p.id, policy: report.policy, events: p.trace.events, ...(p.trace.cycle ? { cycle: p.trace.cycle } : {}) };
-    writeFileSync(join(dir, `${p.id}.trace.json`), JSON.stringify(file, null, 2) + '\n');
+    const { name, text } = traceFile(report, p, format);
+    writeFileSync(join(dir, name), text);
   }
+}
+
+/** A counterexample as a file: the workbench's trace JSON, or ITF with the state after each step (replayed). */
+function traceFile(report: CheckReport, p: PropertyReport, format: 'json' | 'itf'): { name: string; text: string } {
+  const trace = p.trace!;
+  if (format === 'itf') return { name: `${p.id}.itf.json`, text: JSON.stringify(itfTrace(report.policy, replay(report.policy, trace.events, { cycle: trace.cycle }), { property: p.id }), null, 2) + '\n' };
+  const file = { property: p.id, policy: report.policy, events: trace.events, ...(trace.cycle ? { cycle: trace.cycle } : {}) };
+  return { name: `${p.id}.trace.json`, text: JSON.stringify(file, null, 2) + '\n' };
 }
 
 function printReport(io: Output, r: MutantCheckReport, machine: MachineUnderCheck, source: string) {

@@ -9,5 +9,6 @@ import { registerReport } from './report.ts';
 import { registerGenTests } from './gen-tests.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerExport } from './export.ts';
+import { registerDiff } from './diff.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate, registerExport];
+export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate, registerExport, registerDiff];

@@ -7,7 +7,9 @@
 import { Option } from 'commander';
 import { replay, type LassoView, type ReplayReport } from '../../checker/replay.ts';
 import { decodePath, describeEvent, type GuillotineEvent } from '../../spec/events.ts';
-import { loadTraceFile } from '../../spec/trace.ts';
+import { loadAnyTraceFile, itfTrace } from '../../spec/itf.ts';
+import { writeFileSync } from 'node:fs';
+import { fileErrorWords } from '../../spec/fileError.ts';
 import type { Policy } from '../../spec/policy.ts';
 import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, type Output, type RegisterCommand } from '../command.ts';
 import { table } from '../table.ts';
@@ -18,15 +20,17 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
   program
     .command('replay')
     .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a property (for a liveness counterexample, the last step of a fair cycle that returns to its start)')
-    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}')
+    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}, or an ITF trace (Quint, Apalache: {"vars", "states"}, events in mbt::actionTaken and mbt::nondetPicks)')
     .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
     .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--engine <name>', 'interpreter of the statechart').choices(['xstate', 'compiled']).default('xstate'))
     .addOption(mutantOption())
+    .addOption(new Option('--out <file>', 'also write the trace to a file, in the --format given'))
+    .addOption(new Option('--format <format>', 'format of --out: json (a trace file {"policy", "events"}) or itf (the Informal Trace Format, with the state after each step)').choices(['json', 'itf']).default('json'))
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled'; mutant?: string }) => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'compiled'; mutant?: string; out?: string; format: 'json' | 'itf' }) => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
@@ -45,7 +49,7 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
           }
         } else {
           if (opts.cycle !== undefined) throw new BadInput('--cycle goes with --path; a trace file carries its own "cycle"');
-          const loaded = loadTraceFile(file!);
+          const loaded = loadAnyTraceFile(file!);
           if (!loaded.ok) throw new BadInput(`bad trace: ${loaded.problems.map((p) => (p.path === '(file)' ? p.message : `${p.path}: ${p.message}`)).join('; ')}`);
           ({ events, cycle } = loaded.trace);
           tracePolicy = loaded.trace.policy;
@@ -55,6 +59,14 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
         // A policy mutant applied to a trace that already carries its policy changes nothing more.
         const machine = mutant === undefined ? correctMachine(policy) : mutatedMachine(policy, mutant);
         const report = replay(machine.policy, events, { engine: opts.engine, cycle, implementations: machine.implementations });
+        if (opts.out !== undefined) {
+          const text = opts.format === 'itf' ? JSON.stringify(itfTrace(machine.policy, report), null, 2) : JSON.stringify({ policy: machine.policy, events, ...(cycle ? { cycle } : {}) }, null, 2);
+          try {
+            writeFileSync(opts.out, text + '\n');
+          } catch (error) {
+            throw new BadInput(`--out: cannot write ${JSON.stringify(opts.out)}: ${fileErrorWords(error)}`);
+          }
+        }
         if (opts.json) printJson(io, mutant === undefined ? report : { ...report, mutant: mutantSummary(mutant) });
         else {
           if (mutant !== undefined) io.out(`mutant ${mutant.name} (${mutant.mutates}): ${mutant.bug}\n`);

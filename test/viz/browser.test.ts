@@ -9,7 +9,7 @@ import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { THEOREM_IDS } from '../../proofs/index.ts';
 import { SOAK_TRIGGERS } from '../../simulator/index.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
-import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
+import { sectionsInWorker } from '../../viz/sectionsThread.ts';
 import { allSections, type SectionFeed } from '../../viz/sectionFeed.ts';
 import { checkSection } from '../../viz/checkSection.ts';
 import { buildReport } from '../../viz/report.ts';
@@ -42,7 +42,7 @@ describe('viz in Chromium', function () {
   before(async function () {
     browser = await launchChromium(this);
     mkdirSync(SHOTS, { recursive: true });
-    feed = sectionsInChildProcess(DEFAULT_POLICY);
+    feed = sectionsInWorker(DEFAULT_POLICY);
     server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => feed });
   });
   after(async () => {
@@ -133,7 +133,7 @@ describe('viz in Chromium', function () {
 
   it('loads_a_counterexample_from_the_check_results_and_steps_to_its_violating_state', async () => {
     const unsafe = unsafePolicy();
-    const bad = await startVizServer({ policy: unsafe, policySource: 'unsafe.json', port: 0, sections: () => sectionsInChildProcess(unsafe, { only: ['check'] }) });
+    const bad = await startVizServer({ policy: unsafe, policySource: 'unsafe.json', port: 0, sections: () => sectionsInWorker(unsafe, { only: ['check'] }) });
     try {
       const page = await browser.context.newPage();
       await page.goto(bad.url);
