@@ -181,7 +181,7 @@ export function parseItf(input: unknown, baseDir = '.'): TraceResult {
       if (o.value !== undefined) fields[f] = o.value;
     }
     const parsed = EventSchema.safeParse(fields);
-    if (!parsed.success) return problem(`${at}.${NONDET_PICKS}`, `the picks do not make a ${action} event: expected ${eventExample(action as EventType)}`);
+    if (!parsed.success) return problem(`${at}.${NONDET_PICKS}`, `the picks do not make ${/^[aeiou]/.test(action) ? 'an' : 'a'} ${action} event: expected ${eventExample(action as EventType)}`);
     events.push(parsed.data as GuillotineEvent);
   });
   if (bad > MAX_PROBLEMS) problems.push({ path: 'states', message: `and ${bad - MAX_PROBLEMS} more bad states (${bad} in all)` });

@@ -107,15 +107,22 @@ function label(policy: Policy, kind: CauseKind, details: readonly string[]): { l
 
 const KIND_ORDER: readonly CauseKind[] = ['quorum', 'timeout', 'alarm', 'heartbeat', 'fault', 'actuator'];
 
+export interface LadderOptions {
+  /** Bound of the exploration (default 200,000 states): past it `explored.complete` is false and some ways may be missing. */
+  readonly maxStates?: number;
+  /** How many admins act (default: as many as the larger quorum; the tests compare with every admin). */
+  readonly admins?: number;
+}
+
 /**
  * Explores the policy's machine breadth first and collects every level change it can make, by
  * cause. Deterministic: the alphabet's order and BFS fix which shortest path each label keeps.
- * `maxStates` bounds the exploration (then `explored.complete` is false and some ways may be missing).
  */
-export function levelLadder(policy: Policy, maxStates = 200_000): LevelLadder {
+export function levelLadder(policy: Policy, options: LadderOptions = {}): LevelLadder {
+  const maxStates = options.maxStates ?? 200_000;
   const engine = compiledEngine(policy, undefined, { effects: false });
   const ids = adminIds(policy);
-  const acting = Math.min(ids.length, Math.max(policy.quorum.escalate, policy.quorum.deescalate));
+  const acting = Math.min(ids.length, options.admins ?? Math.max(policy.quorum.escalate, policy.quorum.deescalate));
   const alphabet = eventAlphabet(policy, { admins: ids.slice(0, acting), outsider: false });
   // A state's key is its JSON: the engine builds states the same way every time, and this module
   // must not depend on the checker's packed codec (which the engine's internals may change).
