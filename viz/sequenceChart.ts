@@ -25,12 +25,13 @@ export interface SequenceOptions {
 export const SYSTEM_LANES = ['hypervisor', 'detector', 'watchdog', 'actuators'] as const;
 
 const GUTTER = 44;
-const NOTES = 230;
+const RIGHT = 190;
+const NOTE = 14;
 const TOP = 40;
 const ROW = 26;
 const BAND = 20;
 const CHAR = 6.3;
-const MIN_LANE = 40;
+const MIN_LANE = 34;
 const MAX_LANE = 130;
 
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
@@ -100,8 +101,9 @@ export function sequenceChartSvg(policy: Policy, frames: readonly Frame[], optio
   const lanes = sequenceLanes(policy, frames);
   const admins = new Set(adminIds(policy));
   // Each lane as wide as its name needs (admins' names are short, "hypervisor" is not), then the
-  // room left over shared out, so the chart fills the width it is given.
-  const available = (options.width ?? 900) - GUTTER - NOTES - 10;
+  // room left over shared out, so the chart fills the width it is given; right of the last lane,
+  // room for the kill-switch commands. Past that the chart grows wider and the page scrolls it.
+  const available = (options.width ?? 900) - GUTTER - RIGHT - 10;
   const need = lanes.map((id) => Math.max(MIN_LANE, Math.ceil(Math.min(id.length, 14) * 6.8 + 14)));
   const spare = Math.max(0, available - need.reduce((a, b) => a + b, 0));
   const widths = need.map((w) => Math.min(MAX_LANE, w + spare / lanes.length));
@@ -111,8 +113,9 @@ export function sequenceChartSvg(policy: Policy, frames: readonly Frame[], optio
   const x = (id: string) => left[lanes.indexOf(id)]! + widths[lanes.indexOf(id)]! / 2;
   const laneWidth = (id: string) => widths[lanes.indexOf(id)]!;
   const lane = lanesWidth / lanes.length;
-  const notesX = GUTTER + lanesWidth + 8;
-  const width = notesX + NOTES;
+  const width = Math.max(options.width ?? 900, GUTTER + lanesWidth + RIGHT);
+  // Refusal reasons, violations and alerts are lines of their own under the step, as wide as the chart.
+  const noteWidth = width - GUTTER - 12;
 
   const rows: string[] = [];
   let y = TOP + 8;
@@ -145,10 +148,6 @@ export function sequenceChartSvg(policy: Policy, frames: readonly Frame[], optio
         notes.push({ text: `✗ refused: ${reason?.kind === 'reject' ? reason.reason : 'rejected'}`, cls: 'refusal' });
       }
       for (const e of f.effects) if (e.kind === 'alert') notes.push({ text: `ALERT: ${e.text}`, cls: 'alert' });
-      if (m.from !== m.to && !admins.has(m.from) && (f.event?.json.type === 'propose' || f.event?.json.type === 'approve')) {
-        // An outsider's vote is drawn from its own lane: say so, in case the reader missed the header.
-        notes.push({ text: `${m.from} is not an admin of this policy`, cls: 'refusal' });
-      }
     }
     for (const v of f.violations) notes.push({ text: `✗ ${v.property}: ${v.reason}`, cls: 'violation' });
     parts.push(`<text class="step-no" x="${GUTTER - 8}" y="${n(mid + 4)}" text-anchor="end">${i}</text>`);
@@ -176,14 +175,14 @@ export function sequenceChartSvg(policy: Policy, frames: readonly Frame[], optio
         const text = commanded.map((a) => `${positions[a] === 'engaged' ? 'engage' : 'release'} ${a}`).join(', ');
         const ax = x('actuators');
         parts.push(`<line class="msg command" x1="${n(hx + 6)}" y1="${n(by)}" x2="${n(ax - 4)}" y2="${n(by)}" marker-end="url(#seq-arrow-command)"><title>${xml(text)}</title></line>`);
-        notes.push({ text: `kill switch: ${text}`, cls: 'command' });
+        parts.push(`<text class="note command" x="${n(ax + 8)}" y="${n(by + 4)}">${xml(fit(text, width - ax - 12))}</text>`);
       }
       height += BAND;
     }
     notes.forEach((note, j) => {
-      parts.push(`<text class="note ${note.cls}" x="${n(notesX)}" y="${n(mid + 4 + j * 13)}"><title>${xml(note.text)}</title>${xml(fit(note.text, NOTES - 6))}</text>`);
+      parts.push(`<text class="note ${note.cls}" x="${GUTTER + 6}" y="${n(y + height + 10 + j * NOTE)}"><title>${xml(note.text)}</title>${xml(fit(note.text, noteWidth))}</text>`);
     });
-    height = Math.max(height, 8 + notes.length * 13);
+    height += notes.length * NOTE + (notes.length > 0 ? 3 : 0);
     rows.push(
       `<g class="${cls}" data-step="${i}"><title>${xml(i === 0 ? 'initial state' : `${i}. ${f.event!.label}${f.accepted ? '' : ' (rejected)'}`)}</title>` +
         `<rect class="row-bg" x="0" y="${n(y)}" width="${n(width)}" height="${n(height)}"/>${parts.join('')}</g>`,

@@ -39,7 +39,7 @@ describe('viz/sequenceChart: a trace as a message sequence chart', () => {
     assert.match(applied, /approve \(3\/3\)/);
     assert.match(applied, /level standard → severed \(quorum\)/);
     assert.match(applied, /<line class="msg command"/);
-    assert.match(applied, /kill switch: engage network-relay/);
+    assert.match(applied, /<text class="note command"[^>]*>engage network-relay<\/text>/);
   });
 
   it('sends_alarms_from_the_detector_heartbeats_to_the_watchdog_and_marks_a_violation', () => {

@@ -234,7 +234,7 @@
         const voters = [...new Set(entries.map((e) => e.event.admin))];
         const levels = data.levels.map((l) => l.level);
         const short = shortNames(levels);
-        body = el('table', { class: 'votes' },
+        body = el('table', { class: 'buttons votes' },
           el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, ''), el('th', { colspan: levels.length, class: 'muted' }, 'propose →'))),
           el('tbody', {}, voters.map((admin) => {
             const mine = entries.filter((e) => e.event.admin === admin);
@@ -248,7 +248,7 @@
       } else if (g.id === 'actuators') {
         // One row per actuator: its confirmation and its fault.
         const actuators = [...new Set(entries.map((e) => e.event.actuator))];
-        body = el('table', { class: 'votes actuators' }, el('tbody', {}, actuators.map((a) => el('tr', { 'data-actuator': a }, el('th', {}, a),
+        body = el('table', { class: 'buttons actuators' }, el('tbody', {}, actuators.map((a) => el('tr', { 'data-actuator': a }, el('th', {}, a),
           entries.filter((e) => e.event.actuator === a).map((e) => el('td', {}, button(e, e.event.type === 'actuator-confirm' ? 'confirm' : 'fault')))))));
       } else {
         // Alarms on one line (by the level they ask for), then the other events by name.
