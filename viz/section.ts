@@ -1,6 +1,7 @@
 /**
- * A section of the review page below the statechart (check results, proofs, coverage, soak
- * plots): server-rendered HTML plus the traces it links to, so a report can embed their replays.
+ * A section of the review page below the views (check results, the comparison with another
+ * policy, proofs, coverage, soak plots): server-rendered HTML plus the traces it links to (the
+ * page replays them itself, with the bundled model).
  */
 
 /** Every section, in the order the page shows them (`diff` only when a policy is compared, `--diff FILE`). */

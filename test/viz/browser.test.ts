@@ -203,12 +203,12 @@ describe('viz in Chromium', function () {
     assert.equal(await stepCounter(page), 'step 0 of 0');
     // Rejected events are greyed with the machine's reason on hover.
     const approve = page.locator('#explore button[data-event="approve:a2"]');
-    assert.equal(await approve.getAttribute('aria-disabled'), 'true');
+    assert.equal(await approve.getAttribute('data-accepted'), 'false');
     assert.match((await approve.getAttribute('title')) ?? '', /rejected here — no proposal is open/);
     // The unsafe policy lets three admins bring immolation down: propose it, approve it, lower it.
     for (const e of ['propose:a1:immolation', 'approve:a2', 'approve:a3', 'propose:a1:decapitation', 'approve:a2']) {
       const button = page.locator(`#explore button[data-event="${e}"]`);
-      assert.equal(await button.getAttribute('aria-disabled'), 'false', `${e} is accepted`);
+      assert.equal(await button.getAttribute('data-accepted'), 'true', `${e} is accepted`);
       await button.click();
     }
     assert.equal(await page.locator('#frame .violations').count(), 0);
@@ -351,6 +351,9 @@ describe('viz in Chromium', function () {
         void exited.then(() => rej(new Error(`viz exited: ${err}`)));
       });
       const { page, problems } = await watchedPage(browser);
+      // The sections (tens of seconds of checker, Z3 and simulator, restarted at each save) are not
+      // what this test is about: the page is kept from asking for them.
+      await page.route('**/api/section*', (route) => route.abort());
       await ready(page, `${url}#path=propose:a3:severed,approve:a2`);
       assert.match((await page.locator('#watch-status').textContent()) ?? '', /^watching /);
       assert.equal(await page.locator('#frame').getAttribute('data-level'), 'standard');
@@ -373,7 +376,7 @@ describe('viz in Chromium', function () {
       assert.match(page.url(), /#path=&step=0$/);
       assert.match((await page.locator('#watch-status').textContent()) ?? '', /the path is kept up to step 0: step 1 \(propose:a3:severed\) was accepted and now is rejected/);
       assert.deepEqual(await page.locator('#explore table.votes tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-admin'))), ['a1', 'a2', 'outsider']);
-      assert.deepEqual(problems, []);
+      assert.deepEqual(problems.filter((p) => !/api\/section/.test(p) && !/Failed to load resource/.test(p)), []);
       await page.close();
     } finally {
       viz.kill('SIGINT');

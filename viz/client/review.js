@@ -219,8 +219,9 @@
     const button = (entry, text) => {
       const o = options[entry.index];
       return el('button', {
-        type: 'button', class: `fire ${o.accepted ? 'accepted' : 'rejected'}`, 'data-event': entry.encoded, 'aria-disabled': String(!o.accepted),
+        type: 'button', class: `fire ${o.accepted ? 'accepted' : 'rejected'}`, 'data-event': entry.encoded, 'data-accepted': String(o.accepted),
         title: o.accepted ? `${entry.label}: accepted here` : `${entry.label}: rejected here — ${o.reason} (click to record the refusal)`,
+        'aria-label': o.accepted ? `fire ${entry.label}` : `fire ${entry.label}, rejected here: ${o.reason}`,
         onclick: () => fire(entry.event),
       }, text);
     };
@@ -557,6 +558,8 @@
   if (live && data.watch) {
     watchStatus(`watching ${data.policySource}`, false);
     const events = new EventSource('/api/events');
+    // The policy may have changed between the page's load and the stream's start.
+    events.addEventListener('hello', (e) => { if (JSON.parse(e.data).version !== data.version) reload().catch((err) => watchStatus(`could not load the new policy: ${err}`, true)); });
     events.addEventListener('policy', (e) => {
       const { version } = JSON.parse(e.data);
       if (version !== data.version) reload().catch((err) => watchStatus(`could not load the new policy: ${err}`, true));
