@@ -65,6 +65,18 @@ describe('viz/report', () => {
     assert.equal(embedded(html).initialHash, '#path=propose%3Aa1%3Aprobation');
   });
 
+  it('opens_at_an_itf_trace_as_at_a_trace_file_with_the_policy_it_carries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guillotine-report-itf-'));
+    const itf = join(dir, 'walk.itf.json');
+    assert.equal((await runCli(['replay', '--policy', 'test/fixtures/policies/unsafe.json', '--path', 'alarm:decapitation', '--out', itf, '--format', 'itf'])).code, 1);
+    const out = join(dir, 'r.html');
+    const run = await runCli(['report', '--trace', itf, '--sections', 'check', '--out', out]);
+    assert.equal(run.code, 1, run.err);
+    const data = embedded(readFileSync(out, 'utf8'));
+    assert.equal(data.initialHash, '#path=alarm%3Adecapitation&step=1');
+    assert.deepEqual(data.policy, unsafe, 'the policy travels inside the ITF trace');
+  });
+
   it('is_written_by_guillotine_report_which_exits_1_when_a_property_fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guillotine-report-'));
     const out = join(dir, 'unsafe.html');
