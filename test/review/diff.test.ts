@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { eventAlphabet } from '../../checker/guillotineModel.ts';
+import { checkPolicy } from '../../checker/index.ts';
 import { compiledEngine } from '../../machines/engine.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
@@ -41,9 +42,13 @@ describe('review/diff: two policies compared', function () {
 
   it('lines_up_every_propertys_verdict_under_both_and_says_which_changed', () => {
     assert.equal(unsafe.sameVerdicts, false);
-    const changed = unsafe.verdicts.filter((v) => v.changed).map((v) => `${v.id} ${v.a}→${v.b}`);
-    assert.deepEqual(changed, ['irreversible-levels pass→fail', 'failsafe-only-raises pass→fail', 'failsafe-reaches-offline pass→fail', 'quorum-intersection pass→fail']);
+    // Each side is checkPolicy's own verdict, and "changed" is exactly where they differ.
+    const a = checkPolicy(DEFAULT_POLICY, { findings: false });
+    const b = checkPolicy(load('unsafe.json'), { findings: false });
+    assert.deepEqual(unsafe.verdicts.map((v) => [v.id, v.a, v.b]), a.properties.map((p) => [p.id, p.status, b.properties.find((q) => q.id === p.id)!.status]));
     assert.ok(unsafe.verdicts.every((v) => v.changed === (v.a !== v.b)));
+    const changed = unsafe.verdicts.filter((v) => v.changed).map((v) => `${v.id} ${v.a}→${v.b}`);
+    for (const id of ['irreversible-levels', 'failsafe-only-raises', 'failsafe-reaches-offline', 'quorum-intersection']) assert.ok(changed.includes(`${id} pass→fail`), `${id} changed`);
     assert.equal(unsafe.states.a, 732);
     assert.ok(unsafe.findings !== null && unsafe.findings.length === 6);
   });
