@@ -89,12 +89,17 @@ export function parseTrace(input: unknown, baseDir = '.', lines?: EventLines): T
 export function loadTraceFile(path: string): TraceResult {
   const file = readUserFile(path);
   if (!file.ok) return { ok: false, problems: [{ path: '(file)', message: `cannot read trace file ${quoted(path, 300)}: ${file.why}` }] };
-  const read = readJsonText(file.text, `trace file ${quoted(path, 300)}`, 'trace is {"events": [{"type": "heartbeat"}]}');
+  return traceFromText(file.text, path);
+}
+
+/** A trace file's text read as a trace (its bad events named with their lines), relative paths from the file's directory. */
+export function traceFromText(text: string, path: string): TraceResult {
+  const read = readJsonText(text, `trace file ${quoted(path, 300)}`, 'trace is {"events": [{"type": "heartbeat"}]}');
   if (!read.ok) return { ok: false, problems: [{ path: '(file)', message: read.message }] };
   let lines: ReadonlyMap<string, readonly number[]> | undefined;
   return parseTrace(read.json, dirname(path), () => {
     if (lines === undefined) {
-      const scan = scanJson(file.text.replace(/^\uFEFF/, ''), ['events', 'cycle']);
+      const scan = scanJson(text.replace(/^\uFEFF/, ''), ['events', 'cycle']);
       lines = scan.ok ? scan.elementLines : new Map();
     }
     return lines;

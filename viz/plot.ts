@@ -12,7 +12,8 @@ const n = (v: number) => (Math.round(v * 10) / 10).toString();
 /** Colour-blind-safe palette (Okabe–Ito, without the yellow, which is unreadable on white). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 
-const STYLE =
+/** The style sheet inside every plot (the review page allows it by its hash, `page.ts`). */
+export const PLOT_STYLE =
   `text{font-family:system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif;font-size:12px;fill:#1f2933}` +
   `.title{font-size:13px;font-weight:600}.axis-title{fill:#52606d}.tick-label{fill:#3e4c59}` +
   `.axis line,.axis path{stroke:#52606d;stroke-width:1;fill:none}.grid line{stroke:#e4e7eb;stroke-width:1}` +
@@ -61,7 +62,7 @@ function scale(d0: number, d1: number, r0: number, r1: number): (v: number) => n
 }
 
 function svgOpen(width: number, height: number, label: string, kind: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="plot ${kind}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(label)}"><title>${xml(label)}</title><style>${STYLE}</style>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="plot ${kind}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(label)}"><title>${xml(label)}</title><style>${PLOT_STYLE}</style>`;
 }
 
 /** A horizontal axis at `y` with ticks and their labels, and its title centred below. */

@@ -1,15 +1,20 @@
 /**
- * `guillotine report`: the whole review as one self-contained HTML file — the statechart, the
- * check results with their counterexamples (each replay embedded, so stepping works offline),
- * and the other sections. The file makes no network request: CSS, script, SVG and data are
- * inline, and its Content-Security-Policy forbids fetching anything.
+ * `guillotine report`: the whole review as one self-contained HTML file — the levels view, the
+ * statechart, the policy's machine itself (bundled, so any path replays and any event can be fired
+ * offline, not only the report's own counterexamples), the check results with their
+ * counterexamples, and the other sections. The file makes no network request: CSS, scripts, SVG
+ * and data are inline, and its Content-Security-Policy (a `<meta>` with the hashes of its inline
+ * scripts and style sheets) forbids fetching anything.
  */
 import type { GuillotineEvent } from '../spec/events.ts';
+import { encodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
+import { explorerBundle } from './bundle.ts';
 import { reviewPage } from './page.ts';
-import { statechartModel, traceView, traceViewOfPath, type TraceView } from './reviewModel.ts';
-import { traceHash, traceKey, type Section } from './section.ts';
+import { statechartModel } from './reviewModel.ts';
+import { traceHash, type Section } from './section.ts';
 import { reviewSections, type SectionOptions } from './sections.ts';
+import { replay } from './trace.ts';
 
 export interface ReportOptions extends SectionOptions {
   readonly policySource: string;
@@ -23,19 +28,11 @@ export interface ReportOptions extends SectionOptions {
 
 /** Builds the report HTML for a policy. */
 export async function buildReport(policy: Policy, options: ReportOptions): Promise<string> {
-  const [model, sections] = await Promise.all([statechartModel(policy), options.sections ?? reviewSections(policy, options)]);
-  const traces: Record<string, TraceView> = {};
-  for (const s of sections) {
-    if (s.status !== 'ready') continue;
-    for (const link of s.traces) traces[traceKey(link.path, link.cycle)] ??= traceViewOfPath(policy, link.path, link.cycle ?? '');
-  }
+  const [model, bundle, sections] = await Promise.all([statechartModel(policy), explorerBundle(), options.sections ?? reviewSections(policy, options)]);
   let initialHash: string | null = null;
   if (options.trace) {
-    const view = traceView(policy, options.trace.events, options.trace.cycle ?? []);
-    if (view.ok) {
-      traces[traceKey(view.path, view.cycle)] = view;
-      initialHash = traceHash({ path: view.path, cycle: view.cycle, step: view.firstViolation });
-    }
+    const cycle = options.trace.cycle ?? [];
+    initialHash = traceHash({ path: encodePath(options.trace.events), cycle: cycle.length === 0 ? null : encodePath(cycle), step: replay(policy, options.trace.events, cycle).firstViolation });
   }
-  return reviewPage({ mode: 'report', policySource: options.policySource, model, traces, sections, initialHash, generated: options.generated ?? null });
+  return reviewPage({ mode: 'report', policySource: options.policySource, model, bundle, sections, initialHash, generated: options.generated ?? null }).html;
 }

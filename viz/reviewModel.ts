@@ -4,12 +4,11 @@
  * (over HTTP) and `guillotine report` (embedded in the file) serve exactly these objects.
  */
 import { CAPABILITIES, LEVELS, actuatorPositions, type Actuator, type Capabilities, type Level, type PortService } from '../spec/levels.ts';
-import { decodePath, type GuillotineEvent } from '../spec/events.ts';
-import { quorumFor, type Policy } from '../spec/policy.ts';
+import type { Policy } from '../spec/policy.ts';
 import { statechartView } from './statechart.ts';
 import { layoutStatechart } from './layout.ts';
 import { statechartSvg } from './svg.ts';
-import { replay, type Frame } from './trace.ts';
+import { levelLadder, type LevelLadder } from './levelLadder.ts';
 
 export interface LevelRow {
   readonly level: Level;
@@ -53,6 +52,8 @@ export interface StatechartModel {
   /** Milliseconds ELK took to lay the composed machine out (reported by the bench and the page footer). */
   readonly layoutMs: number;
   readonly counts: { readonly regions: number; readonly states: number; readonly edges: number; readonly internal: number };
+  /** The levels view: every way from each level to each other, found by exploring the machine. */
+  readonly ladder: LevelLadder;
 }
 
 /** The capability rows of the six levels, with the policy's irreversibility (GUILLOTINE.md §2). */
@@ -68,7 +69,7 @@ export function levelRows(policy: Policy): LevelRow[] {
   }));
 }
 
-/** Lays out and draws the statechart of a policy, and collects the level rows. */
+/** Lays out and draws the statechart of a policy, collects the level rows, and explores the levels view's ways between levels. */
 export async function statechartModel(policy: Policy): Promise<StatechartModel> {
   const view = statechartView(policy);
   const started = performance.now();
@@ -84,36 +85,9 @@ export async function statechartModel(policy: Policy): Promise<StatechartModel> 
     height: layout.height,
     layoutMs: Math.round(layoutMs * 10) / 10,
     counts: { regions: view.regions.length, states, edges: view.edges.length, internal },
+    ladder: levelLadder(policy),
   };
 }
 
-/** A frame as the page shows it: the replay frame plus the quorum the open proposal needs. */
-export interface FrameView extends Frame {
-  readonly quorum: number | null;
-}
-
-export type TraceView =
-  | { readonly ok: true; readonly path: string; readonly cycle: string | null; readonly rejected: number; readonly firstViolation: number | null; readonly frames: readonly FrameView[] }
-  | { readonly ok: false; readonly message: string };
-
-/** Replays events for the page, adding to each frame the quorum its open proposal needs. */
-export function traceView(policy: Policy, events: readonly GuillotineEvent[], cycle: readonly GuillotineEvent[] = []): TraceView {
-  const r = replay(policy, events, cycle);
-  const frames = r.frames.map((f): FrameView => {
-    const p = f.state.context.proposal;
-    return { ...f, quorum: p === null ? null : quorumFor(policy, p.from, p.to) };
-  });
-  return { ok: true, path: r.path, cycle: r.cycle, rejected: r.rejected, firstViolation: r.firstViolation, frames };
-}
-
-/**
- * Decodes a compact path (the URL hash: `path=…` and, for a liveness counterexample, `cycle=…`)
- * and replays it; a bad path comes back as its message.
- */
-export function traceViewOfPath(policy: Policy, path: string, cycle = ''): TraceView {
-  const decoded = decodePath(path);
-  if (!decoded.ok) return { ok: false, message: `path: ${decoded.message}` };
-  const loop = decodePath(cycle);
-  if (!loop.ok) return { ok: false, message: `cycle: ${loop.message}` };
-  return traceView(policy, decoded.events, loop.events);
-}
+/** Trace replays for the page live in `trace.ts` (which the browser bundle runs too). */
+export { traceView, traceViewOfPath, type Frame as FrameView, type TraceView } from './trace.ts';

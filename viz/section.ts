@@ -1,14 +1,16 @@
 /**
- * A section of the review page below the statechart (check results, proofs, coverage, soak
- * plots): server-rendered HTML plus the traces it links to, so a report can embed their replays.
+ * A section of the review page below the views (check results, the comparison with another
+ * policy, proofs, coverage, soak plots): server-rendered HTML plus the traces it links to (the
+ * page replays them itself, with the bundled model).
  */
 
-/** Every section, in the order the page shows them. */
-export const SECTION_IDS = ['check', 'proofs', 'coverage', 'experiments'] as const;
+/** Every section, in the order the page shows them (`diff` only when a policy is compared, `--diff FILE`). */
+export const SECTION_IDS = ['check', 'diff', 'proofs', 'coverage', 'experiments'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
   check: 'Check results (GUILLOTINE.md §4)',
+  diff: 'Compared with another policy',
   proofs: 'Proofs (GUILLOTINE.md §5)',
   coverage: 'Transition coverage of the generated tests',
   experiments: 'Simulator experiments',

@@ -8,6 +8,7 @@ import { shutdownProver } from '../proofs/index.ts';
 import { DEFAULT_SEED } from '../simulator/index.ts';
 import type { Policy } from '../spec/policy.ts';
 import { checkSection } from './checkSection.ts';
+import { diffSection } from './diffSection.ts';
 import { coverageSection } from './coverageSection.ts';
 import { experimentsSection } from './experimentsSection.ts';
 import { proofSection } from './proofSection.ts';
@@ -26,6 +27,13 @@ export interface SectionOptions {
   readonly seed?: number;
   /** Virtual hours of the simulator's soak (default: the simulator's own). */
   readonly hours?: number;
+  /** A policy to compare the reviewed one with (`--diff FILE`): adds the `diff` section. */
+  readonly compare?: { readonly source: string; readonly policy: Policy };
+}
+
+/** The sections a review builds, in page order: those asked for (default all), `diff` only when comparing. */
+export function selectedSections(options: SectionOptions = {}): SectionId[] {
+  return SECTION_IDS.filter((id) => (options.only === undefined || options.only.includes(id)) && (id !== 'diff' || options.compare !== undefined));
 }
 
 /** A section whose producer threw: the review still renders, and says what failed. */
@@ -42,6 +50,9 @@ export async function buildSection(id: SectionId, policy: Policy, options: Secti
     switch (id) {
       case 'check':
         return checkSection(policy, options.maxStates === undefined ? {} : { maxStates: options.maxStates });
+      case 'diff':
+        if (options.compare === undefined) return { id, title: SECTION_TITLES.diff, status: 'unavailable', reason: 'no policy to compare with (give one with --diff FILE)' };
+        return diffSection(policy, options.compare);
       case 'proofs':
         try {
           return await proofSection(policy);
@@ -61,9 +72,6 @@ export async function buildSection(id: SectionId, policy: Policy, options: Secti
 /** Builds the selected sections one after the other, in page order. Never rejects. */
 export async function reviewSections(policy: Policy, options: SectionOptions = {}): Promise<Section[]> {
   const sections: Section[] = [];
-  for (const id of SECTION_IDS) {
-    if (options.only !== undefined && !options.only.includes(id)) continue;
-    sections.push(await buildSection(id, policy, options));
-  }
+  for (const id of selectedSections(options)) sections.push(await buildSection(id, policy, options));
   return sections;
 }

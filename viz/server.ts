@@ -1,19 +1,28 @@
 /**
  * The local server behind `guillotine viz`: the review page and its JSON endpoints, on
- * 127.0.0.1 only. Everything is computed by the library in this process; the page loads nothing
- * from anywhere else (its Content-Security-Policy forbids it).
+ * 127.0.0.1 only. The page runs the policy's machine itself (`bundle.ts`); the server lays out
+ * the statechart, explores the levels view, and builds the sections below on a worker thread.
  *
- * - `GET /` — the page, statechart drawn;
- * - `GET /api/model` — the statechart model (SVG, level rows, layout time);
+ * - `GET /` — the page;
+ * - `GET /api/model` — the policy, the statechart picture, the levels view (what `--watch` swaps in);
  * - `GET /api/trace?path=…&cycle=…` — a replay (`TraceView`), or `{ok: false, message}` with 400;
- * - `GET /api/sections` — the ids and titles of the sections below the statechart (the first ask
- *   starts computing them, once);
- * - `GET /api/section?id=…` — one section, answered as soon as it is ready.
+ * - `GET /api/sections` — the ids and titles of the sections below (the first ask starts
+ *   computing them, once per policy version);
+ * - `GET /api/section?id=…` — one section, answered as soon as it is ready;
+ * - `GET /api/events` — server-sent events: `policy` when the policy file changed and the new
+ *   model is ready, `policy-error` when the saved file is not a policy.
+ *
+ * A web page the reviewer visits must not read any of it (DNS rebinding, cross-site requests):
+ * every request must name this server in its `Host` (`127.0.0.1:PORT`, `localhost:PORT` or
+ * `[::1]:PORT`), a request with another `Origin` or from another site is refused with 403, and a
+ * request URL that cannot be parsed is refused with 400. The page's Content-Security-Policy is a
+ * header with the hashes of its inline scripts and style sheets.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Policy } from '../spec/policy.ts';
-import { reviewPage } from './page.ts';
+import { explorerBundle } from './bundle.ts';
+import { clientModel, reviewPage, type Page } from './page.ts';
 import { statechartModel, traceViewOfPath, type StatechartModel } from './reviewModel.ts';
 import type { SectionFeed } from './sectionFeed.ts';
 import { isSectionId, SECTION_TITLES } from './section.ts';
@@ -25,67 +34,150 @@ export interface VizServerOptions {
   readonly port: number;
   /** The hash the page opens at (a `--trace` file's path). */
   readonly initialHash?: string | null;
-  /** Starts building the sections below the statechart; called once, the first time the page asks. */
-  readonly sections: () => SectionFeed;
+  /**
+   * Starts building the sections below the statechart for a policy; called the first time the page
+   * asks, and again after each {@link VizServer.update}. A feed with `stop` is stopped when it is
+   * replaced or the server closes.
+   */
+  readonly sections: (policy: Policy) => SectionFeed & { stop?: () => Promise<void> };
+  /** `--watch`: the page listens for policy updates. */
+  readonly watch?: boolean;
 }
 
 export interface VizServer {
   readonly url: string;
   readonly port: number;
+  /** The current model (it changes with {@link update}). */
   readonly model: StatechartModel;
+  /** The current policy version: 0 at start, one more per update. */
+  readonly version: number;
+  /** Replaces the policy (the file was saved): new model, new sections, and the open pages told. */
+  update(policy: Policy): Promise<void>;
+  /** Tells the open pages the saved file could not be used (they keep the last good policy). */
+  reportError(message: string): void;
+  /** Stops the sections, ends every connection and closes the server. */
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string) {
-  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+} as const;
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, ...SECURITY_HEADERS, ...extra });
   res.end(body);
 }
 
 const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, 'application/json', JSON.stringify(value));
 
+/** The names this server answers to, as a `Host` header gives them (the port included). */
+export function allowedHosts(port: number): readonly string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+}
+
 /**
- * Lays out the statechart, then listens on 127.0.0.1. Resolves once listening; a port in use
- * rejects with the system's `EADDRINUSE` error (the CLI turns it into a message).
+ * Why a request is refused before it is routed, or null: a URL that cannot be parsed (400), a
+ * `Host` that is not this server (403: a DNS-rebinding page names its own domain there), an
+ * `Origin` or `Sec-Fetch-Site` of another site (403: another page's script).
+ */
+export function refusal(req: IncomingMessage, port: number): { status: 400 | 403; message: string } | null {
+  const target = req.url ?? '';
+  if (!target.startsWith('/') || target.startsWith('//')) return { status: 400, message: `malformed request URL; ask for a path on this server, such as /` };
+  try {
+    // Every `%` must start an escape of UTF-8 (URLSearchParams would quietly decode a bad one to U+FFFD).
+    decodeURIComponent(target);
+    new URL(target, 'http://127.0.0.1');
+  } catch {
+    return { status: 400, message: 'malformed request URL; ask for a path on this server, such as /' };
+  }
+  const hosts = allowedHosts(port);
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!hosts.includes(host)) return { status: 403, message: `this server answers only to ${hosts.join(', ')}; open http://127.0.0.1:${port}/` };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) return { status: 403, message: 'cross-origin requests are refused' };
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return { status: 403, message: 'requests from another site are refused' };
+  return null;
+}
+
+/**
+ * Lays out the statechart, explores the levels view, bundles the page's model, then listens on
+ * 127.0.0.1. Resolves once listening; a port in use rejects with the system's `EADDRINUSE` error
+ * (the CLI turns it into a message).
  */
 export async function startVizServer(options: VizServerOptions): Promise<VizServer> {
-  const model = await statechartModel(options.policy);
-  const page = reviewPage({ mode: 'server', policySource: options.policySource, model, traces: {}, sections: [], initialHash: options.initialHash ?? null, generated: null });
-  let feed: SectionFeed | null = null;
+  const bundle = await explorerBundle();
+  const build = async (policy: Policy) => {
+    const model = await statechartModel(policy);
+    return { policy, model, page: null as Page | null };
+  };
+  let current = await build(options.policy);
+  let version = 0;
+  let feed: (SectionFeed & { stop?: () => Promise<void> }) | null = null;
+  const listeners = new Set<ServerResponse>();
+  const pageOf = () =>
+    (current.page ??= reviewPage({ mode: 'server', policySource: options.policySource, model: current.model, bundle, sections: [], initialHash: options.initialHash ?? null, generated: null, watch: options.watch === true, version }));
+  const sections = () => (feed ??= options.sections(current.policy));
+  const broadcast = (event: string, data: unknown) => {
+    for (const res of listeners) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const handle = async (req: IncomingMessage, res: ServerResponse, port: number) => {
+    const refused = refusal(req, port);
+    if (refused !== null) return json(res, refused.status, { ok: false, message: refused.message });
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, message: `${req.method} is not allowed; the viz server only answers GET` });
+    const url = new URL(req.url!, 'http://127.0.0.1');
     switch (url.pathname) {
       case '/':
-      case '/index.html':
-        return send(res, 200, 'text/html', page);
+      case '/index.html': {
+        const page = pageOf();
+        return send(res, 200, 'text/html', page.html, { 'content-security-policy': page.csp });
+      }
       case '/api/model':
-        return json(res, 200, model);
+        return json(res, 200, clientModel(options.policySource, current.model, version));
       case '/api/trace': {
         const path = url.searchParams.get('path');
         if (path === null) return json(res, 400, { ok: false, message: 'missing ?path=…, e.g. /api/trace?path=propose:a1:severed,approve:a2' });
-        const view = traceViewOfPath(options.policy, path, url.searchParams.get('cycle') ?? '');
+        const view = traceViewOfPath(current.policy, path, url.searchParams.get('cycle') ?? '');
         return json(res, view.ok ? 200 : 400, view);
       }
-      case '/api/sections':
-        feed ??= options.sections();
-        return json(res, 200, { sections: feed.ids.map((id) => ({ id, title: SECTION_TITLES[id] })) });
+      case '/api/sections': {
+        const f = sections();
+        return json(res, 200, { version, sections: f.ids.map((id) => ({ id, title: SECTION_TITLES[id] })) });
+      }
       case '/api/section': {
         const id = url.searchParams.get('id') ?? '';
-        feed ??= options.sections();
-        if (!isSectionId(id) || !feed.ids.includes(id)) return json(res, 404, { ok: false, message: `no section ${JSON.stringify(id)}; the sections are ${feed.ids.join(', ')}` });
-        return json(res, 200, await feed.section(id));
+        const f = sections();
+        if (!isSectionId(id) || !f.ids.includes(id)) return json(res, 404, { ok: false, message: `no section ${JSON.stringify(id)}; the sections are ${f.ids.join(', ')}` });
+        return json(res, 200, await f.section(id));
       }
+      case '/api/events':
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', ...SECURITY_HEADERS });
+        res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ version })}\n\n`);
+        listeners.add(res);
+        req.on('close', () => listeners.delete(res));
+        return;
       default:
         return json(res, 404, { ok: false, message: `no such page ${url.pathname}; the page is at /` });
     }
   };
 
+  let port = 0;
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, port).catch((error: unknown) => {
       if (!res.headersSent) json(res, 500, { ok: false, message: `internal error: ${(error as Error).message}` });
       else res.end();
     });
+  });
+  // A request line the HTTP parser cannot read at all gets a plain 400 rather than a reset.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,15 +186,41 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
+  let updating: Promise<void> = Promise.resolve();
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
-    model,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    get model() {
+      return current.model;
+    },
+    get version() {
+      return version;
+    },
+    update(policy) {
+      // Saves in quick succession are applied in order, each once.
+      updating = updating.then(async () => {
+        const next = await build(policy);
+        const old = feed;
+        feed = null;
+        current = next;
+        version++;
+        await old?.stop?.();
+        broadcast('policy', { version });
+      });
+      return updating;
+    },
+    reportError(message) {
+      broadcast('policy-error', { version, message });
+    },
+    async close() {
+      for (const res of listeners) res.end();
+      listeners.clear();
+      await feed?.stop?.();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

@@ -8,10 +8,9 @@ import { FONT, type Line } from './textBlock.ts';
 import { transitionLabel } from './statechart.ts';
 import { STATE_PAD, type Box, type PlacedEdge, type PlacedRegion, type PlacedState, type StatechartLayout } from './layout.ts';
 
-/** Escapes text for XML content and attribute values. */
-export function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { xml } from './escape.ts';
+
+export { xml };
 
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
 

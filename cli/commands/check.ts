@@ -9,6 +9,7 @@ import { allHold, checkPolicy, type CheckReport, type PropertyReport } from '../
 import { findingNotes } from '../../checker/findings.ts';
 import { replay } from '../../checker/replay.ts';
 import { encodePath } from '../../spec/events.ts';
+import { itfTrace } from '../../spec/itf.ts';
 import { eventLabel } from '../eventLabel.ts';
 import { action, BadInput, EXIT, jsonOption, policyFrom, policyOption, printJson, writeOutput, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
@@ -27,6 +28,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))
+    .addOption(new Option('--format <format>', 'format of the --traces files: json (<property>.trace.json) or itf (<property>.itf.json, the Informal Trace Format of Quint and Apalache)').choices(['json', 'itf']).default('json'))
     .addOption(new Option('--engine <name>', 'who explores the statechart: compiled (code generated from the rules for this policy, over packed states), reference (the rules interpreted over objects) or xstate (XState itself); every one gives the same report').choices(['compiled', 'reference', 'xstate']).default('compiled'))
     .addOption(new Option('--no-symmetry', 'explore every state instead of one per renaming of admins'))
     .addOption(new Option('--no-findings', 'skip the findings (fewest admins to reach and leave each level)'))
@@ -40,7 +42,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
         '(the properties not yet refuted are "unknown"; the message says how to raise the limit).\n',
     )
     .action(
-      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; engine: 'compiled' | 'reference' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; maxMemory?: string; mutant?: string }): Promise<ExitCode> => {
+      action(exit, async (opts: { policy?: string; json?: boolean; traces?: string; format: 'json' | 'itf'; engine: 'compiled' | 'reference' | 'xstate'; symmetry: boolean; findings: boolean; maxStates?: string; maxMemory?: string; mutant?: string }): Promise<ExitCode> => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
@@ -67,7 +69,7 @@ export const registerCheck: RegisterCommand = (program, io, exit) => {
         }
         // The report names the mutant it ran; without --mutant its shape is unchanged.
         const report: MutantCheckReport = mutant === undefined ? checked : { ...checked, mutant: mutantSummary(mutant) };
-        if (opts.traces !== undefined) writeTraces(opts.traces, report);
+        if (opts.traces !== undefined) writeTraces(opts.traces, report, opts.format, machine.rules);
         if (opts.json) printJson(io, report);
         else printReport(io, report, machine, opts.policy ?? EMBEDDED);
         return verdict(io, report, maxStates, opts.maxStates !== undefined);
@@ -109,11 +111,21 @@ function tracesDirectory(dir: string): void {
  * as one set: all of them or, on a failure, none (a file of the set that is a directory, a link, or
  * in a directory that cannot be written is bad input, exit 2).
  */
-function writeTraces(dir: string, report: CheckReport) {
-  const files = report.properties.flatMap((p) =>
-    p.trace ? [{ path: join(dir, `${p.id}.trace.json`), text: JSON.stringify({ property: p.id, policy: report.policy, events: p.trace.events, ...(p.trace.cycle ? { cycle: p.trace.cycle } : {}) }, null, 2) + '\n' }] : [],
-  );
+function writeTraces(dir: string, report: CheckReport, format: 'json' | 'itf', rules: MachineUnderCheck['rules']) {
+  const files = report.properties.flatMap((p) => {
+    if (!p.trace) return [];
+    const { name, text } = traceFile(report, p, format, rules);
+    return [{ path: join(dir, name), text }];
+  });
   writeOutput('--traces', files);
+}
+
+/** A counterexample as a file: the workbench's trace JSON, or ITF with the state after each step (replayed on the machine checked). */
+function traceFile(report: CheckReport, p: PropertyReport, format: 'json' | 'itf', rules: MachineUnderCheck['rules']): { name: string; text: string } {
+  const trace = p.trace!;
+  if (format === 'itf') return { name: `${p.id}.itf.json`, text: JSON.stringify(itfTrace(report.policy, replay(report.policy, trace.events, { cycle: trace.cycle, rules }), { property: p.id }), null, 2) + '\n' };
+  const file = { property: p.id, policy: report.policy, events: trace.events, ...(trace.cycle ? { cycle: trace.cycle } : {}) };
+  return { name: `${p.id}.trace.json`, text: JSON.stringify(file, null, 2) + '\n' };
 }
 
 function printReport(io: Output, r: MutantCheckReport, machine: MachineUnderCheck, source: string) {

@@ -10,5 +10,6 @@ import { registerGenTests } from './gen-tests.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerExport } from './export.ts';
 import { registerValidate } from './validate.ts';
+import { registerDiff } from './diff.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate, registerExport, registerValidate];
+export const COMMANDS: readonly RegisterCommand[] = [registerReview, registerCheck, registerProve, registerReplay, registerViz, registerReport, registerGenTests, registerSimulate, registerExport, registerValidate, registerDiff];

@@ -7,9 +7,9 @@
 import { Option } from 'commander';
 import { replay, type LassoView, type ReplayReport } from '../../checker/replay.ts';
 import { decodePath, type GuillotineEvent } from '../../spec/events.ts';
-import { loadTraceFile } from '../../spec/trace.ts';
+import { loadAnyTraceFile, itfTrace } from '../../spec/itf.ts';
 import type { Policy } from '../../spec/policy.ts';
-import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, policyOption, printJson, writeOutput, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { count, table } from '../table.ts';
 import { terminalSafe } from '../../spec/terminalText.ts';
 import { eventLabel } from '../eventLabel.ts';
@@ -21,7 +21,7 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
   program
     .command('replay')
     .description('replay a trace (GUILLOTINE.md §7) step by step; exit 1 if a step violates a property (for a liveness counterexample, the last step of a fair cycle that returns to its start)')
-    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}')
+    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}, or an ITF trace (Quint, Apalache: {"vars", "states"}, events in mbt::actionTaken and mbt::nondetPicks)')
     .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
     .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
     .addOption(policyOption())
@@ -34,8 +34,10 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
       '\nExit status: 0 no step violates a property; 1 a step does; 2 bad input (a bad trace file, --path or\n' +
         '--policy); 3 incomplete: the trace is longer than --max-events, and its first N events violate nothing.\n',
     )
+    .addOption(new Option('--out <file>', 'also write the trace to a file, in the --format given'))
+    .addOption(new Option('--format <format>', 'format of --out: json (a trace file {"policy", "events"}) or itf (the Informal Trace Format, with the state after each step)').choices(['json', 'itf']).default('json'))
     .action(
-      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'reference'; mutant?: string; maxEvents?: string }): ExitCode => {
+      action(exit, (file: string | undefined, opts: { path?: string; cycle?: string; policy?: string; json?: boolean; engine: 'xstate' | 'reference'; mutant?: string; maxEvents?: string; out?: string; format: 'json' | 'itf' }): ExitCode => {
         const chosen = mutantFrom(io, opts.mutant, opts.json);
         if (chosen === 'list') return 0;
         const mutant = chosen;
@@ -55,7 +57,7 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
           }
         } else {
           if (opts.cycle !== undefined) throw new BadInput('--cycle goes with --path; a trace file carries its own "cycle"');
-          const loaded = loadTraceFile(file!);
+          const loaded = loadAnyTraceFile(file!);
           if (!loaded.ok) throw new BadInput(`bad trace: ${loaded.problems.map((p) => (p.path === '(file)' ? p.message : `${p.path}: ${p.message}`)).join('; ')}`);
           ({ events, cycle } = loaded.trace);
           tracePolicy = loaded.trace.policy;
@@ -68,6 +70,10 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
         const total = events.length + (cycle?.length ?? 0);
         const cut = total > maxEvents;
         const report = replay(machine.policy, cut ? events.slice(0, maxEvents) : events, { engine: opts.engine, cycle: cut ? undefined : cycle, rules: machine.rules });
+        if (opts.out !== undefined) {
+          const text = opts.format === 'itf' ? JSON.stringify(itfTrace(machine.policy, report), null, 2) : JSON.stringify({ policy: machine.policy, events, ...(cycle ? { cycle } : {}) }, null, 2);
+          writeOutput('--out', [{ path: opts.out, text: text + '\n' }]);
+        }
         const incomplete = cut ? { limit: '--max-events', maxEvents, events: total } : undefined;
         if (opts.json) printJson(io, { ...report, ...(mutant === undefined ? {} : { mutant: mutantSummary(mutant) }), ...(incomplete === undefined ? {} : { incomplete }) });
         else {

@@ -11,16 +11,18 @@ import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { buildReport } from '../../viz/report.ts';
 import { isSectionId, SECTION_IDS, type Section, type SectionId } from '../../viz/section.ts';
-import { buildSection } from '../../viz/sections.ts';
+import { allSections } from '../../viz/sectionFeed.ts';
+import { sectionsInWorker } from '../../viz/sectionsThread.ts';
 import { action, BadInput, integerOption, policyOption, writeOutput, type ExitCode, type RegisterCommand } from '../command.ts';
-import { reviewInput, seedOption, traceOption } from './viz.ts';
+import { progressLine } from '../progress.ts';
+import { diffOption, reviewInput, seedOption, traceOption } from './viz.ts';
 
 /** Parses `--sections a,b`: known ids only, kept in page order. */
 export function sectionsOption(raw: string | undefined): readonly SectionId[] {
   if (raw === undefined) return SECTION_IDS;
   const asked = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = asked.filter((s) => !isSectionId(s));
-  if (asked.length === 0 || unknown.length > 0) throw new BadInput(`--sections takes a comma-separated list of ${SECTION_IDS.join(', ')}; got ${JSON.stringify(raw)}`);
+  if (asked.length === 0 || unknown.length > 0) throw new BadInput(`--sections takes a comma-separated list of ${SECTION_IDS.join(', ')} (diff with --diff FILE); got ${JSON.stringify(raw)}`);
   return SECTION_IDS.filter((id) => asked.includes(id));
 }
 
@@ -39,31 +41,51 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
     .addOption(traceOption())
     .addOption(new Option('--out <file>', 'the HTML file to write').makeOptionMandatory())
     .addOption(new Option('--sections <ids>', `only these sections, comma-separated, of: ${SECTION_IDS.join(', ')} (default: all)`))
+    .addOption(diffOption())
     .addOption(seedOption())
     .addOption(new Option('--max-states <n>', 'stop the checker after this many states (properties not yet refuted become "unknown")'))
     .addHelpText(
       'after',
       '\nThe file opens in any browser with no network: replays of the counterexamples, the coverage\n' +
-        'toggle and the plots are all inside it. Progress goes to stderr, one line per section.\n\n' +
+        'toggle and the plots are all inside it, and the policy\'s machine itself: any event can be fired,\n' +
+        'any path replayed. Progress goes to stderr, a line when each section starts and when it is done.\n\n' +
         'Exit status: 0 every section was built and everything it judges holds; 1 a property, theorem\n' +
         'or claim does not hold, or a section could not be built (the file is written either way);\n' +
-        '2 bad input (--policy, --trace, --sections, --seed, --max-states, or an --out that cannot be written).\n',
+        '2 bad input (--policy, --trace, --diff, --sections, --seed, --max-states, or an --out that cannot be written).\n',
     )
     .action(
-      action(exit, async (opts: { policy?: string; trace?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
+      action(exit, async (opts: { policy?: string; trace?: string; diff?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
         assertWritable(opts.out); // before minutes of work, not after
         const input = reviewInput(opts);
         const only = sectionsOption(opts.sections);
         const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
+        if (only.includes('diff') && opts.sections !== undefined && opts.diff === undefined) throw new BadInput('--sections diff needs --diff FILE: the policy to compare with');
         const started = performance.now();
-        const sections: Section[] = [];
-        for (const id of only) {
-          const t0 = performance.now();
-          io.err(`report: ${id}…\n`);
-          const section = await buildSection(id, input.policy, { seed, ...(maxStates === undefined ? {} : { maxStates }) });
-          io.err(`report: ${verdict(section).text} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
-          sections.push(section);
+        // The sections are built on a worker thread, so this thread can tick a progress line (on a
+        // terminal) while one computes for tens of seconds, and Ctrl-C ends everything at once.
+        const line = progressLine(io);
+        let current: { id: SectionId; since: number } | null = null;
+        const tick = io.interactive ? setInterval(() => current && line.show(`report: ${current.id}… ${((performance.now() - current.since) / 1000).toFixed(0)} s`), 1000) : null;
+        const feed = sectionsInWorker(input.policy, { only, seed, ...(maxStates === undefined ? {} : { maxStates }), ...(input.compare ? { compare: input.compare } : {}) }, {
+          onStart: (id) => {
+            current = { id, since: performance.now() };
+            line.done();
+            io.err(`report: ${id}…\n`);
+          },
+        });
+        for (const id of feed.ids) {
+          void feed.section(id).then((section) => {
+            line.done();
+            io.err(`report: ${verdict(section).text} (${current === null || current.id !== id ? '—' : ((performance.now() - current.since) / 1000).toFixed(1)} s)\n`);
+          });
+        }
+        let sections: Section[];
+        try {
+          sections = await allSections(feed);
+        } finally {
+          if (tick !== null) clearInterval(tick);
+          line.done();
         }
         const html = await buildReport(input.policy, { policySource: input.policySource, trace: input.trace, sections, generated: new Date().toISOString() });
         // Written beside and renamed into place: an interrupt leaves the previous report or this one, whole.

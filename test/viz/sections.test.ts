@@ -5,7 +5,7 @@ import { generateTests } from '../../testgen/index.ts';
 import { statechartView } from '../../viz/statechart.ts';
 import { coverageSectionOf } from '../../viz/coverageSection.ts';
 import { proofSectionOf } from '../../viz/proofSection.ts';
-import { sectionsInChildProcess } from '../../viz/sectionsProcess.ts';
+import { sectionsInWorker } from '../../viz/sectionsThread.ts';
 import { allSections, PendingSections } from '../../viz/sectionFeed.ts';
 import { experimentsSectionOf, soakLanes } from '../../viz/experimentsSection.ts';
 import { runScenario, SOAK_TRIGGERS, type SideChannelResult, type SoakResult } from '../../simulator/index.ts';
@@ -81,7 +81,7 @@ describe('viz/sections', () => {
 
   it('delivers_each_section_from_the_child_process_as_soon_as_it_is_built', async function () {
     this.timeout(60_000);
-    const feed = sectionsInChildProcess(DEFAULT_POLICY, { only: ['check'] });
+    const feed = sectionsInWorker(DEFAULT_POLICY, { only: ['check'] });
     assert.deepEqual(feed.ids, ['check']);
     const [check] = await allSections(feed);
     assert.equal(check?.status, 'ready');

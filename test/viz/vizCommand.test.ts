@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/guillotine.js', import.meta.url));
+
+/** `guillotine viz` in a child process, with a marker in its environment to find any process it leaves behind. */
+async function startViz(marker: string, args: readonly string[] = []): Promise<{ child: ChildProcess; url: string; err: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> }> {
+  const child = spawn(process.execPath, [BIN, 'viz', '--port', '0', ...args], { env: { ...process.env, GUILLOTINE_TEST_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(({ code }) => reject(new Error(`viz exited with ${code} before serving: ${err}`)));
+  });
+  return { child, url, err: () => err, exited };
+}
+
+/** Processes (other than this one) whose environment carries the marker. */
+function processesWithMarker(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`GUILLOTINE_TEST_MARKER=${marker}`)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Waits until stderr shows that the sections are being computed (the worker thread is busy). */
+async function whileSectionsCompute(viz: { url: string; err: () => string }): Promise<void> {
+  await fetch(`${viz.url}api/sections`);
+  for (let i = 0; i < 600 && !/viz: check…/.test(viz.err()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(viz.err(), /viz: check…/, 'the sections started');
+}
+
+describe('guillotine viz as a process', function () {
+  this.timeout(60_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`ends_at_once_on_${signal}_while_the_sections_compute_with_one_line_and_nothing_left_running`, async () => {
+      const marker = randomUUID();
+      const viz = await startViz(marker);
+      await whileSectionsCompute(viz);
+      const sent = performance.now();
+      viz.child.kill(signal);
+      const { code, at } = await viz.exited;
+      // Not a speed target (those live in `npm run bench`): the sections alone take tens of seconds,
+      // so exiting well before they could finish shows they were stopped, not waited for.
+      console.log(`      exited ${Math.round(at - sent)} ms after ${signal}`);
+      assert.ok(at - sent < 8000, `viz took ${Math.round(at - sent)} ms to exit`);
+      assert.equal(code, 0);
+      const lines = viz.err().split('\n').filter((l) => l.startsWith('viz: stopped'));
+      assert.deepEqual(lines, [`viz: stopped (${signal}); the server and the sections thread are closed`]);
+      assert.deepEqual(processesWithMarker(marker), [], 'no process is left behind');
+    });
+  }
+
+  it('leaves_no_orphan_when_it_is_killed_outright', async () => {
+    const marker = randomUUID();
+    const viz = await startViz(marker);
+    await whileSectionsCompute(viz);
+    viz.child.kill('SIGKILL');
+    await viz.exited;
+    // The sections run on a thread of the viz process, not in a child process: nothing can outlive it.
+    for (let i = 0; i < 20 && processesWithMarker(marker).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(processesWithMarker(marker), []);
+  });
+
+  it('refuses_watch_without_a_policy_file', async () => {
+    const child = spawn(process.execPath, [BIN, 'viz', '--watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.equal(err, 'guillotine: --watch needs --policy FILE: the file to re-check when it is saved\n');
+  });
+});
