@@ -4,10 +4,13 @@
  * the real review once, end to end, as `npm start` runs it.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPolicy } from '../../checker/index.ts';
 import type { SpinResult } from '../../export/spin.ts';
 import { printSummary } from '../../cli/commands/review.ts';
+import { blockIsCurrent, findBlocks, REPOSITORY_ROOT } from '../../docs/outputBlocks.ts';
 import { proveAll } from '../../proofs/index.ts';
 import { REVIEW_STAGES, reviewPolicy, type CoverageStage, type ReviewReport, type ReviewStages } from '../../review/index.ts';
 import { runScenario } from '../../simulator/index.ts';
@@ -223,5 +226,9 @@ describe('review: end to end, the one full run (every real stage on the default 
     assert.doesNotMatch(human.out, /FAILS/);
     assert.match(human.out, /1 admin\(s\) can take the system to immolation/, 'the findings say what onTimeout "restrictive" implies');
     assert.match(human.out, /Every claim holds\.\n$/);
+    // The README shows this very output (a slow block, which test/docs skips): it must still be what a run prints.
+    const readme = findBlocks(readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8')).find((b) => b.command === 'guillotine review');
+    assert.ok(readme, 'README.md has a block for guillotine review');
+    assert.ok(blockIsCurrent(readme, { command: 'guillotine review', code: human.code, output: human.out }), `README.md:${readme.line}: the guillotine review block is stale; run \`npm run docs -- README.md\``);
   });
 });
