@@ -1,6 +1,6 @@
 /**
  * The Guillotine system as a checker {@link Model}: machine states (from an {@link Engine}) plus
- * the properties' history variables, the full event alphabet of GUILLOTINE.md §7, and the
+ * the properties' history variables, the full event alphabet of docs/protocol.md §7, and the
  * properties of `properties/` mapped to always / sometimes / eventually / progress.
  */
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';

@@ -240,7 +240,7 @@ const lv = 'r_isolation';
 const preLv = 'pre_isolation';
 const isFailsafe = (type: string) => (FAILSAFE_EVENTS as readonly string[]).includes(type);
 
-/** One rendering per property of GUILLOTINE.md §4, keyed by its id; see each property's file. */
+/** One rendering per property of docs/protocol.md §4, keyed by its id; see each property's file. */
 export const PROPERTY_RENDERINGS: Readonly<Record<PropertyId, PropertyRendering>> = {
   'irreversible-levels': {
     on: 'transition',
@@ -662,7 +662,7 @@ function header(policy: Policy, source: string, s: Setting, events: number): str
  * is an invalid end state, the checker's deadlock). Time is abstract, as in the
  * checker: a timer may expire at any step.
  *
- * Properties (GUILLOTINE.md section 4) and how they are exported:
+ * Properties (docs/protocol.md section 4) and how they are exported:
  *   irreversible-levels, deescalation-needs-quorum, escalation-has-cause, failsafe-only-raises,
  *   failsafe-reaches-offline  - step properties: asserted at the end of every d_step on (pre-state, event, post-state);
  *   approvals-bound-to-proposal, level-capabilities - state properties: asserted in the initial state and after every step;

@@ -450,7 +450,7 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   out.push(`Fairness == ${fairness.join('\n            /\\ ')}`, '');
   out.push('Spec == Init /\\ [][Next]_vars /\\ Fairness', '');
 
-  out.push('\\* ---- properties (GUILLOTINE.md section 4) ----');
+  out.push('\\* ---- properties (docs/protocol.md section 4) ----');
   const invariants: string[] = [];
   const temporal: string[] = [];
   for (const { id, r } of props) {

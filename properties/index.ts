@@ -1,4 +1,4 @@
-/** The safety properties of GUILLOTINE.md §4, in the order of that table. */
+/** The safety properties of docs/protocol.md §4, in the order of that table. */
 import type { GuillotineProperty, PropertyId } from './property.ts';
 import { irreversibleLevels } from './irreversibleLevels.ts';
 import { deescalationNeedsQuorum } from './deescalationNeedsQuorum.ts';

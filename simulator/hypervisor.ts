@@ -1,5 +1,5 @@
 /**
- * The software hypervisor on its own cores (GUILLOTINE.md §1): it services the port API, sends
+ * The software hypervisor on its own cores (docs/protocol.md §1): it services the port API, sends
  * heartbeats to the physical hypervisor, and reboots after a machine-check exception or an
  * assertion failure.
  *

@@ -1,5 +1,5 @@
 /**
- * The event vocabulary of the protocol (GUILLOTINE.md §7), its JSON form, and the one compact
+ * The event vocabulary of the protocol (docs/protocol.md §7), its JSON form, and the one compact
  * encoding of a path of events used everywhere a failure is reported: CLI tables, trace files,
  * test titles and the visualizer's URL (`propose:a1:severed,approve:a2,timeout`).
  *

@@ -1,6 +1,6 @@
 /**
  * The Guillotine policy: who may change the isolation level, with which quorums, and what the
- * fail-safes do (GUILLOTINE.md §3, §6). One zod definition is the single source of the policy's
+ * fail-safes do (docs/protocol.md §3, §6). One zod definition is the single source of the policy's
  * shape: it validates policy files, fills in defaults, gives the TypeScript type, and generates
  * `spec/policy.schema.json` for editors.
  *
@@ -84,7 +84,7 @@ const adminSchema = closed({
     .optional(),
 });
 
-/** The default policy of GUILLOTINE.md §6, used for every key a policy file leaves out. */
+/** The default policy of docs/protocol.md §6, used for every key a policy file leaves out. */
 export const POLICY_DEFAULTS = {
   quorum: { escalate: 3, deescalate: 5, timeoutSeconds: 600, onTimeout: 'restrictive' },
   deescalation: { maxStep: 1 },
@@ -95,7 +95,7 @@ export const POLICY_DEFAULTS = {
   actuators: { confirmDeadlineMs: 500, escalateOnFailureUpTo: 'offline' },
 } as const;
 
-/** The policy file's shape (GUILLOTINE.md §6). Every key but `admins` may be left out. */
+/** The policy file's shape (docs/protocol.md §6). Every key but `admins` may be left out. */
 export const PolicySchema = closed({
   $schema: z.string().optional(),
   admins: z
@@ -190,7 +190,7 @@ export function parsePolicy(input: unknown): PolicyResult {
   return { ok: false, problems };
 }
 
-/** The embedded default policy: seven admins a1..a7 and every default of GUILLOTINE.md §6. */
+/** The embedded default policy: seven admins a1..a7 and every default of docs/protocol.md §6. */
 export const DEFAULT_POLICY: Policy = (() => {
   const parsed = parsePolicy({ admins: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => ({ id })) });
   if (!parsed.ok) throw new Error('the embedded default policy is invalid: ' + JSON.stringify(parsed.problems));

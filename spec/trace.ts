@@ -1,5 +1,5 @@
 /**
- * Trace files (GUILLOTINE.md §7): `{"policy": <policy object or path>?, "events": [...]}`, plus
+ * Trace files (docs/protocol.md §7): `{"policy": <policy object or path>?, "events": [...]}`, plus
  * what `guillotine check` adds to a counterexample it writes — the property it refutes and, for a
  * liveness failure, the cycle that repeats forever. Validated like a policy: every problem names
  * its key path.

@@ -8,8 +8,8 @@ export const SECTION_IDS = ['check', 'proofs', 'coverage', 'experiments'] as con
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
-  check: 'Check results (GUILLOTINE.md §4)',
-  proofs: 'Proofs (GUILLOTINE.md §5)',
+  check: 'Check results (docs/protocol.md §4)',
+  proofs: 'Proofs (docs/protocol.md §5)',
   coverage: 'Transition coverage of the generated tests',
   experiments: 'Simulator experiments',
 };

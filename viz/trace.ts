@@ -25,7 +25,7 @@ export interface Frame {
   readonly changed: readonly Region[];
   readonly level: Level;
   readonly state: SystemState;
-  /** Safety properties of GUILLOTINE.md §4 this step violates, with what went wrong. */
+  /** Safety properties of docs/protocol.md §4 this step violates, with what went wrong. */
   readonly violations: readonly { readonly property: PropertyId; readonly reason: string }[];
   /** True for the steps of a liveness counterexample's repeating cycle (replayed once). */
   readonly inCycle: boolean;

@@ -19,7 +19,7 @@ import { action, BadInput, integerOption, policyFrom, policyOption, type ExitCod
 
 export const seedOption = () => new Option('--seed <n>', 'seed of the simulator experiments (the same seed gives the same figures)').default(String(DEFAULT_SEED));
 
-export const traceOption = () => new Option('--trace <file>', 'trace file {"policy"?: ..., "events": [...]} (GUILLOTINE.md §7) to open at, e.g. one written by `guillotine check --traces`');
+export const traceOption = () => new Option('--trace <file>', 'trace file {"policy"?: ..., "events": [...]} (docs/protocol.md §7) to open at, e.g. one written by `guillotine check --traces`');
 
 /** The policy and trace a review is about: `--policy` wins over the trace's own policy, which wins over the default. */
 export interface ReviewInput {

@@ -1,5 +1,5 @@
 /**
- * `exec-pages-immutable`: the MMU rule of GUILLOTINE.md §1 as an inductive invariant over Sv39 page
+ * `exec-pages-immutable`: the MMU rule of docs/protocol.md §1 as an inductive invariant over Sv39 page
  * tables. The invariant is per entry ({@link pteInvariant}); a write changes one entry, so the
  * invariant of the whole table follows from: it holds for the boot-time entries, and every write the
  * validator accepts, from an entry satisfying it, yields an entry satisfying it. The mapping-level
