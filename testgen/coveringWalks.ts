@@ -27,7 +27,8 @@ export interface WalkOptions {
   /**
    * End a walk after this many steps and start the next from the initial state. Shorter walks
    * localise failures (a failing step skips only the rest of its own walk) at the cost of the paths
-   * back. Default: no limit.
+   * back. A walk overruns it by at most a shortest path to its next target and that target, so any
+   * bound from 1 up terminates. Default: no limit.
    */
   readonly maxWalkLength?: number;
 }
@@ -59,6 +60,10 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
       continue;
     }
     for (const t of path) walks.take(t, work.cover(t));
+    // The path ends where there is work: take it before the length bound can end the walk. Ending it
+    // first walked the same path from reset again, forever when the path was longer than the bound.
+    const target = work.nextHere(walks.at);
+    if (target >= 0) walks.take(target, work.cover(target));
   }
   walks.end();
   return walks.done;
