@@ -27,11 +27,13 @@ export function isLevel(value: unknown): value is Level {
 
 /** The more restrictive of two levels. */
 export function maxLevel(a: Level, b: Level): Level {
+  // Stryker disable next-line EqualityOperator: > and >= differ only for equal levels, where both sides give the same level
   return levelIndex(a) >= levelIndex(b) ? a : b;
 }
 
 /** The less restrictive of two levels. */
 export function minLevel(a: Level, b: Level): Level {
+  // Stryker disable next-line EqualityOperator: < and <= differ only for equal levels, where both sides give the same level
   return levelIndex(a) <= levelIndex(b) ? a : b;
 }
 

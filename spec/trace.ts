@@ -19,6 +19,7 @@ const TraceSchema = z.strictObject(
     events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),
     cycle: z.array(z.unknown(), { error: 'expected "cycle": a list of events, like "events"' }).optional(),
   },
+  // Stryker disable next-line ConditionalExpression: with zod 4.6.7 only the strict object's own invalid_type and unrecognized_keys issues reach this function; every other issue carries its own message
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
 );
 
@@ -70,6 +71,7 @@ function parseEvents(list: readonly unknown[], key: string, problems: PolicyProb
 }
 
 /** Validates parsed JSON as a trace; a `policy` given as a path is read relative to `baseDir`. */
+// Stryker disable next-line StringLiteral: resolve('', p) is resolve('.', p)
 export function parseTrace(input: unknown, baseDir = '.'): TraceResult {
   const shape = TraceSchema.safeParse(input);
   if (!shape.success) return { ok: false, problems: shape.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
