@@ -1,7 +1,8 @@
 /**
  * `npm run docs [-- --fast] [-- PAGE...]`: runs the command of every output block in README.md and
  * docs/*.md (see `outputBlocks.ts`) and rewrites the block with what the command prints now.
- * `--fast` leaves the `output(slow)` blocks as they are; pages given by name limit the run to them.
+ * A block that differs only in durations and dates is left as it is, so a re-run changes only what
+ * changed. `--fast` leaves the `output(slow)` blocks as they are; pages given by name limit the run to them.
  * Prints one line per block to stderr, and which pages changed; exit 0, or 2 for a bad block.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,8 @@ async function rebuildPage(path: string, fast: boolean, log: (line: string) => v
     const run = await runCommand(block.command);
     const current = blockIsCurrent(block, run);
     if (!current) changed++;
-    rebuilt += renderBlock(run, block.slow);
+    // A block that differs only in timings is left as it is: a re-run should not rewrite every page.
+    rebuilt += current ? block.text : renderBlock(run, block.slow);
     log(`${name}:${block.line}: ${block.command} → exit ${run.code}, ${((performance.now() - started) / 1000).toFixed(1)} s${current ? '' : ', CHANGED'}`);
   }
   rebuilt += page.slice(from);
