@@ -39,8 +39,7 @@ export default {
   testRunner: 'mocha',
   // The tests are TypeScript ESM run by tsx. The mocha runner loads mocha in-process in a worker and
   // does not honour .mocharc.json's node-option, so the worker itself must start with tsx's loader.
-  // mocha12Compat.cjs: the runner plugin looks for mocha's CLI helpers under names mocha 12 renamed.
-  testRunnerNodeArgs: ['--import=tsx', '--require=./mutation/mocha12Compat.cjs'],
+  testRunnerNodeArgs: ['--import=tsx'],
   mochaOptions: {
     // .mocharc.json still supplies `require: test/hooks.ts` (shuts Z3's threads down after a run).
     config: '.mocharc.json',
@@ -55,7 +54,7 @@ export default {
     // - test/fuzz: campaigns sized for CI; every mutant they cover would re-run the whole campaign.
     // proofs/proveAll.test.ts (7 s) stays: proving a check function is what kills most of its mutants.
     // MUTATION_TESTS (comma-separated globs) replaces this list for a run of one area. Use it, not
-    // Stryker's --testFiles: measured with 10.0.0 and this runner, --testFiles makes every static
+    // Stryker's --testFiles: measured with 10.0.0 and this runner, --testFiles made every static
     // mutant run zero tests and survive (docs/mutation.md).
     spec: process.env.MUTATION_TESTS?.split(',').map((glob) => glob.trim()).filter((glob) => glob !== '') ?? [
       'test/spec/**/*.test.ts',
@@ -76,8 +75,6 @@ export default {
 
   // Type-check each mutant first: a mutant that does not compile is no test of the tests.
   checkers: ['typescript'],
-  // The checker process loads every plugin too, the mocha runner among them.
-  checkerNodeArgs: ['--require=./mutation/mocha12Compat.cjs'],
   tsconfigFile: 'tsconfig.json',
 
   coverageAnalysis: 'perTest',

@@ -71,6 +71,56 @@ function nativeVersion(): string | undefined {
   return r.error === undefined && r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+type Manifest = { readonly queries: readonly { readonly file: string; readonly verdict: string }[] };
+
+/** What the native solver took: its version, one process's start-up, and each theorem's queries in one process. */
+interface NativeTimes {
+  readonly version: string;
+  readonly startSeconds: number;
+  readonly theorems: ReadonlyMap<string, { readonly seconds: number; readonly queries: number }>;
+}
+
+/**
+ * Each theorem's emitted queries through one native `z3` process, separated by (reset), so process
+ * start-up (tens of milliseconds, as long as many of these queries) is paid once and can be
+ * subtracted once. Undefined without a `z3` on the PATH; throws when it answers a query otherwise
+ * than the WASM build did.
+ */
+function nativeTimes(dir: string, manifest: Manifest, log: (line: string) => void): NativeTimes | undefined {
+  const version = nativeVersion();
+  if (version === undefined) return undefined;
+  const trivial = join(dir, 'trivial.smt2');
+  writeFileSync(trivial, '(check-sat)\n');
+  const startSeconds = runNative(trivial).seconds;
+  const theorems = new Map<string, { seconds: number; queries: number }>();
+  for (const id of THEOREM_IDS) {
+    const queries = manifest.queries.filter((q) => q.file.startsWith(`${id}/`));
+    const script = join(dir, `${id}.all.smt2`);
+    writeFileSync(script, queries.map((q) => readFileSync(join(dir, q.file), 'utf8')).join('\n(reset)\n'));
+    log(`bench prove: native z3 on the ${queries.length} queries of ${id}`);
+    const r = runNative(script);
+    const expected = queries.map((q) => q.verdict);
+    if (r.verdicts.join(' ') !== expected.join(' ')) throw new Error(`native z3 answered ${r.verdicts.join(' ')} on ${id}, the WASM build ${expected.join(' ')}`);
+    theorems.set(id, { seconds: r.seconds, queries: queries.length });
+  }
+  return { version, startSeconds, theorems };
+}
+
+/** A row per theorem: the median WASM time over the runs, and the native time and ratio when measured. */
+function theoremRows(reports: readonly ProveReport[], manifest: Manifest, native: NativeTimes | undefined): TheoremRow[] {
+  return THEOREM_IDS.map((id): TheoremRow => {
+    const wasmSeconds = round(median(reports.map((r) => r.theorems.find((t) => t.id === id)!.seconds)));
+    const queries = manifest.queries.filter((q) => q.file.startsWith(`${id}/`)).length;
+    const base = { id, obligations: reports[0]!.theorems.find((t) => t.id === id)!.obligations.length, queries, wasmSeconds };
+    const n = native?.theorems.get(id);
+    if (n === undefined || native === undefined) return base;
+    const solver = Math.max(n.seconds - native.startSeconds, 0);
+    // Below 20 ms the difference of two wall-clock times is noise, not a ratio worth printing.
+    const ratio = solver >= 0.02 ? { ratio: Math.round((wasmSeconds / solver) * 10) / 10 } : {};
+    return { ...base, nativeSeconds: round(n.seconds), nativeSolverSeconds: round(solver), ...ratio };
+  });
+}
+
 export async function benchProve(log: (line: string) => void): Promise<ProveBench> {
   const dir = mkdtempSync(join(tmpdir(), 'guillotine-bench-prove-'));
   try {
@@ -84,50 +134,18 @@ export async function benchProve(log: (line: string) => void): Promise<ProveBenc
       // The first run also writes the queries out, for the native solver.
       reports.push(await proveAll(DEFAULT_POLICY, { controls: true, ...(i === 0 ? { emitSmt2: dir } : {}) }));
     }
-
-    const version = nativeVersion();
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { queries: { file: string; verdict: string }[] };
-    let nativeStartSeconds: number | undefined;
-    const native = new Map<string, { seconds: number; queries: number }>();
-    if (version !== undefined) {
-      const trivial = join(dir, 'trivial.smt2');
-      writeFileSync(trivial, '(check-sat)\n');
-      nativeStartSeconds = runNative(trivial).seconds;
-      // A theorem's queries in one native process, separated by (reset), so process start-up (tens of
-      // milliseconds, as long as many of these queries) is paid once and can be subtracted once.
-      for (const id of THEOREM_IDS) {
-        const queries = manifest.queries.filter((q) => q.file.startsWith(`${id}/`));
-        const script = join(dir, `${id}.all.smt2`);
-        writeFileSync(script, queries.map((q) => readFileSync(join(dir, q.file), 'utf8')).join('\n(reset)\n'));
-        log(`bench prove: native z3 on the ${queries.length} queries of ${id}`);
-        const r = runNative(script);
-        const expected = queries.map((q) => q.verdict);
-        if (r.verdicts.join(' ') !== expected.join(' ')) throw new Error(`native z3 answered ${r.verdicts.join(' ')} on ${id}, the WASM build ${expected.join(' ')}`);
-        native.set(id, { seconds: r.seconds, queries: queries.length });
-      }
-    }
-
-    const theorems = THEOREM_IDS.map((id): TheoremRow => {
-      const wasmSeconds = round(median(reports.map((r) => r.theorems.find((t) => t.id === id)!.seconds)));
-      const n = native.get(id);
-      const queries = manifest.queries.filter((q) => q.file.startsWith(`${id}/`)).length;
-      const base = { id, obligations: reports[0]!.theorems.find((t) => t.id === id)!.obligations.length, queries, wasmSeconds };
-      if (n === undefined || nativeStartSeconds === undefined) return base;
-      const solver = Math.max(n.seconds - nativeStartSeconds, 0);
-      // Below 20 ms the difference of two wall-clock times is noise, not a ratio worth printing.
-      const ratio = solver >= 0.02 ? { ratio: Math.round((wasmSeconds / solver) * 10) / 10 } : {};
-      return { ...base, nativeSeconds: round(n.seconds), nativeSolverSeconds: round(solver), ...ratio };
-    });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const native = nativeTimes(dir, manifest, log);
 
     return {
       runs: RUNS,
       z3StartSeconds: round(z3StartSeconds),
-      theorems,
+      theorems: theoremRows(reports, manifest, native),
       theoremsSeconds: round(median(reports.map((r) => r.theorems.reduce((s, t) => s + t.seconds, 0)))),
       controlsSeconds: round(median(reports.map((r) => r.controls.reduce((s, c) => s + c.seconds, 0)))),
       controls: reports[0]!.controls.length,
       allHold: reports.every(reportHolds),
-      ...(version === undefined ? {} : { nativeZ3: version, nativeStartSeconds: round(nativeStartSeconds!) }),
+      ...(native === undefined ? {} : { nativeZ3: native.version, nativeStartSeconds: round(native.startSeconds) }),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The Guillotine system as a checker {@link Model} over the machine's objects: machine states (from
  * an object {@link Engine}) plus the properties' history variables, the full event alphabet of
- * GUILLOTINE.md §7, and the properties of `properties/` mapped to always / sometimes / eventually /
+ * docs/protocol.md §7, and the properties of `properties/` mapped to always / sometimes / eventually /
  * progress. This is the reference model (`--engine reference` or `xstate`); the default,
  * `checker/compiled/`, explores the same model as generated code over packed words.
  */

@@ -1,5 +1,5 @@
 /**
- * `checkPolicy`: every safety property of GUILLOTINE.md §4 proved or refuted for one policy, by
+ * `checkPolicy`: every safety property of docs/protocol.md §4 proved or refuted for one policy, by
  * exhaustive breadth-first exploration of the statechart generated from it. The result is plain
  * JSON-able data (what `guillotine check --json` prints); formatting lives in the CLI.
  */

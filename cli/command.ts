@@ -38,7 +38,7 @@ export interface Output {
   readonly interactive: boolean;
 }
 
-export const policyOption = () => new Option('--policy <file>', 'policy file (JSON, GUILLOTINE.md §6); default: the embedded default policy');
+export const policyOption = () => new Option('--policy <file>', 'policy file (JSON, docs/protocol.md §6); default: the embedded default policy');
 export const jsonOption = () => new Option('--json', 'print one JSON object on stdout instead of tables');
 
 /** Loads `--policy` or returns the embedded default; bad files become {@link BadInput}. */

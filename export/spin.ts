@@ -220,7 +220,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
 }
 
 /**
- * Each property of GUILLOTINE.md §4 as SPIN judged it in a complete run of a `promelaModel`
+ * Each property of docs/protocol.md §4 as SPIN judged it in a complete run of a `promelaModel`
  * export: assertions by their flags, no-deadlock by invalid end states, eventually-properties by
  * their ltl claims (absent when the run did not check liveness).
  */

@@ -20,7 +20,7 @@ export interface View {
 
 export type EventField = 'admin' | 'target' | 'level' | 'actuator';
 
-/** The fields each external event type carries (GUILLOTINE.md §7), which both exports quantify over. */
+/** The fields each external event type carries (docs/protocol.md §7), which both exports quantify over. */
 export const EXTERNAL_FIELDS: Readonly<Record<string, readonly EventField[]>> = {
   propose: ['admin', 'target'],
   approve: ['admin'],

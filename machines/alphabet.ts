@@ -1,5 +1,5 @@
 /**
- * The events of GUILLOTINE.md §7 the workbench tries in every state, in one fixed order: the
+ * The events of docs/protocol.md §7 the workbench tries in every state, in one fixed order: the
  * checker explores them, the test generator covers them, the exports offer them as their atomic
  * steps, the visualizer lists them as buttons. Paths are lists of these events, so the order is
  * part of every counterexample's meaning.

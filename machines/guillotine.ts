@@ -3,7 +3,7 @@
  * protocol. Six regions run in parallel:
  *
  * - `isolation`: the six levels (irreversible ones have edges only upwards);
- * - `proposal`: idle / open, with the quorum rules of GUILLOTINE.md §3;
+ * - `proposal`: idle / open, with the quorum rules of docs/protocol.md §3;
  * - `watchdog`: the physical hypervisor's heartbeat counter;
  * - `hypervisor`: running / rebooting after a machine-check exception or assertion failure;
  * - `detector`: alarms, capped by the policy;

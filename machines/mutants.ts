@@ -1,7 +1,7 @@
 /**
  * A catalogue of plausible DESIGN bugs ("spec-level mutants"), each a small change to the
  * statechart's named guards and updates or to one policy field, and the property of
- * GUILLOTINE.md §4 that must refute it. `guillotine check --mutant NAME` checks a mutant instead of
+ * docs/protocol.md §4 that must refute it. `guillotine check --mutant NAME` checks a mutant instead of
  * the correct machine; `test/machines/mutants.test.ts` shows that every one is refuted with a
  * counterexample that replays on the mutant and not on the correct machine.
  *

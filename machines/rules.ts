@@ -1,5 +1,5 @@
 /**
- * The protocol's rules (GUILLOTINE.md §3), written once over {@link ProtocolOps}: every guard,
+ * The protocol's rules (docs/protocol.md §3), written once over {@link ProtocolOps}: every guard,
  * context update and raised level change the statechart names (`machineConfig` in `guillotine.ts`
  * names them; this file says what each one is), and the clauses behind the two refusals that
  * explain themselves, proposals and approvals. Nothing else in the workbench decides these things:

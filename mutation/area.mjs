@@ -67,7 +67,7 @@ if (area === undefined || area === '--help' || area === '-h' || !(area in AREAS)
 const { mutate, tests } = AREAS[area];
 const run = spawnSync(
   process.execPath,
-  [fileURLToPath(new URL('./run.mjs', import.meta.url)), 'run', 'stryker.config.mjs', '--mutate', mutate.join(','), '--ignoreStatic',
+  [fileURLToPath(new URL('../node_modules/@stryker-mutator/core/bin/stryker.js', import.meta.url)), 'run', 'stryker.config.mjs', '--mutate', mutate.join(','), '--ignoreStatic',
     // A mutant that blows up a state space is detected as a timeout; 5 s beyond the covering tests' own time is plenty.
     '--timeoutMS', '5000', ...strykerOptions],
   { stdio: 'inherit', env: { ...process.env, MUTATION_AREA: area, MUTATION_TESTS: tests.join(',') } },

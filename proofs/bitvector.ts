@@ -157,6 +157,7 @@ export function z3Ops(ctx: Context<'main'>): BitVecOps<Z3BitVec, Z3Bool> {
     bvor: (a, b) => a.or(b),
     bvxor: (a, b) => a.xor(b),
     extract: (hi, lo, a) => a.extract(hi, lo),
+    // Stryker disable next-line ConditionalExpression: zeroExtend by 0 is the same value either way: Z3's (_ zero_extend 0) returns its argument
     zeroExtend: (extra, a) => (extra === 0 ? a : a.zeroExt(extra)),
     bvult: (a, b) => a.ult(b),
     bvule: (a, b) => a.ule(b),

@@ -81,14 +81,11 @@ async function checkWithin(solver: Solver, options: DischargeOptions): Promise<'
 
 type Verdict = { readonly verdict: 'sat'; readonly values: Assignment } | { readonly verdict: 'unsat' } | { readonly verdict: 'unknown'; readonly reason: string };
 
+type Model = ReturnType<Solver['model']>;
+
 /**
- * Checks `formula`. On `sat` with `simplify`, replaces the solver's first model — noise, and not
- * even the same from run to run, since Z3's choice depends on its internal state — by the smallest
- * one: variables are taken in turn (those named in `minimise` first, then the rest in declaration
- * order), Booleans made false and bit-vectors as small (unsigned) as the formula allows, by binary
- * search, each then pinned. The result depends only on which queries are satisfiable, so the same
- * obligation always gets the same counterexample, and it reads well: `oldPte = 0`, an access of
- * 2 bytes rather than 2^56. The emitted query is the one before this step.
+ * Checks `formula`. On `sat` with `simplify`, replaces the solver's first model by the smallest one
+ * ({@link smallestModel}). The emitted query is the one before that step.
  */
 async function solve(
   z: Z3Session,
@@ -112,58 +109,8 @@ async function solve(
       const reason = solver.reasonUnknown();
       return { verdict, reason: reason === 'timeout' || reason === 'canceled' ? `timeout after ${options.timeoutMs} ms` : `solver gave up: ${reason}` };
     }
-    let model = solver.model();
-    if (simplify) {
-      for (const key of minimise) if (!(key in terms)) throw new Error(`${name}: cannot minimise ${key}, which is not a variable`);
-      const order = [...minimise, ...Object.keys(terms).filter((k) => !minimise.includes(k))];
-      /** Whether the formula, with what is pinned so far and `extra`, is satisfiable; on sat the model is kept. */
-      const satisfiableWith = async (extra: Z3Bool): Promise<'sat' | 'unsat' | 'unknown'> => {
-        solver.push();
-        solver.add(extra);
-        const answer = await checkWithin(solver, options);
-        if (answer === 'sat') model = solver.model();
-        solver.pop();
-        return answer;
-      };
-      smallest: for (const key of order) {
-        const term = terms[key]!;
-        if (!z.ctx.isBitVec(term)) {
-          const b = term as Z3Bool;
-          const answer = await satisfiableWith(z.ctx.Not(b));
-          if (answer === 'unknown') break smallest;
-          solver.add(answer === 'sat' ? z.ctx.Not(b) : b);
-          continue;
-        }
-        const valueIn = (m: typeof model) => {
-          const v = m.eval(term, true);
-          return z.ctx.isBitVecVal(v) ? v.value() : undefined;
-        };
-        let best = valueIn(model);
-        if (best === undefined) break;
-        // Invariant: satisfiable with `term = best` (the current model), unsatisfiable with `term < low`.
-        // The first probe is 0, the common answer.
-        let low = 0n;
-        let probe = 0n;
-        while (low < best) {
-          const answer = await satisfiableWith(term.ule(z.ctx.BitVec.val(probe, term.size())));
-          if (answer === 'unknown') break smallest;
-          if (answer === 'sat') best = valueIn(model) ?? best;
-          else low = probe + 1n;
-          probe = (low + best) / 2n;
-        }
-        solver.add(term.eq(z.ctx.BitVec.val(best, term.size())));
-      }
-      await letProcessExit();
-    }
-    const values: Record<string, bigint | boolean> = {};
-    for (const [key, term] of Object.entries(terms)) {
-      const value = model.eval(term, true);
-      if (z.ctx.isBitVecVal(value)) values[key] = value.value();
-      else if (z.ctx.isTrue(value)) values[key] = true;
-      else if (z.ctx.isFalse(value)) values[key] = false;
-      else throw new Error(`Z3's model gives no value to ${key}: ${String(value)}`);
-    }
-    return { verdict, values: values as Assignment };
+    const model = simplify ? await smallestModel(z, solver, name, terms, minimise, options) : solver.model();
+    return { verdict, values: modelValues(z, model, terms) };
   } catch (error) {
     abandoned = error instanceof SolverAbandoned;
     throw error;
@@ -171,6 +118,73 @@ async function solve(
     // An abandoned solver is still in use by its thread: releasing it from here would race with it.
     if (!abandoned) solver.release();
   }
+}
+
+/**
+ * The smallest model of a satisfiable solver, instead of its first one — noise, and not even the
+ * same from run to run, since Z3's choice depends on its internal state. Variables are taken in
+ * turn (those named in `minimise` first, then the rest in declaration order), Booleans made false
+ * and bit-vectors as small (unsigned) as the formula allows, by binary search, each then pinned. The
+ * result depends only on which queries are satisfiable, so the same obligation always gets the same
+ * counterexample, and it reads well: `oldPte = 0`, an access of 2 bytes rather than 2^56. A probe
+ * the solver cannot answer stops the search with the model found so far.
+ */
+async function smallestModel(z: Z3Session, solver: Solver, name: string, terms: Bound<Vars, Z3BitVec, Z3Bool>, minimise: readonly string[], options: DischargeOptions): Promise<Model> {
+  for (const key of minimise) if (!(key in terms)) throw new Error(`${name}: cannot minimise ${key}, which is not a variable`);
+  const order = [...minimise, ...Object.keys(terms).filter((k) => !minimise.includes(k))];
+  let model = solver.model();
+  /** Whether the formula, with what is pinned so far and `extra`, is satisfiable; on sat the model is kept. */
+  const satisfiableWith = async (extra: Z3Bool): Promise<'sat' | 'unsat' | 'unknown'> => {
+    solver.push();
+    solver.add(extra);
+    const answer = await checkWithin(solver, options);
+    if (answer === 'sat') model = solver.model();
+    solver.pop();
+    return answer;
+  };
+  smallest: for (const key of order) {
+    const term = terms[key]!;
+    if (!z.ctx.isBitVec(term)) {
+      const b = term as Z3Bool;
+      const answer = await satisfiableWith(z.ctx.Not(b));
+      if (answer === 'unknown') break smallest;
+      solver.add(answer === 'sat' ? z.ctx.Not(b) : b);
+      continue;
+    }
+    const valueIn = (m: Model) => {
+      const v = m.eval(term, true);
+      return z.ctx.isBitVecVal(v) ? v.value() : undefined;
+    };
+    let best = valueIn(model);
+    if (best === undefined) break;
+    // Invariant: satisfiable with `term = best` (the current model), unsatisfiable with `term < low`.
+    // The first probe is 0, the common answer.
+    let low = 0n;
+    let probe = 0n;
+    while (low < best) {
+      const answer = await satisfiableWith(term.ule(z.ctx.BitVec.val(probe, term.size())));
+      if (answer === 'unknown') break smallest;
+      if (answer === 'sat') best = valueIn(model) ?? best;
+      else low = probe + 1n;
+      probe = (low + best) / 2n;
+    }
+    solver.add(term.eq(z.ctx.BitVec.val(best, term.size())));
+  }
+  await letProcessExit();
+  return model;
+}
+
+/** Every variable's value in a model, as bigints and Booleans. */
+function modelValues(z: Z3Session, model: Model, terms: Bound<Vars, Z3BitVec, Z3Bool>): Assignment {
+  const values: Record<string, bigint | boolean> = {};
+  for (const [key, term] of Object.entries(terms)) {
+    const value = model.eval(term, true);
+    if (z.ctx.isBitVecVal(value)) values[key] = value.value();
+    else if (z.ctx.isTrue(value)) values[key] = true;
+    else if (z.ctx.isFalse(value)) values[key] = false;
+    else throw new Error(`Z3's model gives no value to ${key}: ${String(value)}`);
+  }
+  return values as Assignment;
 }
 
 /** Declares the obligation's variables as fresh Z3 constants named after them. */

@@ -1,5 +1,5 @@
 /**
- * The library entry point of the hardware proofs (GUILLOTINE.md §5, issue 3): {@link proveAll}
+ * The library entry point of the hardware proofs (docs/protocol.md §5, issue 3): {@link proveAll}
  * discharges every theorem with Z3 and returns a JSON-able {@link ProveReport}; printing it is the
  * CLI's job. Call {@link shutdownProver} once done, so the WASM solver's threads let Node exit.
  */

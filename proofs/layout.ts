@@ -1,5 +1,5 @@
 /**
- * The physical memory layout the hardware checks are parameterised by (GUILLOTINE.md §1): where
+ * The physical memory layout the hardware checks are parameterised by (docs/protocol.md §1): where
  * model DRAM, shared I/O DRAM, the page-table memory, hypervisor DRAM and the control bus sit, and
  * the base and bound of the model's executable region. Ranges are half-open `[base, bound)` in
  * 4 KiB physical frames (Sv39 physical page numbers, 44 bits), so a frame number `f` covers the

@@ -1,5 +1,5 @@
 /**
- * What a hardware theorem is (GUILLOTINE.md §5): a stable id, a one-paragraph statement in plain
+ * What a hardware theorem is (docs/protocol.md §5): a stable id, a one-paragraph statement in plain
  * words, its assumptions, the obligations that together prove it, and deliberately weakened
  * variants (negative controls) that must be refuted so the proof is known not to be vacuous.
  */

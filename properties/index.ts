@@ -1,5 +1,5 @@
 /**
- * The safety properties of GUILLOTINE.md §4, in the order of that table, and after them the ones
+ * The safety properties of docs/protocol.md §4, in the order of that table, and after them the ones
  * the workbench adds where a rule of §3 had no property ("at least", says §4; docs/traceability.md).
  */
 import type { GuillotineProperty, PropertyId } from './property.ts';

@@ -5,7 +5,7 @@ import type { GuillotineProperty } from './property.ts';
 /**
  * `level-capabilities` (absolute): in every reachable state what the hypervisor commands — model
  * cores, ports serviced, network relay, model power, hardware and facility — is exactly the row
- * of GUILLOTINE.md §2 for the current level (so at severed or above no network port is serviced,
+ * of docs/protocol.md §2 for the current level (so at severed or above no network port is serviced,
  * at offline or above no model core runs). The rows of §2 are pairwise distinct, so "the row of
  * the level" is "the row the hypervisor commands is that level's".
  */

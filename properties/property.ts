@@ -1,5 +1,5 @@
 /**
- * What a Guillotine safety property is: a stable id (GUILLOTINE.md §4), whether it is absolute
+ * What a Guillotine safety property is: a stable id (docs/protocol.md §4), whether it is absolute
  * (a requirement of the architecture, whatever the policy) or judged against the policy, a plain
  * statement, and how it is checked. Vacuity guards (`sometimes`) say what must be reachable for
  * the property to mean something.

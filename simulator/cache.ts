@@ -4,7 +4,7 @@
  *
  * {@link CacheLayout} is the switch the side-channel experiment turns: `conventional` gives the
  * model cores and the hypervisor cores one shared cache; `guillotine` gives each side its own
- * hierarchy (GUILLOTINE.md §1: no shared caches, TLBs or predictors between the two sides).
+ * hierarchy (docs/protocol.md §1: no shared caches, TLBs or predictors between the two sides).
  */
 
 export type CacheLayout = 'conventional' | 'guillotine';

@@ -1,6 +1,6 @@
 /**
  * The misbehavior detector: a black box that watches what the hypervisor sees and raises alarms,
- * each asking for a level (GUILLOTINE.md §1, §3). Rules are pluggable; each counts matching
+ * each asking for a level (docs/protocol.md §1, §3). Rules are pluggable; each counts matching
  * observations in a sliding window and fires when the count reaches its threshold, then stays
  * quiet for one window (so a flood raises one alarm, not thousands).
  *

@@ -1,5 +1,5 @@
 /**
- * Physical memory and the model cores' address map (GUILLOTINE.md §1). Memory is a sparse store
+ * Physical memory and the model cores' address map (docs/protocol.md §1). Memory is a sparse store
  * of 64-bit words; the hypervisor reaches it over its own bus, the model cores only through
  * {@link ModelBus}, which applies the proofs' `modelMayAccess` to every access — so a model core
  * can touch model DRAM and shared I/O DRAM and nothing else, exactly as `guillotine prove` proves.

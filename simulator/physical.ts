@@ -1,6 +1,6 @@
 /**
  * The physical hypervisor: an independent controller that holds the kill switches, the
- * tamper-evident level record, and the heartbeat watchdog (GUILLOTINE.md §1, §3).
+ * tamper-evident level record, and the heartbeat watchdog (docs/protocol.md §1, §3).
  *
  * - **Level record.** The isolation level lives here, in a hash-chained append-only record that
  *   survives reboots of the software hypervisor. A write may raise the level for any recorded

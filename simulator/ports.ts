@@ -1,5 +1,5 @@
 /**
- * The port API's data (GUILLOTINE.md §1): the ports granted to the model, the request
+ * The port API's data (docs/protocol.md §1): the ports granted to the model, the request
  * descriptor and its encoding in shared I/O DRAM, the ring geometry, and the port gate — which
  * ports the hypervisor services at each isolation level (§2's "ports serviced" column).
  *

@@ -1,6 +1,6 @@
 /**
  * Model programs: what runs on the model core. One benign workload and a library of adversarial
- * ones, each aimed at one defence of GUILLOTINE.md §1 (descriptor validation, copy-before-validate,
+ * ones, each aimed at one defence of docs/protocol.md §1 (descriptor validation, copy-before-validate,
  * ring-index checks, rate limits, the MMU rule, the address map, constant-time service).
  *
  * A program schedules its own steps on the virtual clock; every step goes through

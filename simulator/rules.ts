@@ -1,5 +1,5 @@
 /**
- * The simulator's own reading of the protocol's rules (GUILLOTINE.md §2–§3), as one table of
+ * The simulator's own reading of the protocol's rules (docs/protocol.md §2–§3), as one table of
  * small decisions: how many approvals a change needs, which approval is a duplicate, what a
  * proposal opens with, what an expired proposal does, when the level record may lower the level,
  * what a reboot resumes at, which ports the gate services, when the watchdog trips, how far an
@@ -51,7 +51,7 @@ export interface SimulatorRules {
   readonly alarmLevel: (policy: Policy, asked: Level) => Level;
 }
 
-/** The rules as GUILLOTINE.md states them: what every product simulator runs. */
+/** The rules as docs/protocol.md states them: what every product simulator runs. */
 export const CORRECT_RULES: SimulatorRules = {
   quorum: (policy, from, to) => (levelIndex(to) > levelIndex(from) ? policy.quorum.escalate : policy.quorum.deescalate),
   duplicate: (open, vote) => open.votes.some((v) => v.admin === vote.admin),

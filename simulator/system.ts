@@ -1,5 +1,5 @@
 /**
- * One simulated Guillotine machine: the components of GUILLOTINE.md §1 wired together on one
+ * One simulated Guillotine machine: the components of docs/protocol.md §1 wired together on one
  * virtual clock — model core and its bus, shared I/O DRAM with the port rings, the software
  * hypervisor, the physical hypervisor (level record, actuators, watchdog), the heartbeat link,
  * the detector, the control console, and the caches.

@@ -1,5 +1,5 @@
 /**
- * The event vocabulary of the protocol (GUILLOTINE.md §7), its JSON form, and the one compact
+ * The event vocabulary of the protocol (docs/protocol.md §7), its JSON form, and the one compact
  * encoding of a path of events used everywhere a failure is reported: CLI tables, trace files,
  * test titles and the visualizer's URL (`propose:a1:severed,approve:a2,timeout`).
  *
@@ -161,6 +161,7 @@ export function decodePath(text: string): DecodeResult {
   const parts = text.trim() === '' ? [] : text.split(',');
   for (const [i, part] of parts.entries()) {
     const [type, ...args] = part.trim().split(':');
+    // Stryker disable next-line StringLiteral: split(':') always gives a first element, so the '' fallback is never read
     if (!(EVENT_TYPES as readonly string[]).includes(type ?? '')) {
       return { ok: false, message: `event ${i + 1} ${quoted(part)}: unknown event type; allowed: ${EVENT_TYPES.join(', ')}` };
     }

@@ -12,7 +12,7 @@
  *   `pendingActuators` (a set), `ports`, `modelCores` — plus whether the step's event was
  *   `accepted` and its `rejection` reason (an Option);
  * - the event that led to a state is Quint's model-based-testing pair: `mbt::actionTaken` (the
- *   event type of GUILLOTINE.md §7; `init` in the first state) and `mbt::nondetPicks` (a record of
+ *   event type of docs/protocol.md §7; `init` in the first state) and `mbt::nondetPicks` (a record of
  *   the event's fields `admin`, `target`, `level`, `actuator`, each an Option);
  * - a liveness counterexample's cycle is the ITF loop: `loop` is the index of the state the last
  *   state returns to (equal to it up to renaming admins), and the steps after it are the cycle;
@@ -116,7 +116,7 @@ export function itfTrace(policy: Policy, run: ObservedRun, meta: { readonly prop
       format: 'ITF',
       'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
       source: 'guillotine',
-      description: meta.description ?? 'a trace of the Guillotine statechart: each state after one event of GUILLOTINE.md §7 (mbt::actionTaken, mbt::nondetPicks)',
+      description: meta.description ?? 'a trace of the Guillotine statechart: each state after one event of docs/protocol.md §7 (mbt::actionTaken, mbt::nondetPicks)',
       ...(meta.property === undefined ? {} : { property: meta.property }),
       policy,
     },

@@ -1,6 +1,6 @@
 /**
  * The six isolation levels of Guillotine and the capability row each one imposes
- * (GUILLOTINE.md §2). The table is architecture, not policy: no policy file can change it,
+ * (docs/protocol.md §2). The table is architecture, not policy: no policy file can change it,
  * and the `level-capabilities` property checks every reachable state against it.
  */
 
@@ -27,11 +27,13 @@ export function isLevel(value: unknown): value is Level {
 
 /** The more restrictive of two levels. */
 export function maxLevel(a: Level, b: Level): Level {
+  // Stryker disable next-line EqualityOperator: > and >= differ only for equal levels, where both sides give the same level
   return levelIndex(a) >= levelIndex(b) ? a : b;
 }
 
 /** The less restrictive of two levels. */
 export function minLevel(a: Level, b: Level): Level {
+  // Stryker disable next-line EqualityOperator: < and <= differ only for equal levels, where both sides give the same level
   return levelIndex(a) <= levelIndex(b) ? a : b;
 }
 
@@ -55,7 +57,7 @@ export interface Capabilities {
 /** The capability fields, in the order of §2's table. */
 export const CAPABILITY_FIELDS = ['modelCores', 'ports', 'networkRelay', 'modelPower', 'modelHardware', 'facility'] as const satisfies readonly (keyof Capabilities)[];
 
-/** GUILLOTINE.md §2, row by row. */
+/** docs/protocol.md §2, row by row. */
 export const CAPABILITIES: Readonly<Record<Level, Capabilities>> = {
   standard: { modelCores: 'run', ports: 'all', networkRelay: 'connected', modelPower: 'on', modelHardware: 'intact', facility: 'intact' },
   probation: { modelCores: 'run', ports: 'allowlist', networkRelay: 'connected', modelPower: 'on', modelHardware: 'intact', facility: 'intact' },
@@ -83,7 +85,7 @@ export function servicesPort(service: PortService, port: 'network' | 'local'): b
   }
 }
 
-/** The kill-switch actuators of the physical hypervisor (GUILLOTINE.md §1, §7). */
+/** The kill-switch actuators of the physical hypervisor (docs/protocol.md §1, §7). */
 export const ACTUATORS = ['network-relay', 'model-power', 'hardware-destruction', 'facility-destruction'] as const;
 export type Actuator = (typeof ACTUATORS)[number];
 

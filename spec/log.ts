@@ -72,7 +72,7 @@ export const LogHeaderSchema = closed(
       .array(z.enum(LOG_KINDS, { error: (issue) => `${describe(issue.input)} is not a kind of record; allowed: ${LOG_KINDS.join(', ')}` }))
       .refine((kinds) => new Set(kinds).size === kinds.length, { error: 'a kind is listed twice' })
       .default([]),
-    /** The policy the system ran under (GUILLOTINE.md §6), so the log checks on its own; `--policy` overrides it. */
+    /** The policy the system ran under (docs/protocol.md §6), so the log checks on its own; `--policy` overrides it. */
     policy: PolicySchema.optional(),
     /** Who wrote the log, in words (for example the command that produced it). */
     source: z.string().max(1000).optional(),
@@ -142,7 +142,7 @@ export const LogRecordSchema = closed(
     level: level.optional(),
     proposal: proposal.nullable().optional(),
     hypervisor: z.enum(['running', 'rebooting'], { error: (issue) => `${describe(issue.input)} is not a hypervisor state; allowed: running, rebooting` }).optional(),
-    capabilities: closed(capability, 'a capability row (GUILLOTINE.md §2), any subset of its fields').optional(),
+    capabilities: closed(capability, 'a capability row (docs/protocol.md §2), any subset of its fields').optional(),
     /** Actuators commanded to a new position that have not confirmed yet. */
     actuators: z.array(z.enum(ACTUATORS, { error: (issue) => `${describe(issue.input)} is not an actuator; allowed: ${ACTUATORS.join(', ')}` })).max(ACTUATORS.length).optional(),
     /** Consecutive heartbeat periods the watchdog has counted without a heartbeat. */

@@ -1,5 +1,5 @@
 /**
- * The ids of the safety properties (GUILLOTINE.md §4, and the ones the workbench adds where a rule
+ * The ids of the safety properties (docs/protocol.md §4, and the ones the workbench adds where a rule
  * of §3 had none: docs/traceability.md). They are part of the requirements, like the levels: the
  * properties (`properties/`) judge them, the spec-mutant catalogue (`machines/mutants.ts`) names the
  * ones each design bug must break, trace files and reports carry them.

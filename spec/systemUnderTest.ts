@@ -17,7 +17,7 @@ export interface ObservedState {
   /** The open proposal, with the distinct admins whose approvals count, in policy order. */
   readonly proposal: { readonly from: Level; readonly to: Level; readonly approvals: readonly string[] } | null;
   readonly hypervisor: 'running' | 'rebooting';
-  /** The capability row the implementation currently enforces (GUILLOTINE.md §2). */
+  /** The capability row the implementation currently enforces (docs/protocol.md §2). */
   readonly capabilities: Capabilities;
 }
 
@@ -27,7 +27,7 @@ export type SendResult = { readonly accepted: true } | { readonly accepted: fals
 export interface SystemUnderTest {
   /** Puts the implementation in its initial state under a policy. */
   reset(policy: Policy): Promise<void> | void;
-  /** Delivers one protocol event (GUILLOTINE.md §7). */
+  /** Delivers one protocol event (docs/protocol.md §7). */
   send(event: GuillotineEvent): Promise<SendResult> | SendResult;
   /** Reads the state the tests assert on. */
   observe(): Promise<ObservedState> | ObservedState;

@@ -1,5 +1,5 @@
 /**
- * Trace files (GUILLOTINE.md §7): `{"policy": <policy object or path>?, "events": [...]}`, plus
+ * Trace files (docs/protocol.md §7): `{"policy": <policy object or path>?, "events": [...]}`, plus
  * what `guillotine check` adds to a counterexample it writes — the property it refutes and, for a
  * liveness failure, the cycle that repeats forever. Validated like a policy: every problem names
  * its key path.
@@ -29,6 +29,7 @@ const TraceSchema = z.strictObject(
     events: z.array(z.unknown(), { error: 'expected "events": a list of events like [{"type": "heartbeat"}]' }),
     cycle: z.array(z.unknown(), { error: 'expected "cycle": a list of events, like "events"' }).optional(),
   },
+  // Stryker disable next-line ConditionalExpression: with zod 4.6.7 only the strict object's own invalid_type and unrecognized_keys issues reach this function; every other issue carries its own message
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.slice(0, 5).map((key) => quoted(key)).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: policy, events, cycle, property, seed` : issue.code === 'invalid_type' ? 'expected a trace object {"policy"?: ..., "events": [...]}' : undefined) },
 );
 
@@ -68,6 +69,7 @@ function parseEvents(list: readonly unknown[], key: string, problems: PolicyProb
  * Validates parsed JSON as a trace; a `policy` given as a path is read relative to `baseDir`. A bad
  * event is named by its index, and by its line when `lines` can tell it (a trace read from a file).
  */
+// Stryker disable next-line StringLiteral: resolve('', p) is resolve('.', p)
 export function parseTrace(input: unknown, baseDir = '.', lines?: EventLines): TraceResult {
   const shape = TraceSchema.safeParse(input);
   if (!shape.success) return { ok: false, problems: shape.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };

@@ -1,6 +1,6 @@
 /**
  * Generates `spec/policy.schema.json`, the JSON Schema of a policy file as a user writes it
- * (GUILLOTINE.md §6), from the one zod definition in `policy.ts`. Editors use it for completion
+ * (docs/protocol.md §6), from the one zod definition in `policy.ts`. Editors use it for completion
  * and inline errors (`"$schema": "./spec/policy.schema.json"` in a policy file).
  *
  * Run `npm run schema` after changing `PolicySchema`; `test/spec/policySchema.test.ts` fails while
@@ -29,7 +29,7 @@ export const LOG_SCHEMA_PATH = fileURLToPath(new URL('./log.schema.json', import
  */
 export function policySchemaText(): string {
   const schema = z.toJSONSchema(PolicySchema, { io: 'input' });
-  return JSON.stringify({ ...schema, title: 'Guillotine policy (GUILLOTINE.md §6)' }, null, 2) + '\n';
+  return JSON.stringify({ ...schema, title: 'Guillotine policy (docs/protocol.md §6)' }, null, 2) + '\n';
 }
 
 // Writes the file only when run as a script (`npm run schema`), never when a test imports it.

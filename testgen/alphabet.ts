@@ -1,5 +1,5 @@
 /**
- * The events the test generator tries in a state: the checker's alphabet of GUILLOTINE.md §7
+ * The events the test generator tries in a state: the checker's alphabet of docs/protocol.md §7
  * (`checker/guillotineModel.ts`: every admin's proposals and approval, an outsider's, which the
  * protocol must reject, then the automatic events, alarms and actuator events), restricted in each
  * state to representative admins. The checker owns the alphabet and its order; this file only

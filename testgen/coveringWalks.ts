@@ -27,7 +27,8 @@ export interface WalkOptions {
   /**
    * End a walk after this many steps and start the next from the initial state. Shorter walks
    * localise failures (a failing step skips only the rest of its own walk) at the cost of the paths
-   * back. Default: no limit.
+   * back. A walk overruns it by at most a shortest path to its next target and that target, so any
+   * bound from 1 up terminates. Default: no limit.
    */
   readonly maxWalkLength?: number;
 }
@@ -38,120 +39,203 @@ export interface WalkOptions {
  * few percent of the number of transitions (the trivial lower bound), see `bench/gen-tests.ts`.
  */
 export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: WalkOptions = {}): Walk[] {
-  const { transitions, outStart } = graph;
-  const n = graph.states.length;
   const maxLength = options.maxWalkLength ?? Infinity;
-  // Moving transitions per state: the first accepted transition to each distinct other state.
-  const moves: number[][] = Array.from({ length: n }, () => []);
-  for (let s = 0; s < n; s++) {
-    const seen = new Set<number>();
-    for (let t = outStart[s]!; t < outStart[s + 1]!; t++) {
-      const tr = transitions[t]!;
-      if (tr.accepted && tr.to !== s && !seen.has(tr.to)) {
-        seen.add(tr.to);
-        moves[s]!.push(t);
-      }
-    }
-  }
+  const moves = new MoveIndex(graph);
   const comp = components(graph, moves);
-  // The moves again as flat arrays (transition id and destination), for the breadth-first searches,
-  // which visit tens of millions of states on a large graph.
-  const moveStart = new Int32Array(n + 1);
-  for (let s = 0; s < n; s++) moveStart[s + 1] = moveStart[s]! + moves[s]!.length;
-  const moveId = new Int32Array(moveStart[n]!);
-  const moveTo = new Int32Array(moveStart[n]!);
-  for (let s = 0; s < n; s++) {
-    moves[s]!.forEach((t, i) => {
-      moveId[moveStart[s]! + i] = t;
-      moveTo[moveStart[s]! + i] = transitions[t]!.to;
-    });
-  }
-  const coveredTransition = new Uint8Array(transitions.length);
-  const visitedState = new Uint8Array(n);
-  let remaining = goal === 'transitions' ? transitions.length : n - 1;
-  visitedState[0] = 1;
-  // Uncovered transitions per state, those of them that stay in the state's component, and uncovered
-  // transitions that stay inside each component. The second lets nextHere skip, without scanning, a
-  // state whose only work leaves its component while the component has work left: breadth-first
-  // searches pass such states again and again, which made the walks quadratic on large graphs.
-  const pendingOut = new Int32Array(n);
-  const pendingInside = new Int32Array(n);
-  const inComponentWork = new Int32Array(n);
-  for (let s = 0; s < n; s++) pendingOut[s] = outStart[s + 1]! - outStart[s]!;
-  for (const tr of transitions) {
-    if (comp[tr.to] === comp[tr.from]) {
-      inComponentWork[comp[tr.from]!]!++;
-      pendingInside[tr.from]!++;
+  const work: CoverageWork = goal === 'transitions' ? new TransitionWork(graph, comp) : new StateWork(graph, moves);
+  const nearest = new NearestWork(graph, moves, comp, work);
+  const walks = new WalkRecorder(graph);
+
+  while (work.remaining > 0) {
+    if (walks.length >= maxLength) walks.end();
+    const here = work.nextHere(walks.at);
+    if (here >= 0) {
+      walks.take(here, work.cover(here));
+      continue;
     }
+    const path = nearest.pathFrom(walks.at, true) ?? nearest.pathFrom(walks.at, false);
+    if (path === null) {
+      if (walks.at === 0 && walks.length === 0) break; // nothing left reachable at all (cannot happen on an explored graph)
+      walks.end();
+      continue;
+    }
+    for (const t of path) walks.take(t, work.cover(t));
+    // The path ends where there is work: take it before the length bound can end the walk. Ending it
+    // first walked the same path from reset again, forever when the path was longer than the bound.
+    const target = work.nextHere(walks.at);
+    if (target >= 0) walks.take(target, work.cover(target));
   }
+  walks.end();
+  return walks.done;
+}
 
-  const walks: Walk[] = [];
-  let steps: number[] = [];
-  let covers: boolean[] = [];
-  let current = 0;
+/**
+ * The moving transitions of each state, the first accepted transition to each distinct other state,
+ * as flat arrays (transition id and destination): the breadth-first searches of {@link NearestWork}
+ * visit tens of millions of states on a large graph.
+ */
+class MoveIndex {
+  /** The moves out of state s are `id[start[s] .. start[s + 1])`, leading to `to[…]`. */
+  readonly start: Int32Array;
+  readonly id: Int32Array;
+  readonly to: Int32Array;
 
-  const take = (t: number): void => {
-    const tr = transitions[t]!;
-    let fresh = false;
-    if (goal === 'transitions') {
-      if (!coveredTransition[t]) {
-        coveredTransition[t] = 1;
-        pendingOut[tr.from]!--;
-        if (comp[tr.to] === comp[tr.from]) {
-          inComponentWork[comp[tr.from]!]!--;
-          pendingInside[tr.from]!--;
+  constructor(graph: ReachableGraph) {
+    const n = graph.states.length;
+    const ids: number[] = [];
+    this.start = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) {
+      const seen = new Set<number>();
+      for (let t = graph.outStart[s]!; t < graph.outStart[s + 1]!; t++) {
+        const tr = graph.transitions[t]!;
+        if (tr.accepted && tr.to !== s && !seen.has(tr.to)) {
+          seen.add(tr.to);
+          ids.push(t);
         }
-        remaining--;
-        fresh = true;
       }
-    } else if (!visitedState[tr.to]) {
-      visitedState[tr.to] = 1;
-      remaining--;
-      fresh = true;
+      this.start[s + 1] = ids.length;
     }
-    steps.push(t);
-    covers.push(fresh);
-    current = tr.to;
-  };
-  const endWalk = (): void => {
-    if (steps.length > 0) walks.push({ steps, covers });
-    steps = [];
-    covers = [];
-    current = 0;
-  };
+    this.id = Int32Array.from(ids);
+    this.to = Int32Array.from(ids, (t) => graph.transitions[t]!.to);
+  }
+}
+
+/** What is left to cover, and the target to take next from a state. */
+interface CoverageWork {
+  /** Targets not yet covered. */
+  readonly remaining: number;
+  /** A target transition to take now from `s`, or -1 when `s` has none (or none worth taking yet). */
+  nextHere(s: number): number;
+  /** Records that transition `t` is taken; true when it covers a target for the first time. */
+  cover(t: number): boolean;
+}
+
+/** State coverage: a target is a state not yet visited, reached by one of the moves to it. */
+class StateWork implements CoverageWork {
+  remaining: number;
+  private readonly visited: Uint8Array;
+
+  constructor(
+    private readonly graph: ReachableGraph,
+    private readonly moves: MoveIndex,
+  ) {
+    this.visited = new Uint8Array(graph.states.length);
+    this.visited[0] = 1;
+    this.remaining = graph.states.length - 1;
+  }
+
+  nextHere(s: number): number {
+    for (let k = this.moves.start[s]!; k < this.moves.start[s + 1]!; k++) if (!this.visited[this.moves.to[k]!]) return this.moves.id[k]!;
+    return -1;
+  }
+
+  cover(t: number): boolean {
+    const to = this.graph.transitions[t]!.to;
+    if (this.visited[to]) return false;
+    this.visited[to] = 1;
+    this.remaining--;
+    return true;
+  }
+}
+
+/**
+ * Transition coverage: every (state, event) pair is a target. Besides the uncovered transitions per
+ * state, it counts those that stay in the state's strongly connected component, per state and per
+ * component: {@link nextHere} then skips, without scanning, a state whose only work leaves its
+ * component while the component has work left. Breadth-first searches pass such states again and
+ * again, which made the walks quadratic on large graphs.
+ */
+class TransitionWork implements CoverageWork {
+  remaining: number;
+  private readonly covered: Uint8Array;
+  private readonly pendingOut: Int32Array;
+  private readonly pendingInside: Int32Array;
+  private readonly inComponentWork: Int32Array;
+
+  constructor(
+    private readonly graph: ReachableGraph,
+    private readonly comp: Int32Array,
+  ) {
+    const n = graph.states.length;
+    this.remaining = graph.transitions.length;
+    this.covered = new Uint8Array(graph.transitions.length);
+    this.pendingOut = new Int32Array(n);
+    this.pendingInside = new Int32Array(n);
+    this.inComponentWork = new Int32Array(n);
+    for (let s = 0; s < n; s++) this.pendingOut[s] = graph.outStart[s + 1]! - graph.outStart[s]!;
+    for (const tr of graph.transitions) {
+      if (comp[tr.to] === comp[tr.from]) {
+        this.inComponentWork[comp[tr.from]!]!++;
+        this.pendingInside[tr.from]!++;
+      }
+    }
+  }
+
   /**
-   * A target transition out of s to take now, or -1: one that stays put first, then one that stays
-   * in s's strongly connected component, and one that leaves it (for good) only once nothing is left
-   * to do inside, so a walk does not fall into an absorbing level with work left behind.
+   * One that stays put first, then one that stays in s's strongly connected component, and one that
+   * leaves it (for good) only once nothing is left to do inside, so a walk does not fall into an
+   * absorbing level with work left behind.
    */
-  const nextHere = (s: number): number => {
-    if (goal === 'states') {
-      for (const t of moves[s]!) if (!visitedState[transitions[t]!.to]) return t;
-      return -1;
-    }
-    if (pendingOut[s] === 0) return -1;
-    if (pendingInside[s] === 0 && inComponentWork[comp[s]!] !== 0) return -1;
+  nextHere(s: number): number {
+    const { transitions, outStart } = this.graph;
+    const comp = this.comp;
+    if (this.pendingOut[s] === 0) return -1;
+    if (this.pendingInside[s] === 0 && this.inComponentWork[comp[s]!] !== 0) return -1;
     let inside = -1;
     let leaving = -1;
     for (let t = outStart[s]!; t < outStart[s + 1]!; t++) {
-      if (coveredTransition[t]) continue;
+      if (this.covered[t]) continue;
       const to = transitions[t]!.to;
       if (to === s) return t;
       // Prefer a destination that still has work of its own, so the walk need not travel on after it.
-      if (comp[to] === comp[s]) inside = inside < 0 || (pendingOut[transitions[inside]!.to] === 0 && pendingOut[to]! > 0) ? t : inside;
+      if (comp[to] === comp[s]) inside = inside < 0 || (this.pendingOut[transitions[inside]!.to] === 0 && this.pendingOut[to]! > 0) ? t : inside;
       else leaving = leaving < 0 ? t : leaving;
     }
     if (inside >= 0) return inside;
-    return inComponentWork[comp[s]!] === 0 ? leaving : -1;
-  };
-  /** Shortest path (transition ids) from `from` to the nearest state with work, or null; `within` keeps it in from's component. */
-  // Search state shared by every call: a state is seen in this search when its stamp is the search's.
-  const via = new Int32Array(n);
-  const seenIn = new Int32Array(n);
-  const queue = new Int32Array(n);
-  let search = 0;
-  const pathToWork = (from: number, within: boolean): number[] | null => {
-    search++;
+    return this.inComponentWork[comp[s]!] === 0 ? leaving : -1;
+  }
+
+  cover(t: number): boolean {
+    if (this.covered[t]) return false;
+    const tr = this.graph.transitions[t]!;
+    this.covered[t] = 1;
+    this.pendingOut[tr.from]!--;
+    if (this.comp[tr.to] === this.comp[tr.from]) {
+      this.inComponentWork[this.comp[tr.from]!]!--;
+      this.pendingInside[tr.from]!--;
+    }
+    this.remaining--;
+    return true;
+  }
+}
+
+/**
+ * Shortest paths (breadth first over the moving transitions) to the nearest state that still has
+ * work. The search state is shared by every call: a state is seen in this search when its stamp is
+ * the search's number.
+ */
+class NearestWork {
+  private readonly via: Int32Array;
+  private readonly seenIn: Int32Array;
+  private readonly queue: Int32Array;
+  private search = 0;
+
+  constructor(
+    private readonly graph: ReachableGraph,
+    private readonly moves: MoveIndex,
+    private readonly comp: Int32Array,
+    private readonly work: CoverageWork,
+  ) {
+    const n = graph.states.length;
+    this.via = new Int32Array(n);
+    this.seenIn = new Int32Array(n);
+    this.queue = new Int32Array(n);
+  }
+
+  /** Transition ids from `from` to the nearest other state with work, or null; `within` keeps the path in from's component. */
+  pathFrom(from: number, within: boolean): number[] | null {
+    const { via, seenIn, queue, moves, comp } = this;
+    const search = ++this.search;
     const home = comp[from]!;
     let head = 0;
     let tail = 0;
@@ -159,47 +243,59 @@ export function coveringWalks(graph: ReachableGraph, goal: WalkGoal, options: Wa
     seenIn[from] = search;
     while (head < tail) {
       const s = queue[head++]!;
-      if (s !== from && nextHere(s) >= 0) {
+      if (s !== from && this.work.nextHere(s) >= 0) {
         const path: number[] = [];
-        for (let u = s; u !== from; u = transitions[via[u]!]!.from) path.push(via[u]!);
+        for (let u = s; u !== from; u = this.graph.transitions[via[u]!]!.from) path.push(via[u]!);
         return path.reverse();
       }
-      for (let k = moveStart[s]!; k < moveStart[s + 1]!; k++) {
-        const to = moveTo[k]!;
+      for (let k = moves.start[s]!; k < moves.start[s + 1]!; k++) {
+        const to = moves.to[k]!;
         if (seenIn[to] !== search && (!within || comp[to] === home)) {
           seenIn[to] = search;
-          via[to] = moveId[k]!;
+          via[to] = moves.id[k]!;
           queue[tail++] = to;
         }
       }
     }
     return null;
-  };
-
-  while (remaining > 0) {
-    if (steps.length >= maxLength) endWalk();
-    const here = nextHere(current);
-    if (here >= 0) {
-      take(here);
-      continue;
-    }
-    const path = pathToWork(current, true) ?? pathToWork(current, false);
-    if (path === null) {
-      if (current === 0 && steps.length === 0) break; // nothing left reachable at all (cannot happen on an explored graph)
-      endWalk();
-      continue;
-    }
-    for (const t of path) take(t);
   }
-  endWalk();
-  return walks;
+}
+
+/** The walks as they are built: the current one's steps, and where it stands. */
+class WalkRecorder {
+  readonly done: Walk[] = [];
+  private steps: number[] = [];
+  private covers: boolean[] = [];
+  /** The state the current walk stands in (0, the initial state, before its first step). */
+  at = 0;
+
+  constructor(private readonly graph: ReachableGraph) {}
+
+  /** Steps in the current walk. */
+  get length(): number {
+    return this.steps.length;
+  }
+
+  take(t: number, fresh: boolean): void {
+    this.steps.push(t);
+    this.covers.push(fresh);
+    this.at = this.graph.transitions[t]!.to;
+  }
+
+  /** Ends the current walk (if it took a step) and starts the next from the initial state. */
+  end(): void {
+    if (this.steps.length > 0) this.done.push({ steps: this.steps, covers: this.covers });
+    this.steps = [];
+    this.covers = [];
+    this.at = 0;
+  }
 }
 
 /**
  * Strongly connected components of the graph of moving transitions (Tarjan's algorithm, iterative so
  * deep graphs cannot overflow the stack). Returns the component id of each state.
  */
-function components(graph: ReachableGraph, moves: readonly (readonly number[])[]): Int32Array {
+function components(graph: ReachableGraph, moves: MoveIndex): Int32Array {
   const n = graph.states.length;
   const comp = new Int32Array(n).fill(-1);
   const index = new Int32Array(n).fill(-1);
@@ -216,9 +312,8 @@ function components(graph: ReachableGraph, moves: readonly (readonly number[])[]
     onStack[root] = 1;
     while (frames.length > 0) {
       const frame = frames[frames.length - 1]!;
-      const out = moves[frame.s]!;
-      if (frame.i < out.length) {
-        const to = graph.transitions[out[frame.i++]!]!.to;
+      if (frame.i < moves.start[frame.s + 1]! - moves.start[frame.s]!) {
+        const to = moves.to[moves.start[frame.s]! + frame.i++]!;
         if (index[to]! < 0) {
           index[to] = low[to] = counter++;
           stack.push(to);

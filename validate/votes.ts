@@ -1,5 +1,5 @@
 /**
- * What a logged signed vote means to the statechart. GUILLOTINE.md §3: "an approval from a
+ * What a logged signed vote means to the statechart. docs/protocol.md §3: "an approval from a
  * non-admin, a duplicate approval, a forged or replayed signature counts for nothing", and
  * approvals bind to (proposal, from-level, to-level). So a vote becomes the §7 event
  * `propose`/`approve` only when it is authentic and bound to where the system stands; otherwise it

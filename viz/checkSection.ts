@@ -44,7 +44,7 @@ export function checkSectionOf(report: CheckReport): Section {
     `<table class="grid check"><thead><tr><th>property</th><th>kind</th><th>result</th><th>statement or reason</th><th>counterexample</th></tr></thead><tbody>${rows.join('')}</tbody></table>` +
     `<p>Vacuity guards: ${report.vacuity.length - unwitnessed.length} of ${report.vacuity.length} witnessed.${unwitnessed.map((v) => ` <span class="warning">${xml(v.property)} may hold vacuously: never "${xml(v.guard)}".</span>`).join('')}</p>` +
     findings;
-  return { id: 'check', title: 'Check results (GUILLOTINE.md §4)', status: 'ready', html, traces, holds: failed === 0 };
+  return { id: 'check', title: 'Check results (docs/protocol.md §4)', status: 'ready', html, traces, holds: failed === 0 };
 }
 
 /** Runs the checker on a policy and renders its report. */

@@ -32,7 +32,7 @@ export function proofSectionOf(report: ProveReport): Section {
     `<p class="summary ${holds ? 'ok' : 'bad'}">${proved} of ${report.theorems.length} theorems proved by Z3 for all values${report.controls.length ? `; ${caught} of ${report.controls.length} negative controls (deliberately weakened checks) caught` : ''}.</p>` +
     `<table class="grid proofs"><thead><tr><th>theorem</th><th>verdict</th><th>time</th><th>statement</th><th>obligations</th></tr></thead><tbody>${theorems.join('')}</tbody></table>` +
     (controls.length ? `<h3>Negative controls</h3><table class="grid controls"><thead><tr><th>control</th><th>theorem</th><th>what is weakened</th><th>result</th><th>counterexample</th></tr></thead><tbody>${controls.join('')}</tbody></table>` : '');
-  return { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)', status: 'ready', html, traces: [], holds };
+  return { id: 'proofs', title: 'Proofs (docs/protocol.md §5)', status: 'ready', html, traces: [], holds };
 }
 
 /** Runs every proof (with the negative controls) for a policy and renders the verdicts. */

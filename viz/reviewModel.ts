@@ -56,7 +56,7 @@ export interface StatechartModel {
   readonly ladder: LevelLadder;
 }
 
-/** The capability rows of the six levels, with the policy's irreversibility (GUILLOTINE.md §2). */
+/** The capability rows of the six levels, with the policy's irreversibility (docs/protocol.md §2). */
 export function levelRows(policy: Policy): LevelRow[] {
   return LEVELS.map((level, index) => ({
     level,

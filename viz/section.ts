@@ -9,9 +9,9 @@ export const SECTION_IDS = ['check', 'diff', 'proofs', 'coverage', 'experiments'
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
-  check: 'Check results (GUILLOTINE.md §4)',
+  check: 'Check results (docs/protocol.md §4)',
   diff: 'Compared with another policy',
-  proofs: 'Proofs (GUILLOTINE.md §5)',
+  proofs: 'Proofs (docs/protocol.md §5)',
   coverage: 'Transition coverage of the generated tests',
   experiments: 'Simulator experiments',
 };

@@ -43,7 +43,7 @@ export interface Frame {
   readonly history: History;
   /** The quorum the open proposal needs, or null when none is open. */
   readonly quorum: number | null;
-  /** Safety properties of GUILLOTINE.md §4 this step violates, with what went wrong. */
+  /** Safety properties of docs/protocol.md §4 this step violates, with what went wrong. */
   readonly violations: readonly Violation[];
   /** True for the steps of a liveness counterexample's repeating cycle (replayed once). */
   readonly inCycle: boolean;

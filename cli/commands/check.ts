@@ -1,6 +1,6 @@
 /**
  * `guillotine check [--policy FILE] [--json] [--traces DIR] [--mutant NAME] [--engine NAME]`: every safety property
- * of GUILLOTINE.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
+ * of docs/protocol.md §4 proved or refuted by exhaustive exploration, with shortest counterexamples.
  * With `--mutant`, the machine checked is a design bug of the spec-mutant catalogue, which must fail.
  */
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { mutantFrom, mutantOption, mutantSummary, type MutantSummary } from '../
 export const registerCheck: RegisterCommand = (program, io, exit) => {
   program
     .command('check')
-    .description('prove or refute every safety property of GUILLOTINE.md §4 for a policy, by exhaustive exploration of its statechart')
+    .description('prove or refute every safety property of docs/protocol.md §4 for a policy, by exhaustive exploration of its statechart')
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))

@@ -17,7 +17,7 @@ export const registerDiff: RegisterCommand = (program, io, exit) => {
   program
     .command('diff')
     .description('compare two policies: verdicts, findings, reachable states, and a shortest trace one accepts and the other rejects')
-    .argument('<a>', 'the policy under review (JSON, GUILLOTINE.md §6)')
+    .argument('<a>', 'the policy under review (JSON, docs/protocol.md §6)')
     .argument('<b>', 'the policy to compare it with')
     .addOption(jsonOption())
     .addOption(new Option('--max-pairs <n>', 'bound of the search for a distinguishing trace, in pairs of states').default('500000'))

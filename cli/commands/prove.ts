@@ -1,6 +1,6 @@
 /**
  * `guillotine prove [--policy FILE] [--only ID] [--controls] [--json] [--emit-smt2 DIR] [--timeout-ms N]`:
- * discharges the hardware invariants of GUILLOTINE.md §5 with Z3 and prints, per theorem, proved /
+ * discharges the hardware invariants of docs/protocol.md §5 with Z3 and prints, per theorem, proved /
  * refuted (with the decoded counterexample) / unknown (with the reason) and its time.
  * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 when one is
  * refuted (or a control is not), 2 for bad input, 3 when the solver gave up (unknown) and nothing
@@ -26,7 +26,7 @@ interface ProveFlags {
 export const registerProve: RegisterCommand = (program, io, exit) => {
   program
     .command('prove')
-    .description('prove the hardware invariants of GUILLOTINE.md §5 with Z3, for all 64-bit values, with decoded counterexamples')
+    .description('prove the hardware invariants of docs/protocol.md §5 with Z3, for all 64-bit values, with decoded counterexamples')
     .addOption(policyOption())
     .addOption(
       new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')}`)
@@ -40,7 +40,7 @@ export const registerProve: RegisterCommand = (program, io, exit) => {
     .addOption(new Option('--timeout-ms <n>', `per-query solver timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS}); a timeout is reported as unknown`))
     .addHelpText(
       'after',
-      `\nTheorems (GUILLOTINE.md §5):\n${THEOREMS.map((t) => `  ${t.id.padEnd(30)} ${t.summary}`).join('\n')}\n\n` +
+      `\nTheorems (docs/protocol.md §5):\n${THEOREMS.map((t) => `  ${t.id.padEnd(30)} ${t.summary}`).join('\n')}\n\n` +
         'Exit status: 0 every theorem proved (and, with --controls, every control refuted); 1 a theorem refuted\n' +
         '(or a control proved, not refuted); 2 bad input (bad --policy file, --only id, --timeout-ms or --emit-smt2\n' +
         'directory); 3 incomplete: the solver answered unknown (a timeout) for a theorem or control, and nothing\n' +
@@ -117,7 +117,7 @@ function lines(value: Record<string, unknown>, indent: string): string {
 }
 
 function printReport(io: Output, r: ProveReport, source: string, timeoutMs: number): void {
-  io.out(`Hardware invariants (GUILLOTINE.md §5), policy ${terminalSafe(source)}, Z3 per-query timeout ${timeoutMs} ms\n\n`);
+  io.out(`Hardware invariants (docs/protocol.md §5), policy ${terminalSafe(source)}, Z3 per-query timeout ${timeoutMs} ms\n\n`);
   io.out(
     table(
       ['theorem', 'result', 'obligations', 'seconds'],

@@ -59,7 +59,8 @@ export function reviewExitCode(r: ReviewReport): ExitCode {
   return r.holds ? EXIT.holds : EXIT.violated;
 }
 
-function printSummary(io: Output, r: ReviewReport, source: string) {
+/** The summary table, what the policy implies, and one closing line saying whether every claim holds. */
+export function printSummary(io: Output, r: ReviewReport, source: string) {
   io.out(`\nGuillotine review of ${source}\n`);
   io.out(table(['stage', 'subject', 'result', 'verdict', 'seconds'], r.summary.map((row) => [row.stage, row.subject, row.result, row.verdict.toUpperCase(), row.seconds.toFixed(2)])));
   const notes = r.check.findings ? findingNotes(r.check.findings) : [];

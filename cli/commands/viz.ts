@@ -22,7 +22,7 @@ import { action, BadInput, integerOption, policyFrom, policyOption, type ExitCod
 
 export const seedOption = () => new Option('--seed <n>', 'seed of the simulator experiments (the same seed gives the same figures)').default(String(DEFAULT_SEED));
 
-export const traceOption = () => new Option('--trace <file>', 'trace file to open at: {"policy"?: ..., "events": [...]} (GUILLOTINE.md §7), e.g. one written by `guillotine check --traces`, or an ITF trace (.itf.json)');
+export const traceOption = () => new Option('--trace <file>', 'trace file to open at: {"policy"?: ..., "events": [...]} (docs/protocol.md §7), e.g. one written by `guillotine check --traces`, or an ITF trace (.itf.json)');
 
 export const diffOption = () => new Option('--diff <file>', 'a policy to compare with: adds a section with both verdicts, the findings and a shortest trace one accepts and the other rejects');
 

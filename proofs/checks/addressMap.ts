@@ -1,5 +1,5 @@
 /**
- * The address map of a model core (GUILLOTINE.md §1): which physical accesses the core's bus port
+ * The address map of a model core (docs/protocol.md §1): which physical accesses the core's bus port
  * lets through. A model core may touch model DRAM and shared I/O DRAM only — never hypervisor DRAM,
  * the control bus, or the page-table memory its MMU walks. Addresses are the 64-bit values a core
  * puts on its port; the interconnect decodes only the low {@link PHYSICAL_ADDRESS_BITS} bits, so an

@@ -1,5 +1,5 @@
 /**
- * The port-descriptor bounds check (GUILLOTINE.md §1, port API): after copying a request descriptor
+ * The port-descriptor bounds check (docs/protocol.md §1, port API): after copying a request descriptor
  * into its own memory, the hypervisor accepts its `offset` and `length` only if the byte range
  * `[offset, offset + length)` lies inside the payload area of `size` bytes — with no integer
  * overflow, for all 64-bit values. The `descriptor-bounds` theorem proves it exact (sound and

@@ -1,5 +1,5 @@
 /**
- * Head/tail arithmetic of the port request and response rings in shared I/O DRAM (GUILLOTINE.md §1).
+ * Head/tail arithmetic of the port request and response rings in shared I/O DRAM (docs/protocol.md §1).
  * Each ring has `size` slots, a power of two; the producer and the consumer keep free-running
  * counters (`tail` and `head`) of `width` bits (32 or 64) that wrap modulo 2^width and are reduced to
  * a slot with a mask. The model produces requests, so the hypervisor must treat every `tail` it reads

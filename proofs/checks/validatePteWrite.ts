@@ -1,5 +1,5 @@
 /**
- * The hypervisor's MMU rule (GUILLOTINE.md §1) as a check on one page-table write, over real RISC-V
+ * The hypervisor's MMU rule (docs/protocol.md §1) as a check on one page-table write, over real RISC-V
  * Sv39 entries. Model page tables live in page-table memory the model cannot write; the model asks
  * the hypervisor (through a port) to write an entry, and the hypervisor applies
  * {@link validatePteWrite} first. It rejects every write that would create an executable mapping,

@@ -1,5 +1,5 @@
 /**
- * `exec-pages-immutable`: the MMU rule of GUILLOTINE.md §1 as an inductive invariant over Sv39 page
+ * `exec-pages-immutable`: the MMU rule of docs/protocol.md §1 as an inductive invariant over Sv39 page
  * tables. The invariant is per entry ({@link pteInvariant}); a write changes one entry, so the
  * invariant of the whole table follows from: it holds for the boot-time entries, and every write the
  * validator accepts, from an entry satisfying it, yields an entry satisfying it. The mapping-level
@@ -58,102 +58,123 @@ function explainWrite(layout: MemoryLayout, v: { level: bigint; oldPte: bigint; 
   };
 }
 
+/** The boot-time entries satisfy the invariant: the base case of the induction. */
+function holdsInitially(layout: MemoryLayout): Obligation {
+  return obligation({
+    name: 'holds-initially',
+    statement:
+      'The boot-time tables satisfy the invariant: the empty entry at any level, the executable leaf the hypervisor installs in a level-0 table for each frame of the executable region, and the pointer it installs in a level-1 or level-2 table to any table frame of page-table memory.',
+    mode: 'valid',
+    vars: { level: LEVEL_BITS, frame: 64, table: 64 },
+    formula: (ops, v) => {
+      const pointerLevel = ops.or(ops.eq(v.level, ops.bv(LEVEL_BITS, 1n)), ops.eq(v.level, ops.bv(LEVEL_BITS, 2n)));
+      return {
+        assume: ops.and(frameIn(ops, v.frame, layout.executable), frameIn(ops, v.table, layout.pageTables)),
+        goal: ops.and(
+          pteInvariant(ops, layout, v.level, ops.bv(PTE_BITS, 0n)),
+          pteInvariant(ops, layout, ops.bv(LEVEL_BITS, 0n), executableLeaf(ops, v.frame)),
+          ops.implies(pointerLevel, pteInvariant(ops, layout, v.level, pointerEntry(ops, v.table))),
+        ),
+      };
+    },
+    explain: (v) => ({
+      level: Number(v.level),
+      codeFrame: hex(v.frame),
+      bootExecutableLeaf: describePte(layout, 0n, executableLeaf(concreteOps, v.frame)),
+      bootPointer: describePte(layout, v.level, pointerEntry(concreteOps, v.table)),
+    }),
+  });
+}
+
+/** Every accepted write keeps the invariant: the inductive step. */
+function preservedByAcceptedWrites(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligation {
+  return obligation({
+    name: 'preserved-by-accepted-writes',
+    statement: 'Every write the validator accepts, to an entry satisfying the invariant, leaves an entry satisfying it.',
+    mode: 'valid',
+    vars: WRITE,
+    formula: (ops, v) => ({ assume: acceptedFromInvariant(ops, layout, omit, v), goal: pteInvariant(ops, layout, v.level, v.newPte) }),
+    explain: (v) => explainWrite(layout, v),
+  });
+}
+
+/** The theorem's point, byte by byte: what is mapped executable, and where, does not change. */
+function executableMappingsUnchanged(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligation {
+  return obligation({
+    name: 'executable-mappings-unchanged',
+    statement:
+      'An accepted write changes no executable mapping: every byte of the entry\'s span is mapped executable before iff after, to the same physical address; a pointer entry is never changed, and a new pointer leads to a fresh, empty table.',
+    mode: 'valid',
+    vars: { ...WRITE, offset: 64 },
+    formula: (ops, v) => {
+      const before = execMapped(ops, v.level, v.oldPte, v.offset);
+      const after = execMapped(ops, v.level, v.newPte, v.offset);
+      const changed = ops.not(ops.eq(v.oldPte, v.newPte));
+      return {
+        assume: acceptedFromInvariant(ops, layout, omit, v),
+        goal: ops.and(
+          ops.iff(before, after),
+          ops.implies(before, ops.eq(translate(ops, v.oldPte, v.offset), translate(ops, v.newPte, v.offset))),
+          ops.implies(isPointer(ops, v.oldPte), ops.not(changed)),
+          ops.implies(ops.and(isPointer(ops, v.newPte), changed), v.freshTable),
+        ),
+      };
+    },
+    explain: (v) => ({
+      ...explainWrite(layout, v),
+      byteOffsetInSpan: hex(v.offset),
+      pointerEntryChanged: isPointer(concreteOps, v.oldPte) && v.oldPte !== v.newPte,
+      executableBefore: execMapped(concreteOps, v.level, v.oldPte, v.offset),
+      executableAfter: execMapped(concreteOps, v.level, v.newPte, v.offset),
+      ...(execMapped(concreteOps, v.level, v.oldPte, v.offset) ? { translatedBefore: hex(translate(concreteOps, v.oldPte, v.offset)) } : {}),
+      ...(execMapped(concreteOps, v.level, v.newPte, v.offset) ? { translatedAfter: hex(translate(concreteOps, v.newPte, v.offset)) } : {}),
+    }),
+  });
+}
+
+/** A claim about every frame a leaf left by an accepted write maps (with `flag` set, when one is named). */
+interface LeafFrameClaim {
+  readonly name: string;
+  readonly statement: string;
+  readonly flag?: 'W' | 'X';
+  readonly goal: <BV, B>(ops: BitVecOps<BV, B>, frame: BV) => B;
+}
+
+function leafFrameObligation(layout: MemoryLayout, omit: ReadonlySet<PteRule>, claim: LeafFrameClaim): Obligation {
+  return obligation({
+    name: claim.name,
+    statement: claim.statement,
+    mode: 'valid',
+    vars: { ...WRITE, frame: 64 },
+    formula: (ops, v) => {
+      const maps = [acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame)];
+      return { assume: ops.and(...maps, ...(claim.flag === undefined ? [] : [pteFlag(ops, v.newPte, claim.flag)])), goal: claim.goal(ops, v.frame) };
+    },
+    explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
+  });
+}
+
 function obligations(layout: MemoryLayout, omit: ReadonlySet<PteRule>): Obligation[] {
   return [
-    obligation({
-      name: 'holds-initially',
-      statement:
-        'The boot-time tables satisfy the invariant: the empty entry at any level, the executable leaf the hypervisor installs in a level-0 table for each frame of the executable region, and the pointer it installs in a level-1 or level-2 table to any table frame of page-table memory.',
-      mode: 'valid',
-      vars: { level: LEVEL_BITS, frame: 64, table: 64 },
-      formula: (ops, v) => {
-        const pointerLevel = ops.or(ops.eq(v.level, ops.bv(LEVEL_BITS, 1n)), ops.eq(v.level, ops.bv(LEVEL_BITS, 2n)));
-        return {
-          assume: ops.and(frameIn(ops, v.frame, layout.executable), frameIn(ops, v.table, layout.pageTables)),
-          goal: ops.and(
-            pteInvariant(ops, layout, v.level, ops.bv(PTE_BITS, 0n)),
-            pteInvariant(ops, layout, ops.bv(LEVEL_BITS, 0n), executableLeaf(ops, v.frame)),
-            ops.implies(pointerLevel, pteInvariant(ops, layout, v.level, pointerEntry(ops, v.table))),
-          ),
-        };
-      },
-      explain: (v) => ({
-        level: Number(v.level),
-        codeFrame: hex(v.frame),
-        bootExecutableLeaf: describePte(layout, 0n, executableLeaf(concreteOps, v.frame)),
-        bootPointer: describePte(layout, v.level, pointerEntry(concreteOps, v.table)),
-      }),
-    }),
-    obligation({
-      name: 'preserved-by-accepted-writes',
-      statement: 'Every write the validator accepts, to an entry satisfying the invariant, leaves an entry satisfying it.',
-      mode: 'valid',
-      vars: WRITE,
-      formula: (ops, v) => ({ assume: acceptedFromInvariant(ops, layout, omit, v), goal: pteInvariant(ops, layout, v.level, v.newPte) }),
-      explain: (v) => explainWrite(layout, v),
-    }),
-    obligation({
-      name: 'executable-mappings-unchanged',
-      statement:
-        'An accepted write changes no executable mapping: every byte of the entry\'s span is mapped executable before iff after, to the same physical address; a pointer entry is never changed, and a new pointer leads to a fresh, empty table.',
-      mode: 'valid',
-      vars: { ...WRITE, offset: 64 },
-      formula: (ops, v) => {
-        const before = execMapped(ops, v.level, v.oldPte, v.offset);
-        const after = execMapped(ops, v.level, v.newPte, v.offset);
-        const changed = ops.not(ops.eq(v.oldPte, v.newPte));
-        return {
-          assume: acceptedFromInvariant(ops, layout, omit, v),
-          goal: ops.and(
-            ops.iff(before, after),
-            ops.implies(before, ops.eq(translate(ops, v.oldPte, v.offset), translate(ops, v.newPte, v.offset))),
-            ops.implies(isPointer(ops, v.oldPte), ops.not(changed)),
-            ops.implies(ops.and(isPointer(ops, v.newPte), changed), v.freshTable),
-          ),
-        };
-      },
-      explain: (v) => ({
-        ...explainWrite(layout, v),
-        byteOffsetInSpan: hex(v.offset),
-        pointerEntryChanged: isPointer(concreteOps, v.oldPte) && v.oldPte !== v.newPte,
-        executableBefore: execMapped(concreteOps, v.level, v.oldPte, v.offset),
-        executableAfter: execMapped(concreteOps, v.level, v.newPte, v.offset),
-        ...(execMapped(concreteOps, v.level, v.oldPte, v.offset) ? { translatedBefore: hex(translate(concreteOps, v.oldPte, v.offset)) } : {}),
-        ...(execMapped(concreteOps, v.level, v.newPte, v.offset) ? { translatedAfter: hex(translate(concreteOps, v.newPte, v.offset)) } : {}),
-      }),
-    }),
-    obligation({
+    holdsInitially(layout),
+    preservedByAcceptedWrites(layout, omit),
+    executableMappingsUnchanged(layout, omit),
+    leafFrameObligation(layout, omit, {
       name: 'no-writable-executable-frame',
       statement: 'No accepted write leaves a writable leaf that maps a frame of the executable region (superpages included).',
-      mode: 'valid',
-      vars: { ...WRITE, frame: 64 },
-      formula: (ops, v) => ({
-        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'W')),
-        goal: ops.not(frameIn(ops, v.frame, layout.executable)),
-      }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
+      flag: 'W',
+      goal: (ops, frame) => ops.not(frameIn(ops, frame, layout.executable)),
     }),
-    obligation({
+    leafFrameObligation(layout, omit, {
       name: 'frames-in-model-memory',
       statement: 'No accepted write leaves a leaf mapping a frame outside model DRAM and shared I/O DRAM.',
-      mode: 'valid',
-      vars: { ...WRITE, frame: 64 },
-      formula: (ops, v) => ({
-        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame)),
-        goal: ops.or(frameIn(ops, v.frame, layout.modelDram), frameIn(ops, v.frame, layout.sharedIoDram)),
-      }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
+      goal: (ops, frame) => ops.or(frameIn(ops, frame, layout.modelDram), frameIn(ops, frame, layout.sharedIoDram)),
     }),
-    obligation({
+    leafFrameObligation(layout, omit, {
       name: 'shared-io-never-executable',
       statement: 'No accepted write leaves an executable leaf mapping a frame of shared I/O DRAM.',
-      mode: 'valid',
-      vars: { ...WRITE, frame: 64 },
-      formula: (ops, v) => ({
-        assume: ops.and(acceptedFromInvariant(ops, layout, omit, v), leafMapsFrame(ops, v.level, v.newPte, v.frame), pteFlag(ops, v.newPte, 'X')),
-        goal: ops.not(frameIn(ops, v.frame, layout.sharedIoDram)),
-      }),
-      explain: (v) => ({ ...explainWrite(layout, v), frame: hex(v.frame), frameAddress: hex(v.frame << BigInt(PAGE_SHIFT)), frameIn: regionOfFrame(layout, v.frame) }),
+      flag: 'X',
+      goal: (ops, frame) => ops.not(frameIn(ops, frame, layout.sharedIoDram)),
     }),
   ];
 }

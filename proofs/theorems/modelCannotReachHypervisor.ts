@@ -116,7 +116,7 @@ export const modelCannotReachHypervisorTheorem: Theorem = {
     'A model core reaches memory in two ways: physical accesses its bus port lets through, and the translations of its page-table entries. For every 64-bit address and access size, every byte of an allowed access lands in model DRAM or shared I/O DRAM, as the interconnect decodes it (it ignores address bits 63:56, so high bits must not alias); and every page-table leaf satisfying the MMU invariant translates only to bytes the port allows. So no address a model core can form reaches hypervisor DRAM, the control bus or page-table memory.',
   assumptions: [
     'The interconnect decodes the low 56 bits of an address (Sv39 physical addresses) against the layout\'s regions, which are disjoint (checked on the layout before proving).',
-    'Model cores share no cache, TLB or predictor with hypervisor cores (GUILLOTINE.md §1): the only paths to memory are the bus port and the MMU.',
+    'Model cores share no cache, TLB or predictor with hypervisor cores (docs/protocol.md §1): the only paths to memory are the bus port and the MMU.',
     'Page-table entries satisfy the invariant that exec-pages-immutable proves is kept.',
   ],
   obligations: ({ layout }) => obligations(layout, modelMayAccess),

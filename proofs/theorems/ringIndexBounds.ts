@@ -25,95 +25,121 @@ function explain(width: number, v: Record<string, bigint | boolean>): Record<str
   return out;
 }
 
-function obligations(ring: RingArithmetic): Obligation[] {
-  return RING_WIDTHS.flatMap((w) => {
-    const one = <BV, B>(ops: BitVecOps<BV, B>) => ops.bv(w, 1n);
-    const state = { head: w, tail: w, size: w } as const;
-    return [
-      obligation({
-        name: `slot-in-bounds@${w}`,
-        statement: `At ${w} bits, every counter value masks to a slot index below the ring size.`,
-        mode: 'valid',
-        vars: { counter: w, size: w },
-        formula: (ops, v) => ({ assume: isRingSize(ops, w, v.size), goal: ops.bvult(slotIndex(ops, w, v.counter, v.size), v.size) }),
-        explain: (v) => explain(w, v),
-      }),
-      obligation({
-        name: `readable-at-most-size@${w}`,
-        statement: `At ${w} bits, an accepted producer index never makes more slots readable than the ring has.`,
-        mode: 'valid',
-        vars: state,
-        minimise: ['size', 'head', 'tail'],
-        formula: (ops, v) => ({
-          assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size)),
-          goal: ops.bvule(readableCount(ops, w, v.head, v.tail), v.size),
-        }),
-        explain: (v) => explain(w, v),
-      }),
-      obligation({
-        name: `distinct-slots@${w}`,
-        statement: `At ${w} bits, the readable entries of an accepted ring occupy distinct slots (no slot is read twice).`,
-        mode: 'valid',
-        vars: { ...state, i: w, j: w },
-        formula: (ops, v) => ({
-          assume: ops.and(
-            isRingSize(ops, w, v.size),
-            ring.valid(ops, w, v.head, v.tail, v.size),
-            ops.bvult(v.i, v.j),
-            ops.bvult(v.j, readableCount(ops, w, v.head, v.tail)),
-          ),
-          goal: ops.not(ops.eq(slotIndex(ops, w, ops.bvadd(w, v.head, v.i), v.size), slotIndex(ops, w, ops.bvadd(w, v.head, v.j), v.size))),
-        }),
-        explain: (v) => explain(w, v),
-      }),
-      obligation({
-        name: `consume-keeps-valid@${w}`,
-        statement: `At ${w} bits, consuming one entry (head + 1, wrapping) keeps the indices valid and reduces the readable count by one.`,
-        mode: 'valid',
-        vars: state,
-        minimise: ['size', 'head', 'tail'],
-        formula: (ops, v) => {
-          const before = readableCount(ops, w, v.head, v.tail);
-          const head = ops.bvadd(w, v.head, one(ops));
-          return {
-            assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size), ops.bvugt(before, ops.bv(w, 0n))),
-            goal: ops.and(ring.valid(ops, w, head, v.tail, v.size), ops.eq(ops.bvadd(w, readableCount(ops, w, head, v.tail), one(ops)), before)),
-          };
-        },
-        explain: (v) => explain(w, v),
-      }),
-      obligation({
-        name: `produce-keeps-valid@${w}`,
-        statement: `At ${w} bits, producing one entry into a ring that is not full (tail + 1, wrapping) keeps the indices valid and adds one readable entry.`,
-        mode: 'valid',
-        vars: state,
-        minimise: ['size', 'head', 'tail'],
-        formula: (ops, v) => {
-          const before = readableCount(ops, w, v.head, v.tail);
-          const tail = ops.bvadd(w, v.tail, one(ops));
-          return {
-            assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size), ops.bvult(before, v.size)),
-            goal: ops.and(ring.valid(ops, w, v.head, tail, v.size), ops.eq(readableCount(ops, w, v.head, tail), ops.bvadd(w, before, one(ops)))),
-          };
-        },
-        explain: (v) => explain(w, v),
-      }),
-      obligation({
-        name: `accepts-every-legitimate-state@${w}`,
-        statement: `At ${w} bits, for any head and any k from 0 to the ring size, tail = head + k (wrapping) is accepted with exactly k readable entries.`,
-        mode: 'valid',
-        vars: { head: w, k: w, size: w },
-        formula: (ops, v) => {
-          const tail = ops.bvadd(w, v.head, v.k);
-          return {
-            assume: ops.and(isRingSize(ops, w, v.size), ops.bvule(v.k, v.size)),
-            goal: ops.and(ring.valid(ops, w, v.head, tail, v.size), ops.eq(readableCount(ops, w, v.head, tail), v.k)),
-          };
-        },
-        explain: (v) => ({ ...explain(w, v), tail: hex((v.head + v.k) & ((1n << BigInt(w)) - 1n)) }),
-      }),
-    ];
+/** The counters of a ring at one width: head, tail and size. */
+const stateAt = (w: number) => ({ head: w, tail: w, size: w }) as const;
+
+const one = <BV, B>(ops: BitVecOps<BV, B>, w: number) => ops.bv(w, 1n);
+
+function slotInBounds(w: number): Obligation {
+  return obligation({
+    name: `slot-in-bounds@${w}`,
+    statement: `At ${w} bits, every counter value masks to a slot index below the ring size.`,
+    mode: 'valid',
+    vars: { counter: w, size: w },
+    formula: (ops, v) => ({ assume: isRingSize(ops, w, v.size), goal: ops.bvult(slotIndex(ops, w, v.counter, v.size), v.size) }),
+    explain: (v) => explain(w, v),
   });
+}
+
+function readableAtMostSize(ring: RingArithmetic, w: number): Obligation {
+  return obligation({
+    name: `readable-at-most-size@${w}`,
+    statement: `At ${w} bits, an accepted producer index never makes more slots readable than the ring has.`,
+    mode: 'valid',
+    vars: stateAt(w),
+    minimise: ['size', 'head', 'tail'],
+    formula: (ops, v) => ({
+      assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size)),
+      goal: ops.bvule(readableCount(ops, w, v.head, v.tail), v.size),
+    }),
+    explain: (v) => explain(w, v),
+  });
+}
+
+function distinctSlots(ring: RingArithmetic, w: number): Obligation {
+  return obligation({
+    name: `distinct-slots@${w}`,
+    statement: `At ${w} bits, the readable entries of an accepted ring occupy distinct slots (no slot is read twice).`,
+    mode: 'valid',
+    vars: { ...stateAt(w), i: w, j: w },
+    formula: (ops, v) => ({
+      assume: ops.and(
+        isRingSize(ops, w, v.size),
+        ring.valid(ops, w, v.head, v.tail, v.size),
+        ops.bvult(v.i, v.j),
+        ops.bvult(v.j, readableCount(ops, w, v.head, v.tail)),
+      ),
+      goal: ops.not(ops.eq(slotIndex(ops, w, ops.bvadd(w, v.head, v.i), v.size), slotIndex(ops, w, ops.bvadd(w, v.head, v.j), v.size))),
+    }),
+    explain: (v) => explain(w, v),
+  });
+}
+
+function consumeKeepsValid(ring: RingArithmetic, w: number): Obligation {
+  return obligation({
+    name: `consume-keeps-valid@${w}`,
+    statement: `At ${w} bits, consuming one entry (head + 1, wrapping) keeps the indices valid and reduces the readable count by one.`,
+    mode: 'valid',
+    vars: stateAt(w),
+    minimise: ['size', 'head', 'tail'],
+    formula: (ops, v) => {
+      const before = readableCount(ops, w, v.head, v.tail);
+      const head = ops.bvadd(w, v.head, one(ops, w));
+      return {
+        assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size), ops.bvugt(before, ops.bv(w, 0n))),
+        goal: ops.and(ring.valid(ops, w, head, v.tail, v.size), ops.eq(ops.bvadd(w, readableCount(ops, w, head, v.tail), one(ops, w)), before)),
+      };
+    },
+    explain: (v) => explain(w, v),
+  });
+}
+
+function produceKeepsValid(ring: RingArithmetic, w: number): Obligation {
+  return obligation({
+    name: `produce-keeps-valid@${w}`,
+    statement: `At ${w} bits, producing one entry into a ring that is not full (tail + 1, wrapping) keeps the indices valid and adds one readable entry.`,
+    mode: 'valid',
+    vars: stateAt(w),
+    minimise: ['size', 'head', 'tail'],
+    formula: (ops, v) => {
+      const before = readableCount(ops, w, v.head, v.tail);
+      const tail = ops.bvadd(w, v.tail, one(ops, w));
+      return {
+        assume: ops.and(isRingSize(ops, w, v.size), ring.valid(ops, w, v.head, v.tail, v.size), ops.bvult(before, v.size)),
+        goal: ops.and(ring.valid(ops, w, v.head, tail, v.size), ops.eq(readableCount(ops, w, v.head, tail), ops.bvadd(w, before, one(ops, w)))),
+      };
+    },
+    explain: (v) => explain(w, v),
+  });
+}
+
+/** Completeness: the check refuses no state a correct producer can create. */
+function acceptsEveryLegitimateState(ring: RingArithmetic, w: number): Obligation {
+  return obligation({
+    name: `accepts-every-legitimate-state@${w}`,
+    statement: `At ${w} bits, for any head and any k from 0 to the ring size, tail = head + k (wrapping) is accepted with exactly k readable entries.`,
+    mode: 'valid',
+    vars: { head: w, k: w, size: w },
+    formula: (ops, v) => {
+      const tail = ops.bvadd(w, v.head, v.k);
+      return {
+        assume: ops.and(isRingSize(ops, w, v.size), ops.bvule(v.k, v.size)),
+        goal: ops.and(ring.valid(ops, w, v.head, tail, v.size), ops.eq(readableCount(ops, w, v.head, tail), v.k)),
+      };
+    },
+    explain: (v) => ({ ...explain(w, v), tail: hex((v.head + v.k) & ((1n << BigInt(w)) - 1n)) }),
+  });
+}
+
+function obligations(ring: RingArithmetic): Obligation[] {
+  return RING_WIDTHS.flatMap((w) => [
+    slotInBounds(w),
+    readableAtMostSize(ring, w),
+    distinctSlots(ring, w),
+    consumeKeepsValid(ring, w),
+    produceKeepsValid(ring, w),
+    acceptsEveryLegitimateState(ring, w),
+  ]);
 }
 
 /** NEGATIVE CONTROL: `tail <= head + size`, computed with wrapping addition. */

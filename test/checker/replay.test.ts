@@ -7,7 +7,7 @@ import { DEFAULT_POLICY, type Policy, type PolicyInput } from '../../spec/policy
 import { parsedPolicy } from '../parsedPolicy.ts';
 
 /**
- * Hand-written traces, replayed step by step, against the levels GUILLOTINE.md §3 prescribes for
+ * Hand-written traces, replayed step by step, against the levels docs/protocol.md §3 prescribes for
  * the default policy. Each trace runs under both interpreters (XState, the reference, and the
  * checker's compiled one), and every replay is held to what holds of any replay: a rejected event
  * carries a reason and leaves the state as it was, and a trace of the default policy breaks no
@@ -48,7 +48,7 @@ const levelChanges = (s: ReplayStep) => s.effects.filter((e) => e.kind === 'leve
 const TO_SEVERED = 'propose:a1:severed,approve:a2,approve:a3';
 
 for (const engine of ENGINES) {
-  describe(`checker/replay under ${engine}: hand-written traces give the levels of GUILLOTINE.md §3`, () => {
+  describe(`checker/replay under ${engine}: hand-written traces give the levels of docs/protocol.md §3`, () => {
     describe('escalation by administrators', () => {
       it('escalates at the third distinct approval, not the second, the proposer\'s opening counting as one', () => {
         const r = replayed(TO_SEVERED, engine);

@@ -10,7 +10,7 @@ import { looksLikeCrash, runCli, type CliRun } from './runCli.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-/** The property ids of GUILLOTINE.md §4, in the order of its table. */
+/** The property ids of docs/protocol.md §4, in the order of its table. */
 const SECTION4_IDS = [
   'irreversible-levels', 'deescalation-needs-quorum', 'escalation-has-cause', 'failsafe-only-raises', 'failsafe-reaches-offline',
   'approvals-bound-to-proposal', 'level-capabilities', 'quorum-intersection', 'reboot-keeps-level', 'no-deadlock', 'escalation-liveness',

@@ -17,7 +17,7 @@ async function replayJson(...argv: string[]): Promise<ReplayReport> {
 
 const pathOf = (trace: string) => encodePath((JSON.parse(readFileSync(fixture(`traces/${trace}`), 'utf8')) as { events: GuillotineEvent[] }).events);
 
-describe('cli: guillotine replay runs hand-written trace files to the levels of GUILLOTINE.md §3', () => {
+describe('cli: guillotine replay runs hand-written trace files to the levels of docs/protocol.md §3', () => {
   it('escalates at the third distinct approval; a duplicate and a non-admin count for nothing (escalation.trace.json)', async () => {
     const r = await replayJson(fixture('traces/escalation.trace.json'));
     assert.deepEqual(r.steps.map((s) => [s.accepted, s.level]), [[true, 'standard'], [true, 'standard'], [false, 'standard'], [false, 'standard'], [true, 'severed']]);

@@ -3,7 +3,7 @@
  * writes into the request ring (ports and opcodes out of range, offsets and lengths that wrap
  * 2^32 and 2^64, wrong and replayed sequence numbers, a descriptor submitted twice) and the
  * producer index of the ring. Each request's answer is compared with an oracle written here in
- * unbounded integer arithmetic from GUILLOTINE.md §1–§2: every invalid request is refused with the
+ * unbounded integer arithmetic from docs/protocol.md §1–§2: every invalid request is refused with the
  * reason of the first rule it breaks, counted and reported to the detector (logged), and never
  * serviced; every valid request is still serviced.
  */
@@ -80,7 +80,7 @@ function requestArb(size: bigint): fc.Arbitrary<Request> {
   return fc.oneof(valid, hostile, hostile);
 }
 
-/** The oracle: the refusal GUILLOTINE.md §1's validation order gives, or null for a valid request. */
+/** The oracle: the refusal docs/protocol.md §1's validation order gives, or null for a valid request. */
 function expectedRefusal(level: Level, r: { port: bigint; opcode: bigint; offset: bigint; length: bigint; seq: bigint }, expectedSeq: bigint, size: bigint): Refusal | null {
   const port = r.port < BigInt(PORTS.length) ? PORTS[Number(r.port)]! : null;
   if (port === null) return 'not-granted';

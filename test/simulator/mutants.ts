@@ -1,7 +1,7 @@
 /**
  * Deliberately broken simulators — **test-only mutants**, the one definition every test of the
  * tests uses (the conformance tests, the soak's negative controls, the generated suite's runner,
- * `guillotine validate` on the logs they write). Each gets one rule of GUILLOTINE.md §3 wrong the
+ * `guillotine validate` on the logs they write). Each gets one rule of docs/protocol.md §3 wrong the
  * way a real implementation might, by replacing an entry or two of the product's
  * {@link CORRECT_RULES} (`simulator/rules.ts`); the product simulator never names them.
  *

@@ -41,7 +41,7 @@ describe('port API: port numbers, opcodes and the port gate', () => {
     assert.deepEqual(outputs.sort(), ['send', 'write']);
   });
 
-  it('services the ports of GUILLOTINE.md §2: all at standard, the allowlist at probation, local ports at severed, none above', () => {
+  it('services the ports of docs/protocol.md §2: all at standard, the allowlist at probation, local ports at severed, none above', () => {
     const expected: Record<Level, string[]> = {
       standard: ['net.egress', 'net.review', 'storage', 'scratch', 'mmu'],
       probation: ['net.review', 'storage', 'mmu'],

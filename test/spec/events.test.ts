@@ -18,7 +18,7 @@ const guillotineEvent: fc.Arbitrary<GuillotineEvent> = fc.oneof(
 ).map((e) => ({ ...e }) as GuillotineEvent);
 
 describe(`spec/events: the compact path encoding is the one replay handle (fast-check seed ${SEED})`, () => {
-  it('encodes the example of GUILLOTINE.md and the CLI help', () => {
+  it('encodes the example of docs/protocol.md §7 and the CLI help', () => {
     const events: GuillotineEvent[] = [{ type: 'propose', admin: 'a1', target: 'severed' }, { type: 'approve', admin: 'a2' }, { type: 'timeout' }];
     assert.equal(encodePath(events), 'propose:a1:severed,approve:a2,timeout');
     assert.deepEqual(decodePath('propose:a1:severed,approve:a2,timeout'), { ok: true, events });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CAPABILITIES, LEVELS, isLevel, levelAt, levelIndex, servicesPort, type PortService } from '../../spec/levels.ts';
 
-describe('spec/levels: the six isolation levels of GUILLOTINE.md §2', () => {
+describe('spec/levels: the six isolation levels of docs/protocol.md §2', () => {
   it('gives the level of each severity 0..5 and refuses any other index, naming it and the range', () => {
     LEVELS.forEach((level, i) => {
       assert.equal(levelAt(i), level);

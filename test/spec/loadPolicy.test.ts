@@ -1,7 +1,7 @@
 /**
  * The reader of the files a user hands the workbench (policies and traces): what it accepts, and
  * that what it refuses is said in one printable message naming the file, the key and where it is.
- * GUILLOTINE.md: bad input gets one clear message and exit 2, never a stack trace. Every call of the
+ * docs/protocol.md §6: bad input gets one clear message and exit 2, never a stack trace. Every call of the
  * code under test is inside its `it`, so the mutation run sees each one with its mutant active.
  */
 import assert from 'node:assert/strict';

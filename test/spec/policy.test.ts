@@ -15,7 +15,7 @@ function loaded(input: unknown): Policy {
   return result.policy;
 }
 
-describe('spec/policy: the default policy is the one of GUILLOTINE.md §6', () => {
+describe('spec/policy: the default policy is the one of docs/protocol.md §6', () => {
   it('reads the §6 policy file, written out in full, as DEFAULT_POLICY', () => {
     const result = loadPolicyFile(fixture('policies/default.json'));
     assert.ok(result.ok);
@@ -139,7 +139,7 @@ const character = fc.oneof(fc.integer({ min: 0, max: 0xa0 }), fc.integer({ min: 
 /** Characters that act on a terminal or break a line when printed: C0, DEL, C1, U+2028/2029. */
 const TERMINAL_ACTIVE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-describe('spec/policy: a bad policy file gets one clear message per problem (GUILLOTINE.md: name what is wrong and what is allowed)', () => {
+describe('spec/policy: a bad policy file gets one clear message per problem (docs/protocol.md §6: name what is wrong and what is allowed)', () => {
   it('names up to five unknown keys, counts the rest, and lists the keys allowed there', () => {
     const seven = theProblem({ admins: SEVEN, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1 });
     assert.equal(seven.path, '(top level)');

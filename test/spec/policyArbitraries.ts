@@ -1,5 +1,5 @@
 /**
- * fast-check generators of policy files as users write them (GUILLOTINE.md §6): valid ones with
+ * fast-check generators of policy files as users write them (docs/protocol.md §6): valid ones with
  * random admin counts and ids, quorums in range, random levels and random optional keys left out;
  * and invalid ones made from a valid one by breaking exactly one thing, each labelled with the key
  * path a good error message must name.

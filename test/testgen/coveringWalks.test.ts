@@ -62,6 +62,19 @@ describe('testgen/coveringWalks: a few walks from reset that cover every target'
     assertRealExecutions(small, walks);
   });
 
+  it('terminates and still covers everything with a bound shorter than the paths to the targets (it looped before)', () => {
+    const small = graphOf(scaledPolicy(2));
+    const longestPath = Math.max(...small.depth);
+    for (const goal of ['states', 'transitions'] as const) {
+      const walks = coveringWalks(small, goal, { maxWalkLength: 1 });
+      assert.ok(walks.every((w) => w.steps.length <= 1 + longestPath + 1), `${goal}: a walk overruns by at most a path and its target`);
+      const reached = new Set(walks.flatMap((w) => w.steps.map((t) => small.transitions[t]!.to)));
+      if (goal === 'transitions') assert.equal(new Set(walks.flatMap((w) => w.steps)).size, small.transitions.length);
+      else assert.equal(new Set([0, ...reached]).size, small.states.length);
+      assertRealExecutions(small, walks);
+    }
+  });
+
   it('is deterministic: the same graph gives the same walks', () => {
     const a = coveringWalks(graphOf(scaledPolicy(2)), 'transitions');
     const b = coveringWalks(graphOf(scaledPolicy(2)), 'transitions');

@@ -56,7 +56,7 @@ describe('testgen/runSuite: the generated suite against implementations', functi
   });
 
   describe("fails each of the simulator's broken variants on the test of the transition that variant breaks", function () {
-    /** What the first failing transition must be, per variant (GUILLOTINE.md §3 rule the bug breaks). */
+    /** What the first failing transition must be, per variant (docs/protocol.md §3 rule the bug breaks). */
     const expectations: Record<SimulatorMutantName, (t: SuiteTransition, from: SuiteState) => boolean> = {
       'count-stale-approval': (t) => /^(propose|approve):/.test(t.event),
       'deescalate-one-short': (t, from) => t.event.startsWith('approve:') && isDeescalation(from.expect.proposal) && from.expect.proposal!.approvals.length === DEFAULT_POLICY.quorum.deescalate - 2,

@@ -94,7 +94,7 @@ describe('viz/sections', () => {
     feed.fail('the sections process exited with code 1');
     const [check, proofs] = await allSections(feed);
     assert.equal(check?.status, 'ready');
-    assert.deepEqual(proofs, { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)', status: 'unavailable', reason: 'the sections process exited with code 1' });
+    assert.deepEqual(proofs, { id: 'proofs', title: 'Proofs (docs/protocol.md §5)', status: 'unavailable', reason: 'the sections process exited with code 1' });
     assert.throws(() => feed.section('coverage'), /no section "coverage"; it has check, proofs/);
   });
 });

@@ -24,8 +24,8 @@ describe('viz/server', () => {
   let server: VizServer;
   let sectionCalls = 0;
   const sections: Section[] = [
-    { id: 'check', title: 'Check results (GUILLOTINE.md §4)', status: 'ready', html: '<p>ok</p>', traces: [], holds: true },
-    { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)', status: 'unavailable', reason: 'Z3 is not here' },
+    { id: 'check', title: 'Check results (docs/protocol.md §4)', status: 'ready', html: '<p>ok</p>', traces: [], holds: true },
+    { id: 'proofs', title: 'Proofs (docs/protocol.md §5)', status: 'unavailable', reason: 'Z3 is not here' },
   ];
   before(async () => {
     server = await startVizServer({ policy: DEFAULT_POLICY, policySource: '(embedded default)', port: 0, sections: () => (sectionCalls++, feedOf(sections)) });
@@ -131,8 +131,8 @@ describe('viz/server', () => {
   it('lists_the_sections_then_serves_each_one_and_computes_them_once_however_often_the_page_asks', async () => {
     const list = (await (await fetch(`${server.url}api/sections`)).json()) as { sections: { id: string; title: string }[] };
     assert.deepEqual(list.sections, [
-      { id: 'check', title: 'Check results (GUILLOTINE.md §4)' },
-      { id: 'proofs', title: 'Proofs (GUILLOTINE.md §5)' },
+      { id: 'check', title: 'Check results (docs/protocol.md §4)' },
+      { id: 'proofs', title: 'Proofs (docs/protocol.md §5)' },
     ]);
     const [a, b, c] = await Promise.all([fetch(`${server.url}api/section?id=check`), fetch(`${server.url}api/section?id=check`), fetch(`${server.url}api/section?id=proofs`)]);
     assert.deepEqual(await a.json(), sections[0]);
