@@ -103,11 +103,13 @@ export function renderBlock(run: CommandRun, slow: boolean): string {
 /**
  * Text with what legitimately differs between two runs made equal: durations (`0.72s`, `1.42 s`,
  * `12 ms`, a bare `0.16` in a seconds column), dates, and the padding of table columns whose width
- * a duration changed. Percentages and whole numbers stay: state counts and verdicts must match.
+ * a duration changed, and rates (`374 records/s`). Percentages and whole numbers stay: state counts
+ * and verdicts must match.
  */
 export function masked(text: string): string {
   return text
     .replace(/\b\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?\b/g, '<date>')
+    .replace(/\b\d[\d,]*(\.\d+)?\s?[a-z]+\/s\b/g, '<rate>')
     .replace(/\b\d+(\.\d+)?\s?(ms|s|seconds|min|minutes)\b/g, '<time>')
     .replace(/\b\d+\.\d+\b(?!\s?%)/g, '<number>')
     .replace(/─+/g, '─')

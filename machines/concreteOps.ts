@@ -116,8 +116,10 @@ export function contextOf(v: ContextView<boolean, number, VoterList>, like?: Gui
       : { from: LEVELS[v.from]!, to: LEVELS[v.to]!, approvals: v.approvals };
   const likePending = like?.pendingActuators;
   const pendingActuators = likePending !== undefined && ACTUATORS.every((a, i) => likePending.includes(a) === v.pending[i]) ? likePending : ACTUATORS.filter((_, i) => v.pending[i]);
-  const row = CAPABILITIES[LEVELS[v.commanded]!];
+  const row = CAPABILITIES[LEVELS[v.commanded]!] as GuillotineContext['outputs'] | undefined;
   const outputs = like !== undefined && (like.outputs === row || commandedLevel(like.outputs) === v.commanded) ? like.outputs : row;
+  // Only a context read from outside (a log) commands no row, and an update never makes one.
+  if (outputs === undefined) throw new Error('a context update commanded outputs that are no row of §2\'s table');
   if (like !== undefined && like.level === level && like.rebooting === v.rebooting && like.proposal === proposal && like.missedHeartbeats === v.missed && like.outputs === outputs && like.pendingActuators === pendingActuators) return like;
   return { level, rebooting: v.rebooting, proposal, missedHeartbeats: v.missed, outputs, pendingActuators };
 }

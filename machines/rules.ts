@@ -13,7 +13,7 @@ import { ACTUATORS, CAPABILITIES, LEVELS, actuatorPositions, levelIndex, type Le
 import type { Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import {
-  LEVEL, maxOf, minOf, ne, oneOf, pendingAt, quorumOf,
+  LEVEL, NO_LEVEL, maxOf, minOf, ne, oneOf, pendingAt, quorumOf,
   type ContextUpdate, type ContextView, type EventView, type ProtocolOps, type RaisedEvent, type RuleParams,
 } from './protocolOps.ts';
 import type { GuillotineContext } from './protocol.ts';
@@ -175,13 +175,16 @@ export const PROTOCOL_RULES: ProtocolRules = {
   refusals: { proposal: PROPOSAL_CLAUSES, approval: APPROVAL_CLAUSES },
 };
 
-/** The capability row a context commands, as a level number (the rows of §2 are pairwise distinct). */
+/**
+ * The capability row a context commands, as a level number (the rows of §2 are pairwise distinct),
+ * or `NO_LEVEL` when the outputs are no row at all — a mixture no machine of the rules commands,
+ * but one an implementation's log can report; `level-capabilities` then refuses it by name.
+ */
 export function commandedLevel(outputs: GuillotineContext['outputs']): number {
   const row = LEVELS.findIndex((level) => CAPABILITIES[level] === outputs);
   if (row >= 0) return row;
   const i = LEVELS.findIndex((level) => sameRow(CAPABILITIES[level], outputs));
-  if (i < 0) throw new Error(`the commanded outputs ${JSON.stringify(outputs)} are no row of §2's table`);
-  return i;
+  return i < 0 ? NO_LEVEL : i;
 }
 
 function sameRow(a: GuillotineContext['outputs'], b: GuillotineContext['outputs']): boolean {

@@ -51,7 +51,7 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.slice(0, 5).map(quoted).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: ${allowed}`
+        ? `unknown key ${issue.keys.slice(0, 5).map((key) => quoted(key)).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}; allowed keys: ${allowed}`
         : issue.code === 'invalid_type'
           ? `expected ${what}, got ${describe(issue.input)}`
           : undefined,

@@ -31,7 +31,7 @@ export interface SectionEvents {
 export function sectionsInWorker(policy: Policy, options: SectionOptions = {}, events: SectionEvents = {}): RunningSections {
   const ids = selectedSections(options);
   const feed = new PendingSections(ids);
-  const worker = new Worker(new URL('../checker/tsWorker.js', import.meta.url), {
+  const worker = new Worker(new URL('./tsWorker.js', import.meta.url), {
     workerData: { module: new URL('./sectionsWorker.ts', import.meta.url).href, policy, ids, options },
     stderr: true,
   });

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry of {@link sectionsInWorker} (`sectionsThread.ts`): builds the review
  * sections one after the other (the checker, Z3 and the simulator run here, off the server's
- * event loop) and posts each back as soon as it is ready. Started through `checker/tsWorker.js`,
+ * event loop) and posts each back as soon as it is ready. Started through `viz/tsWorker.js`,
  * which registers tsx first.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -56,6 +56,7 @@ describe('docs: output blocks, found, rendered and compared timings aside', () =
     assert.equal(masked('2,496 states, 39,168 transitions, depth 23, 0.23s'), masked('2,496 states, 39,168 transitions, depth 23, 12.5s'));
     assert.equal(masked('│ check │ 0.16    │\n│ prove │ 1.09    │'), masked('│ check │ 10.16   │\n│ prove │ 1.1     │'));
     assert.equal(masked('in 1.42 s, (12 ms), measured 2026-11-24'), masked('in 0.4 s, (3 ms), measured 2027-01-02'));
+    assert.equal(masked('Validated in 0.07s (374 records/s); 248,876 states/s'), masked('Validated in 0.11s (238 records/s); 1,002 states/s'));
     assert.equal(masked('┌──────┐'), masked('┌────────┐'));
     assert.notEqual(masked('2,496 states'), masked('2,497 states'));
     assert.notEqual(masked('attacker 97.9% conventional'), masked('attacker 97.8% conventional'));

@@ -170,19 +170,19 @@ describe('review: the stages of a review, sequenced and condensed into one table
     assert.match(text, /Every claim that ran holds; 3 stage\(s\) could not run \(see their rows\)\.\n$/);
   });
 
-  it('reports SPIN missing as not run, and SPIN that stops early or fails as a failure, with its reason', async () => {
+  it('reports SPIN missing as not run, SPIN that stops at a limit as incomplete and SPIN that fails as a failure, with its reason', async () => {
     const withSpin = (spin: SpinResult) => reviewPolicy(DEFAULT_POLICY, { seed: 7 }, smallStages([], { spin: async () => spin }));
     const missing = await withSpin({ kind: 'missing', message: 'spin is not installed; apt-get install -y spin gcc' });
     assert.deepEqual(rowsOf(missing, 'cross-check').map((r) => [r.result, r.verdict]), [['spin is not installed; apt-get install -y spin gcc', 'not run']]);
     assert.equal(missing.holds, true);
     const incomplete = await withSpin({ kind: 'incomplete', reason: 'max search depth too small', output: '' });
-    assert.deepEqual(rowsOf(incomplete, 'cross-check').map((r) => [r.result, r.verdict]), [['SPIN did not finish: max search depth too small', 'fails']]);
-    assert.equal(incomplete.holds, false);
+    assert.deepEqual(rowsOf(incomplete, 'cross-check').map((r) => [r.result, r.verdict]), [['SPIN did not finish: max search depth too small', 'incomplete']]);
+    assert.equal(incomplete.holds, false, 'an incomplete row is no pass');
     const broken = await withSpin({ kind: 'error', stage: 'gcc', message: 'pan.c:1: error: oops\nmore' });
-    assert.deepEqual(rowsOf(broken, 'cross-check').map((r) => r.result), ['SPIN did not finish: gcc failed: pan.c:1: error: oops']);
+    assert.deepEqual(rowsOf(broken, 'cross-check').map((r) => [r.result, r.verdict]), [['SPIN did not finish: gcc failed: pan.c:1: error: oops', 'fails']]);
   });
 
-  it('fails when the generated tests do not cover every transition or the simulator fails one, naming the first failure', async () => {
+  it('fails when the generated tests do not cover every transition or the simulator fails one, naming the first failure; a state limit is incomplete', async () => {
     const withCoverage = (coverage: CoverageStage) => reviewPolicy(DEFAULT_POLICY, { seed: 7 }, smallStages([], { coverage: async () => coverage }));
     const failed = await withCoverage({
       ...passingSuite,
@@ -194,7 +194,7 @@ describe('review: the stages of a review, sequenced and condensed into one table
     const uncovered = await withCoverage({ ...passingSuite, covered: 39 });
     assert.deepEqual(rowsOf(uncovered, 'gen-tests').map((r) => [r.result, r.verdict]), [['39/40 covered; simulator passes', 'fails']]);
     const limit = await withCoverage({ kind: 'limit', message: 'more than 1,000,000 states; lower --depth' });
-    assert.deepEqual(rowsOf(limit, 'gen-tests').map((r) => [r.subject, r.result, r.verdict]), [['transition coverage', 'more than 1,000,000 states; lower --depth', 'fails']]);
+    assert.deepEqual(rowsOf(limit, 'gen-tests').map((r) => [r.subject, r.result, r.verdict]), [['transition coverage', 'more than 1,000,000 states; lower --depth', 'incomplete']]);
   });
 
   it('fails when an experiment breaks a claim, naming the claims that fail', async () => {
