@@ -39,10 +39,8 @@ function write(files: readonly { path: string; text: string }[]): ExportedFile[]
   return files.map(({ path, text }) => ({ name: basename(path), path: resolve(path), bytes: Buffer.byteLength(text) }));
 }
 
-export const registerExport: RegisterCommand = (program, io, exit) => {
-  program
-    .command('export')
-    .description('write the protocol statechart and its safety properties as a Promela model for SPIN or a TLA+ module and TLC configuration')
+export const registerExport: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(new Option('--format <format>', 'promela (SPIN) or tla (TLA+ module and .cfg for TLC)').choices(EXPORT_FORMATS).makeOptionMandatory())
     .addOption(policyOption())
     .addOption(new Option('--out <file>', 'write here instead of stdout (for tla: NAME.tla, with NAME.cfg beside it)'))

@@ -17,11 +17,8 @@ import { DEFAULT_MAX_EVENTS } from '../limits.ts';
 import { correctMachine, mutatedMachine } from '../../machines/mutants.ts';
 import { mutantFrom, mutantOption, mutantSummary } from '../mutantOption.ts';
 
-export const registerReplay: RegisterCommand = (program, io, exit) => {
-  program
-    .command('replay')
-    .description('replay a trace (docs/protocol.md §7) step by step; exit 1 if a step violates a property (for a liveness counterexample, the last step of a fair cycle that returns to its start)')
-    .argument('[trace]', 'trace file {"policy"?: ..., "events": [...]}, or an ITF trace (Quint, Apalache: {"vars", "states"}, events in mbt::actionTaken and mbt::nondetPicks)')
+export const registerReplay: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(new Option('--path <events>', "the events in the compact form check prints, e.g. 'propose:a1:severed,approve:a2'"))
     .addOption(new Option('--cycle <events>', "with --path: a liveness counterexample's repeating cycle, replayed once after the path"))
     .addOption(policyOption())

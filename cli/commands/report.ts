@@ -33,10 +33,8 @@ function verdict(s: Section): { text: string; ok: boolean } {
   return { text: `${s.id} ${s.holds ? 'holds' : 'DOES NOT HOLD'}`, ok: s.holds };
 }
 
-export const registerReport: RegisterCommand = (program, io, exit) => {
-  program
-    .command('report')
-    .description('write the review (statechart, check results and counterexamples, proofs, coverage, simulator plots) as one self-contained HTML file')
+export const registerReport: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(traceOption())
     .addOption(new Option('--out <file>', 'the HTML file to write').makeOptionMandatory())

@@ -61,10 +61,8 @@ export function sectionProgress(io: Output, label: string) {
   };
 }
 
-export const registerViz: RegisterCommand = (program, io, exit) => {
-  program
-    .command('viz')
-    .description('serve the review page on 127.0.0.1: the levels, the statechart and a sequence chart, events fired by clicking, trace stepping, check results, proofs, coverage and simulator plots (works with no network)')
+export const registerViz: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(new Option('--watch', 're-check the --policy file each time it is saved; the open page follows, keeping its path where it still replays'))
     .addOption(diffOption())
