@@ -64,7 +64,7 @@ function duration(unit: 'seconds' | 'milliseconds') {
 }
 
 /** The most administrators a policy may list (the checker's state encodings are sized for this). */
-export const MAX_ADMINS = 1024;
+export const MAX_ADMINS = 16384;
 
 const ADMIN_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 const ED25519_PUBLIC_KEY = /^[A-Za-z0-9+/]{43}=$/;
