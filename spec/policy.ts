@@ -28,7 +28,8 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-function describe(value: unknown): string {
+/** A value a user wrote, in words, for a message that says what was expected instead. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
