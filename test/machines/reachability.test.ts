@@ -53,7 +53,7 @@ describe(`machines/reachability: one breadth-first search for the findings and t
         assert.equal(edges.length, r.edges);
         for (const e of edges) assert.ok(r.depth[e.to]! <= r.depth[e.from]! + 1, 'no edge skips a level');
         for (let s = 1; s < r.states.length; s++) {
-          const p = edges[r.parent[s]!]!;
+          const p: { from: number; to: number } = edges[r.parent[s]!]!;
           assert.equal(p.to, s);
           assert.equal(r.depth[s], r.depth[p.from]! + 1);
         }
