@@ -17,7 +17,7 @@
  */
 import { ACTUATORS, CAPABILITY_FIELDS, LEVELS, capabilityDomain, type Actuator, type Capabilities, type Level } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { machineConfig } from '../machines/guillotine.ts';
+import { readStatechart, ruleVocabulary } from '../machines/statechart.ts';
 import { REGIONS, type Region, type SystemState } from '../machines/engine.ts';
 import type { Proposal } from '../machines/protocol.ts';
 import type { CheckState } from '../properties/history.ts';
@@ -53,7 +53,9 @@ export function outputsCodeOf(outputs: Capabilities): number {
 }
 
 export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
-  const regionStates = REGIONS.map((r) => Object.keys((machineConfig(policy).states as Record<Region, { states: object }>)[r].states));
+  // The codec packs region states by their place in the chart; it runs no guard or action, and the
+  // config names the same ones whatever rules run it, so the correct rules' names read it.
+  const regionStates = readStatechart(policy, ruleVocabulary(), 'guillotineCodec').regions.map((r) => r.states.map((st) => st.name));
   for (const [i, names] of regionStates.entries()) {
     if (names.length > 1 << REGION_BITS) throw new Error(`guillotineCodec: region ${REGIONS[i]} has ${names.length} states; the codec packs at most ${1 << REGION_BITS}`);
   }
