@@ -5,7 +5,7 @@
  * without a reason written down here, fails with the file, the line and the import.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { REPOSITORY_ROOT } from '../../docs/outputBlocks.ts';
@@ -91,6 +91,13 @@ describe('docs/architecture: the imports point one way, down the layers the page
     const page = readFileSync(join(REPOSITORY_ROOT, 'docs', 'architecture.md'), 'utf8');
     const missing = [...tierOf.keys()].filter((f) => !page.includes(`${f}/`));
     assert.deepEqual(missing, []);
+  });
+
+  it('names only files and folders that exist, so the page cannot point at a moved one', () => {
+    const page = readFileSync(join(REPOSITORY_ROOT, 'docs', 'architecture.md'), 'utf8');
+    const paths = [...page.matchAll(/`([a-z]+\/[\w./]*)`/g)].map((m) => m[1]!);
+    assert.ok(paths.length > 20, `the page names ${paths.length} paths`);
+    assert.deepEqual(paths.filter((p) => !existsSync(join(REPOSITORY_ROOT, p))), []);
   });
 
   it('finds no product import that points up a layer, sideways without a reason, or into a tool', () => {
