@@ -6,9 +6,10 @@
  * is an admin, and whether it is in a set: the open proposal's approvals (the machine's context) and
  * the admins who voted for the proposal a property is judging (the history of
  * `properties/history.ts`). So in any state the admins fall into four classes by which of those two
- * sets hold them, numbered as the checker's generated code counts them (`classCountOps` and
- * `OUTSIDER_CLASS` in `checker/compiled/jsOps.ts`, whose class counts are the sizes of these
- * classes):
+ * sets hold them, numbered as the checker's generated code counts them (`classCountOps` in
+ * `checker/compiled/jsOps.ts`, whose class counts are the sizes of these classes; the class-count
+ * algebra that interpretation and the Horn-clause proofs share names the same four, then the
+ * outsider as class 4):
  *
  *   0  approved and voted · 1  approved only · 2  voted only · 3  neither
  *
@@ -33,9 +34,6 @@ export interface AdminMarks {
 
 /** An admin's class, numbered as the compiled checker numbers its class counts. */
 export type AdminClass = 0 | 1 | 2 | 3;
-
-/** What each class holds, by number. */
-export const ADMIN_CLASS_NAMES: Readonly<Record<AdminClass, string>> = { 0: 'approved and voted', 1: 'approved only', 2: 'voted only', 3: 'neither' };
 
 /** The class of an admin: whether the approvals hold it, whether the votes do. */
 export function adminClassOf(approved: boolean, voted: boolean): AdminClass {
