@@ -6,8 +6,9 @@
  * explore one representative per orbit.
  *
  * The representative renames admins so that, in policy order, come first those who both approved
- * and voted, then approved only, then voted only, then the rest: two states are in one orbit
- * exactly when those four class sizes (and everything else) agree. This cuts the default policy's
+ * and voted, then approved only, then voted only, then the rest (the classes of
+ * `machines/adminClasses.ts`, in their number order): two states are in one orbit exactly when those
+ * four class sizes (and everything else) agree. This cuts the default policy's
  * state space by about ten times and makes it polynomial in the number of admins.
  *
  * Paths found on representatives are not literally replayable (each step may rename admins);
@@ -21,6 +22,7 @@ import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../properties/history.ts';
+import { adminClasses, representativeAdmins as representatives } from '../machines/adminClasses.ts';
 import { sameState, type Model } from './model.ts';
 
 /** The representative of a checked state's orbit under renaming of admins. */
@@ -47,13 +49,7 @@ export function canonicalCheckState(policy: Policy, s: CheckState): CheckState {
       return { machine, history: votes.length === 0 ? s.history : { ...s.history, votes: first } };
     }
   }
-  // Linear in the admins: a stable partition by class, not a sort with list lookups (the findings
-  // canonicalise every state they reach, and 101 admins made that quadratic).
-  const approved = new Set(approvals);
-  const voted = new Set(votes);
-  const classes: string[][] = [[], [], [], []];
-  for (const id of ids) classes[(approved.has(id) ? 0 : 2) + (voted.has(id) ? 0 : 1)]!.push(id);
-  const order = classes.flat();
+  const order = adminClasses(ids, { approvals, votes }).flat();
   const rename = new Map(order.map((id, i) => [id, ids[i]!]));
   const position = policyPositions(policy);
   const renamed = (list: readonly string[]) => {
@@ -87,31 +83,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The admins whose actions the reduced model tries in a representative state: the first of each
- * class (approved and voted, approved only, voted only, neither). Two admins of one class can be
- * swapped without changing the state, so their proposals and approvals lead to states of one
- * orbit: trying one of them reaches every orbit that trying all of them would, and a property
- * judged on (before, event, after) — symmetric, as all of §4 are — gets the same verdict.
+ * class of `machines/adminClasses.ts` (approved and voted, approved only, voted only, neither).
+ * Two admins of one class can be swapped without changing the state, so their proposals and
+ * approvals lead to states of one orbit: trying one of them reaches every orbit that trying all of
+ * them would, and a property judged on (before, event, after) — symmetric, as all of §4 are — gets
+ * the same verdict.
  */
 export function representativeAdmins(policy: Policy, s: CheckState): string[] {
-  const approvals = s.machine.context.proposal?.approvals ?? [];
-  const votes = s.history.votes;
-  const ids = adminIds(policy);
-  // A representative whose approvals and votes are one list of the first k admins (the usual
-  // case) has two classes: the first k, and the rest.
-  if (approvals.length === votes.length && approvals.every((id, i) => id === ids[i] && id === votes[i])) {
-    const k = approvals.length;
-    return k === 0 ? [ids[0]!] : k === ids.length ? [ids[0]!] : [ids[0]!, ids[k]!];
-  }
-  const seen = [false, false, false, false];
-  const out: string[] = [];
-  for (const id of ids) {
-    const rank = (approvals.includes(id) ? 0 : 2) + (votes.includes(id) ? 0 : 1);
-    if (seen[rank]) continue;
-    seen[rank] = true;
-    out.push(id);
-    if (out.length === 4) break;
-  }
-  return out;
+  return representatives(adminIds(policy), { approvals: s.machine.context.proposal?.approvals ?? [], votes: s.history.votes });
 }
 
 /**
