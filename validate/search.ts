@@ -51,6 +51,8 @@ export const START_TIMES: Times = { last: 0, beat: 0, opened: 0, commanded: ACTU
 export interface PathCell {
   readonly event: GuillotineEvent;
   readonly prev: PathCell | null;
+  /** For a record's stimulus, the record's line and time (a visualizer ties the step to it); absent for a supplied event. */
+  readonly recorded?: { readonly line: number; readonly t: number };
 }
 
 /** A state of the statechart consistent with every record so far, and how it got there. */
@@ -84,6 +86,8 @@ export interface SearchSettings {
 /** What the log says about the vote of this record, for every candidate alike. */
 export interface RecordContext {
   readonly record: LogRecord;
+  /** The record's line in the log. */
+  readonly line: number;
   readonly authenticity: Authenticity | null;
   readonly highestNonce: number | null;
 }
@@ -173,14 +177,21 @@ function advanceTimes(engine: SpecEngine, times: Times, event: GuillotineEvent, 
   return { last: at, beat, opened, commanded };
 }
 
-function extend(path: PathCell | null, events: number, event: GuillotineEvent, limit: number): PathCell | null {
-  return events > limit ? null : { event, prev: path };
+function extend(path: PathCell | null, events: number, event: GuillotineEvent, limit: number, recorded?: PathCell['recorded']): PathCell | null {
+  return events > limit ? null : recorded === undefined ? { event, prev: path } : { event, prev: path, recorded };
 }
 
 /** The events of a path, oldest first. */
 export function pathEvents(path: PathCell | null): GuillotineEvent[] {
   const out: GuillotineEvent[] = [];
   for (let cell = path; cell !== null; cell = cell.prev) out.push(cell.event);
+  return out.reverse();
+}
+
+/** The cells of a path, oldest first: each event with the record it was the stimulus of, if any. */
+export function pathCells(path: PathCell | null): PathCell[] {
+  const out: PathCell[] = [];
+  for (let cell = path; cell !== null; cell = cell.prev) out.push(cell);
   return out.reverse();
 }
 
@@ -225,7 +236,7 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
     else if (after.machine.context.proposal === null || state.machine.context.proposal === null) nonce = null;
     state = after;
     events++;
-    path = extend(path, events, stimulus, settings.pathLimit);
+    path = extend(path, events, stimulus, settings.pathLimit, { line: ctx.line, t: record.t });
   }
   if (allowed !== null && changes !== allowed) {
     if (!explain) return NOT_EXPLAINED;
