@@ -438,8 +438,8 @@
     return log.sources[i - 1];
   }
   const logWords = (src) => (src ? `observed: log line ${src.line}, t = ${src.t} ms` : 'supplied by the search: the log does not show it');
-  /** Whether the trace is the whole matched behaviour, so the divergence follows its last step. */
-  const divergesAfter = () => Boolean(data.log && data.log.divergence && logTokens && logMatched() === logTokens.length);
+  /** Whether the trace is the matched behaviour and nothing more, so the divergence follows its last step. */
+  const divergesAfter = () => Boolean(data.log && data.log.divergence && logTokens && logMatched() === logTokens.length && trace.frames.length - 1 === logTokens.length);
   function showDivergence() {
     const d = $('#log-divergence');
     if (!d) return;
