@@ -15,8 +15,8 @@
  * `guillotine export` writes, so the comments are our own and the line of each event is known.
  *
  * **A trail that does not fit.** SPIN follows a trail by transition numbers, so a trail of another
- * model either names a transition the model lacks ("no matching stmnt"), or one whose guard is
- * false in that state ("transition failed"), or ends early: each is refused, naming the trail's
+ * model either names a transition the model lacks ("no matching stmnt", "invalid statement"), or
+ * one whose guard is false in that state ("transition failed"), or ends early: each is refused, naming the trail's
  * step. A trail SPIN can follow on a model of the same shape but another policy is not always
  * caught this way; the replay's verdict then disagrees with SPIN's, and {@link judgeTrail} says so.
  *
@@ -25,7 +25,9 @@
  * end, in an invalid end state (a deadlock: pan writes a trail only for an error). A liveness trail
  * (`pan -a`) has `<<<<<START OF CYCLE>>>>>`: the acceptance cycle of the ltl claim. A trail of the
  * FAIR_EVENTS variant (one process per event, for `pan -a -f`) is told by its processes: the plain
- * model runs at most two, the system and the claim.
+ * model runs at most two, the system and the claim. A trail of the model compiled with -DMULTICORE
+ * (for SPIN's multi-core or breadth-first search, `gcc -DBFS`, whose trails are shortest) is
+ * followed with that definition when the model without it cannot follow it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +55,8 @@ export type TrailFinding =
 export interface SpinTrail {
   /** Which variant of the model SPIN followed it on: the plain one, or FAIR_EVENTS (one process per event). */
   readonly variant: 'plain' | 'fair-events';
+  /** The preprocessor definitions SPIN followed it with (`-DFAIR_EVENTS`, `-DMULTICORE`). */
+  readonly defines?: readonly string[];
   /** Steps of the trail (SPIN's steps, not events: choosing an event and running it are several). */
   readonly steps: number;
   /** The events before the cycle (all of them for a safety trail), and the trail step each was chosen at. */
@@ -141,6 +145,8 @@ export function readSpinReplay(output: string, choices: ReadonlyMap<number, Guil
     if (/<<<<<START OF CYCLE>>>>>/.test(line)) cycleAt ??= events.length;
     const noMatch = /^\s*(\d+): proc \d+, no matching stmnt/.exec(line);
     if (noMatch !== null) return { kind: 'unfit', step: Number(noMatch[1]), message: `step ${noMatch[1]} of the trail names a transition this model does not have (SPIN: no matching statement)` };
+    const invalid = /^\s*(\d+): error: invalid statement/.exec(line);
+    if (invalid !== null) return { kind: 'unfit', step: Number(invalid[1]), message: `step ${invalid[1]} of the trail names no statement of this model (SPIN: invalid statement)` };
     if (/^\s*transition failed\s*$/.test(line)) {
       const what = lastEvent !== null && lastEvent.step === lastStep ? `${encodeEvent(lastEvent.event)}, which this model does not accept in that state` : 'a transition this model cannot take in that state';
       return { kind: 'unfit', step: lastStep, message: `at step ${lastStep} the trail takes ${what} (SPIN: transition failed)` };
@@ -198,10 +204,19 @@ export async function readSpinTrail(model: string, trailText: string): Promise<T
     writeFileSync(join(dir, 'model.pml'), model);
     writeFileSync(join(dir, 'model.pml.trail'), trailText);
     const variant = parsed.variant;
-    const ran = await spin([...(variant === 'fair-events' ? ['-DFAIR_EVENTS'] : []), '-t', '-p', 'model.pml'], dir);
-    if (ran.missing) return { kind: 'missing', message: MISSING };
-    if (!/trail ends after/.test(ran.output) && /^spin: .*(?:syntax error|undeclared)/m.test(ran.output)) return { kind: 'error', message: `spin -t failed: ${ran.output.trim().split('\n').slice(0, 5).join(' / ')}` };
-    return readSpinReplay(ran.output, choices, parsed.steps, variant);
+    // A trail of the model compiled with -DMULTICORE (SPIN's multi-core or breadth-first search, which
+    // refuse hidden variables) numbers its transitions otherwise: tried when the plain defines cannot follow it.
+    let first: Extract<TrailReading, { kind: 'unfit' }> | null = null;
+    for (const multicore of [false, true]) {
+      const defines = [...(variant === 'fair-events' ? ['-DFAIR_EVENTS'] : []), ...(multicore ? ['-DMULTICORE'] : [])];
+      const ran = await spin([...defines, '-t', '-p', 'model.pml'], dir);
+      if (ran.missing) return { kind: 'missing', message: MISSING };
+      if (!/trail ends after/.test(ran.output) && /^spin: .*(?:syntax error|undeclared)/m.test(ran.output)) return { kind: 'error', message: `spin -t failed: ${ran.output.trim().split('\n').slice(0, 5).join(' / ')}` };
+      const read = readSpinReplay(ran.output, choices, parsed.steps, variant);
+      if (read.kind === 'read') return { kind: 'read', trail: { ...read.trail, defines } };
+      first ??= read;
+    }
+    return first!;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -153,11 +153,11 @@ async function replaySpinTrail(
   const agreement = judgeTrail(machine.policy, trail, report);
   const handle = trailPath(trail);
   if (o.json) {
-    printJson(io, { ...report, ...(o.mutant === undefined ? {} : { mutant: o.mutant }), spin: { trail: path, variant: trail.variant, steps: trail.steps, finding: trail.finding, path: handle.path, cycle: handle.cycle, ...agreement } });
+    printJson(io, { ...report, ...(o.mutant === undefined ? {} : { mutant: o.mutant }), spin: { trail: path, variant: trail.variant, defines: trail.defines ?? [], steps: trail.steps, finding: trail.finding, path: handle.path, cycle: handle.cycle, ...agreement } });
     return EXIT.violated;
   }
   if (o.mutant !== undefined) io.out(`mutant ${o.mutant.name} (${o.mutant.mutates}): ${o.mutant.bug}\n`);
-  io.out(`SPIN trail ${terminalSafe(path, { limit: 300 })}: ${count(trail.steps)} SPIN steps on the model of ${exported}${trail.variant === 'fair-events' ? ' (its FAIR_EVENTS variant)' : ''}, ${count(trail.events.length)} event${trail.events.length === 1 ? '' : 's'}${trail.cycle === null ? '' : ` then a cycle of ${count(trail.cycle.length)}`}\n`);
+  io.out(`SPIN trail ${terminalSafe(path, { limit: 300 })}: ${count(trail.steps)} SPIN steps on the model of ${exported}${(trail.defines ?? []).length > 0 ? ` (spin ${trail.defines!.join(' ')})` : ''}, ${count(trail.events.length)} event${trail.events.length === 1 ? '' : 's'}${trail.cycle === null ? '' : ` then a cycle of ${count(trail.cycle.length)}`}\n`);
   print(io, report);
   printAgreement(io, trail, agreement, handle, o.policyFile, o.mutantName);
   return EXIT.violated;
