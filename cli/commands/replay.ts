@@ -60,7 +60,7 @@ export const registerReplay: RegisterCommand = (program, io, exit) => {
           if (file !== undefined || opts.path !== undefined || opts.cycle !== undefined) throw new BadInput('--spin-trail replays the trail alone: give no trace file, --path or --cycle with it');
           const policy = policyFrom(opts.policy);
           const machine = mutant === undefined ? correctMachine(policy) : mutatedMachine(policy, mutant);
-          return replaySpinTrail(io, opts.spinTrail, machine, { json: Boolean(opts.json), engine: opts.engine, maxEvents, mutant: mutant === undefined ? undefined : mutantSummary(mutant), policyFile: opts.policy, mutantName: mutant?.name });
+          return replaySpinTrail(io, opts.spinTrail, machine, { json: Boolean(opts.json), engine: opts.engine, maxEvents, mutant: mutant === undefined ? undefined : mutantSummary(mutant), policyFile: opts.policy, mutantName: mutant?.name, out: opts.out, format: opts.format });
         }
         let events: readonly GuillotineEvent[];
         let cycle: readonly GuillotineEvent[] | undefined;
@@ -129,7 +129,7 @@ async function replaySpinTrail(
   io: Output,
   path: string,
   machine: MachineUnderCheck,
-  o: { json: boolean; engine: 'xstate' | 'reference'; maxEvents: number; mutant: ReturnType<typeof mutantSummary> | undefined; policyFile: string | undefined; mutantName: string | undefined },
+  o: { json: boolean; engine: 'xstate' | 'reference'; maxEvents: number; mutant: ReturnType<typeof mutantSummary> | undefined; policyFile: string | undefined; mutantName: string | undefined; out: string | undefined; format: 'json' | 'itf' },
 ): Promise<ExitCode> {
   const text = trailText(path);
   const model = promelaModel(machine.policy, { rules: machine.rules, source: o.policyFile ?? 'embedded default' });
@@ -151,6 +151,11 @@ async function replaySpinTrail(
   const cycle = trail.cycle ?? (trail.finding.kind === 'invalid-end-state' ? [] : undefined);
   const report = replay(machine.policy, trail.events, { engine: o.engine, ...(cycle === undefined ? {} : { cycle }), rules: machine.rules });
   const agreement = judgeTrail(machine.policy, trail, report);
+  if (o.out !== undefined) {
+    // The trail as the workbench's own trace file (or ITF), to replay or share without SPIN.
+    const text = o.format === 'itf' ? JSON.stringify(itfTrace(machine.policy, report), null, 2) : JSON.stringify({ policy: machine.policy, events: trail.events, ...(trail.cycle === null ? {} : { cycle: trail.cycle }) }, null, 2);
+    writeOutput('--out', [{ path: o.out, text: text + '\n' }]);
+  }
   const handle = trailPath(trail);
   if (o.json) {
     printJson(io, { ...report, ...(o.mutant === undefined ? {} : { mutant: o.mutant }), spin: { trail: path, variant: trail.variant, defines: trail.defines ?? [], steps: trail.steps, finding: trail.finding, path: handle.path, cycle: handle.cycle, ...agreement } });

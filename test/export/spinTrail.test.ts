@@ -94,8 +94,12 @@ describe('export: replay --spin-trail reads a trail SPIN wrote on the export bac
     assert.match(again.out, new RegExp(`✗ approvals-bound-to-proposal[^]*step ${events} violates a property`));
   });
 
-  it('prints SPIN\'s and the workbench\'s views as JSON with the trail\'s events as a replay handle', async () => {
-    const run = await runCli(['replay', '--spin-trail', safety.trail, '--policy', THREE_ADMINS, '--mutant', 'approvals-survive-level-change', '--json']);
+  it('prints SPIN\'s and the workbench\'s views as JSON with the trail\'s events as a replay handle, and writes them as a trace file', async () => {
+    const out = join(safety.dir, 'trace.json');
+    const run = await runCli(['replay', '--spin-trail', safety.trail, '--policy', THREE_ADMINS, '--mutant', 'approvals-survive-level-change', '--json', '--out', out]);
+    const again = await runCli(['replay', out, '--mutant', 'approvals-survive-level-change', '--json']);
+    assert.equal(again.code, 1);
+    assert.deepEqual((JSON.parse(again.out) as { steps: unknown[] }).steps, (JSON.parse(run.out) as { steps: unknown[] }).steps);
     assert.equal(run.code, 1);
     const json = JSON.parse(run.out) as { steps: unknown[]; firstViolation: number; mutant: { name: string }; spin: { variant: string; finding: { kind: string; flag: string; property: string }; path: string; cycle: null; agrees: boolean } };
     assert.equal(json.mutant.name, 'approvals-survive-level-change');
