@@ -34,9 +34,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePath, encodeEvent, encodePath, type GuillotineEvent } from '../spec/events.ts';
-import type { Policy } from '../spec/policy.ts';
 import { PROPERTIES, type PropertyId } from '../properties/index.ts';
-import { policyVerdict } from '../properties/judge.ts';
+import { policyVerdict, stateVerdict } from '../properties/judge.ts';
+import { INITIAL_HISTORY } from '../properties/history.ts';
+import { referenceEngine } from '../machines/engine.ts';
+import type { MachineUnderCheck } from '../machines/mutants.ts';
 import { propertyFlag } from './promela.ts';
 
 /** The most bytes of a trail file read (a trail is a few bytes a step; pan's default depth is 10,000 steps). */
@@ -259,7 +261,8 @@ export function findingWords(trail: SpinTrail): string {
  * an empty cycle so that the replay judges the last state a dead end or not). SPIN takes only
  * events the model accepts, so a rejected event is a disagreement too.
  */
-export function judgeTrail(policy: Policy, trail: SpinTrail, replayed: ReplayedTrail): TrailAgreement {
+export function judgeTrail(machine: MachineUnderCheck, trail: SpinTrail, replayed: ReplayedTrail): TrailAgreement {
+  const { policy } = machine;
   const spinWords = findingWords(trail);
   const disagree = (workbench: string): TrailAgreement => ({ agrees: false, spin: spinWords, workbench });
   const rejected = replayed.steps.findIndex((s) => !s.accepted);
@@ -277,6 +280,11 @@ export function judgeTrail(policy: Policy, trail: SpinTrail, replayed: ReplayedT
       if (p.check.on === 'policy') {
         const verdict = policyVerdict(p.check, policy);
         return verdict.holds ? disagree(`the workbench finds ${f.property} holds for this policy`) : { agrees: true, spin: spinWords, workbench: `${f.property} fails for this policy: ${verdict.reason}` };
+      }
+      if (p.check.on === 'state' && replayed.steps.length === 0) {
+        // Asserted in SPIN's initialising step: judged on the machine's initial state.
+        const verdict = stateVerdict(p.check, { machine: referenceEngine(policy, machine.rules).initial(), history: INITIAL_HISTORY }, policy);
+        return verdict === true ? disagree(`the workbench finds ${f.property} holds in the initial state`) : { agrees: true, spin: spinWords, workbench: `the initial state violates ${f.property}: ${verdict}` };
       }
       const lastViolations = last?.violations.filter((v) => v.property === f.property) ?? [];
       if (lastViolations.length > 0) return { agrees: true, spin: spinWords, workbench: `step ${replayed.steps.length} (${encodeEvent(last!.event)}) violates ${f.property}: ${lastViolations[0]!.reason}` };

@@ -150,7 +150,7 @@ async function replaySpinTrail(
   // An invalid end state is judged as a dead end: a cycle of no events at the last state.
   const cycle = trail.cycle ?? (trail.finding.kind === 'invalid-end-state' ? [] : undefined);
   const report = replay(machine.policy, trail.events, { engine: o.engine, ...(cycle === undefined ? {} : { cycle }), rules: machine.rules });
-  const agreement = judgeTrail(machine.policy, trail, report);
+  const agreement = judgeTrail(machine, trail, report);
   if (o.out !== undefined) {
     // The trail as the workbench's own trace file (or ITF), to replay or share without SPIN.
     const text = o.format === 'itf' ? JSON.stringify(itfTrace(machine.policy, report), null, 2) : JSON.stringify({ policy: machine.policy, events: trail.events, ...(trail.cycle === null ? {} : { cycle: trail.cycle }) }, null, 2);

@@ -38,9 +38,9 @@ function sh(dir: string, command: string, args: readonly string[]): string {
  * SPIN's safety search (`fair`: the FAIR_EVENTS variant under `pan -a -f -A`, for the liveness claim).
  * Returns the directory holding model.pml and model.pml.trail, and what pan printed.
  */
-async function trailOf(mutant: string, options: { fair?: boolean } = {}): Promise<{ dir: string; trail: string; pan: string }> {
+async function trailOf(mutant: string | null, options: { fair?: boolean; policy?: string } = {}): Promise<{ dir: string; trail: string; pan: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'guillotine-trail-test-'));
-  const exported = await runCli(['export', '--format', 'promela', '--policy', THREE_ADMINS, '--mutant', mutant, '--out', join(dir, 'model.pml')]);
+  const exported = await runCli(['export', '--format', 'promela', '--policy', options.policy ?? THREE_ADMINS, ...(mutant === null ? [] : ['--mutant', mutant]), '--out', join(dir, 'model.pml')]);
   assert.equal(exported.code, 0, exported.err);
   let pan: string;
   if (options.fair) {
@@ -142,9 +142,9 @@ describe('export: replay --spin-trail reads a trail SPIN wrote on the export bac
     const read = await readSpinTrail(promelaModel(machine.policy, { rules: machine.rules }), readFileSync(safety.trail, 'utf8'));
     assert.equal(read.kind, 'read');
     if (read.kind !== 'read') return;
-    const onMutant = judgeTrail(machine.policy, read.trail, replay(machine.policy, read.trail.events, { rules: machine.rules }));
+    const onMutant = judgeTrail(machine, read.trail, replay(machine.policy, read.trail.events, { rules: machine.rules }));
     assert.equal(onMutant.agrees, true);
-    const onCorrect = judgeTrail(policy.policy, read.trail, replay(policy.policy, read.trail.events, { rules: PROTOCOL_RULES }));
+    const onCorrect = judgeTrail({ policy: policy.policy, rules: PROTOCOL_RULES }, read.trail, replay(policy.policy, read.trail.events, { rules: PROTOCOL_RULES }));
     assert.equal(onCorrect.agrees, false);
     assert.match(onCorrect.workbench, /^no step of the replay violates approvals-bound-to-proposal$|^the workbench rejects step \d+/);
   });
@@ -163,6 +163,15 @@ describe('export: replay --spin-trail reads a trail SPIN wrote on the export bac
     assert.ok(json.steps.filter((s) => s.inCycle).length > 0);
     assert.equal(json.steps.filter((s) => s.inCycle).length, json.spin.cycle.split(',').length);
     assert.ok(json.steps[json.steps.length - 1]!.violations.some((v) => v.property === 'escalation-liveness'));
+  });
+
+  it('agrees on a policy SPIN refutes in its initialising step: a trail of no events, judged on the policy', async () => {
+    const unsafe = fileURLToPath(new URL('../fixtures/policies/unsafe-small.json', import.meta.url));
+    const t = await trailOf(null, { policy: unsafe });
+    dirs.push(t.dir);
+    const run = await runCli(['replay', '--spin-trail', t.trail, '--policy', unsafe]);
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.out, /\nSPIN: {6}quorum-intersection is violated after 0 events \(assertion quorum_intersection\)\nworkbench: quorum-intersection fails for this policy: .+\nAGREES/);
   });
 
   it('refuses a file that is not a trail, naming the line, before running SPIN', async () => {
