@@ -68,6 +68,19 @@ export interface Monitor {
    * or null when the search supplied it; null when the behaviour is longer than the path limit.
    */
   steps(): readonly BehaviourStep[] | null;
+  /**
+   * The records that behaviour explains, in the log's order, each with how many of its events came
+   * before the record was matched (the record shows the state after them); null past the path limit.
+   */
+  explained(): readonly ExplainedRecord[] | null;
+}
+
+/** A record a behaviour explained, and where in the behaviour. */
+export interface ExplainedRecord {
+  readonly line: number;
+  readonly t: number;
+  /** The events of the behaviour up to and including the record's stimulus, if it had one that counts. */
+  readonly after: number;
 }
 
 /** One event of a matched behaviour and where it came from. */
@@ -119,7 +132,7 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
     pathLimit: options.pathLimit ?? DEFAULT_PATH_LIMIT,
   };
   const authenticity = voteChecker(policy);
-  let frontier: readonly Candidate[] = [{ state: engine.initial(), nonce: null, times: START_TIMES, path: null, events: 0, supplied: 0 }];
+  let frontier: readonly Candidate[] = [{ state: engine.initial(), nonce: null, times: START_TIMES, path: null, explained: null, events: 0, supplied: 0 }];
   let verdict: MonitorVerdict = { kind: 'consistent' };
   let records = 0;
   let lastT = 0;
@@ -180,6 +193,13 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
       return { kind: 'consistent', figures: figures(), behaviour: behaviourOf(best), candidates: frontier.length };
     },
     figures,
+    explained() {
+      const c = matched ?? frontier.reduce((a, b) => (b.events < a.events ? b : a));
+      if (c.path === null && c.events > 0) return null;
+      const out: ExplainedRecord[] = [];
+      for (let cell = c.explained; cell !== null; cell = cell.prev) out.push({ line: cell.line, t: cell.t, after: cell.after });
+      return out.reverse();
+    },
     steps() {
       const c = matched ?? frontier.reduce((a, b) => (b.events < a.events ? b : a));
       if (c.path === null && c.events > 0) return null;

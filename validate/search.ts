@@ -55,6 +55,15 @@ export interface PathCell {
   readonly recorded?: { readonly line: number; readonly t: number };
 }
 
+/** The records a behaviour explained, newest first: each with how many of the behaviour's events came before it was matched. */
+export interface RecordCell {
+  readonly line: number;
+  readonly t: number;
+  /** The behaviour's events up to and including the record's stimulus: the record shows the state after them. */
+  readonly after: number;
+  readonly prev: RecordCell | null;
+}
+
 /** A state of the statechart consistent with every record so far, and how it got there. */
 export interface Candidate {
   readonly state: CheckState;
@@ -63,6 +72,8 @@ export interface Candidate {
   readonly times: Times;
   /** The behaviour's events, newest first; null once it is longer than the path limit. */
   readonly path: PathCell | null;
+  /** The records it explained, newest first (for a visualizer); null once the path is no longer kept. */
+  readonly explained: RecordCell | null;
   readonly events: number;
   /** Events the search supplied (the log did not show them). */
   readonly supplied: number;
@@ -247,7 +258,8 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
   }
   const diffs = observationDiffs(record, engine.view(state), lastChange);
   if (diffs.length > 0) return failed(explain, node, stimulus, state, diffs, note, record.vote);
-  return { ok: true, candidate: { state, nonce, times: { last: record.t, beat: times.beat, opened: times.opened, commanded: times.commanded }, path, events, supplied: c.supplied } };
+  const explained = path === null && events > 0 ? null : { line: ctx.line, t: record.t, after: events, prev: c.explained };
+  return { ok: true, candidate: { state, nonce, times: { last: record.t, beat: times.beat, opened: times.opened, commanded: times.commanded }, path, explained, events, supplied: c.supplied } };
 }
 
 const NOT_EXPLAINED: Applied = { ok: false, attempt: null as unknown as Attempt };
@@ -363,7 +375,7 @@ function supply(
     if (++visited > gap.budget) return { visited, exhausted: true };
     const events = c.events + 1;
     next.push({
-      candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), events, supplied: c.supplied + 1 },
+      candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), explained: c.explained, events, supplied: c.supplied + 1 },
       from: node.from,
       gap: { event, prev: node.gap },
       changes,

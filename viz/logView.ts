@@ -57,6 +57,12 @@ export interface LogView {
   readonly supplied: number;
   /** Per event of `path`, where it came from. */
   readonly sources: readonly StepSource[] | null;
+  /**
+   * Every record the behaviour explains, in the log's order, with the step whose state it shows
+   * (`after`: the events before it, its own stimulus included): a record that only shows state (a
+   * level-record entry, a vote that counts for nothing) is tied to a step this way too.
+   */
+  readonly explained: readonly { readonly line: number; readonly t: number; readonly after: number }[] | null;
   readonly divergence: LogDivergenceView | null;
   /** For an incomplete verdict: where the search reached a bound, and which. */
   readonly bound: { readonly line: number; readonly what: string } | null;
@@ -198,6 +204,7 @@ export function logView(file: string, validation: LogValidation, result: Exclude
     events: behaviour.events,
     supplied: behaviour.supplied,
     sources: steps === null ? null : steps.map((s) => s.recorded),
+    explained: validation.explained(),
     divergence,
     bound: result.kind === 'incomplete' ? result.bound : null,
     replay,

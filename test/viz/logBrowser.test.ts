@@ -70,6 +70,9 @@ describe('viz --log in Chromium', function () {
     assert.match((await page.locator('#frame .log-source').textContent()) ?? '', /^observed observed: log line 3, t = 2940493\.312 ms$/);
     await page.click('#steps li[data-step="1"] button');
     assert.match((await page.locator('#frame .log-source').textContent()) ?? '', /supplied by the search: the log does not show it/);
+    await page.click('#steps li[data-step="3"] button');
+    assert.equal(await page.locator('#frame .log-shown').getAttribute('data-lines'), '2');
+    assert.match((await page.locator('#frame .log-shown').textContent()) ?? '', /^the log's record at line 2 \(t = 621000 ms\) shows this state, with no event of its own$/);
     await page.screenshot({ path: join(SHOTS, 'log-consistent-1280x800.png') });
     assert.deepEqual(problems, []);
     await page.close();
@@ -84,6 +87,8 @@ describe('viz --log in Chromium', function () {
     assert.equal(await marker.getAttribute('data-line'), '7');
     assert.match((await marker.textContent()) ?? '', /✗ the log diverges after this step at line 7 \(t = 3135841\.042 ms\): no behaviour of the statechart explains this record/);
     assert.equal(await page.locator('#log-divergence').getAttribute('open'), null, 'the details start folded');
+    // Line 2 (the watchdog's change of level) has no event of its own: it shows the state after step 3.
+    assert.match((await page.locator('#steps li[data-step="3"]').textContent()) ?? '', /supplied\+ line 2$/);
     await page.click('#steps li.divergence button');
     assert.equal(await page.locator('#log-divergence').getAttribute('open'), '', 'the divergence marker opens them');
     assert.match((await page.locator('#log-divergence').textContent()) ?? '', /The log shows: level severed; level record offline→severed \(quorum\)[^]*✗ breaks deescalation-needs-quorum/);

@@ -45,6 +45,14 @@ describe('viz: a log opened like a trace', function () {
     const mallory = records.findIndex((r) => (r['vote'] as { admin?: string } | undefined)?.admin === 'mallory') + 1;
     assert.ok(mallory > 1 && !tied.some((s) => s.line === mallory));
     assert.equal(logHash(view), `#path=${view.path}&step=28`);
+    // Every record is explained somewhere in the behaviour: its own stimulus's step, or the step whose state it shows.
+    const explained = view.explained!;
+    assert.deepEqual(explained.map((r) => r.line), records.slice(1).map((_, i) => i + 2));
+    for (const r of explained) assert.ok(r.after >= 0 && r.after <= view.events);
+    assert.deepEqual(explained.map((r) => r.after), [...explained.map((r) => r.after)].sort((a, b) => a - b), 'in the behaviour\'s order');
+    for (const s of tied) assert.equal(explained.find((r) => r.line === s.line)?.after, sources.indexOf(s) + 1);
+    const malloryAt = explained.find((r) => r.line === mallory)!.after;
+    assert.notEqual(sources[malloryAt - 1]?.line, mallory, 'a vote that counts for nothing is shown in a state, not as an event');
   });
 
   it('marks where the forged approval diverges, with validate\'s reason, what the log shows, the candidates and the property it breaks', () => {
@@ -58,6 +66,8 @@ describe('viz: a log opened like a trace', function () {
     assert.deepEqual(d.properties.map((p) => p.property), ['deescalation-needs-quorum']);
     // The matched behaviour stops before the divergent record: its last event is line 6's approval.
     assert.deepEqual(view.sources!.map((s) => s?.line ?? null), [null, null, null, 3, 4, 5, 6]);
+    // Line 2, the watchdog's change of level, shows the state after the three supplied missed heartbeats.
+    assert.deepEqual(view.explained!.map((r) => [r.line, r.after]), [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7]]);
     assert.equal(view.replay, `guillotine replay --path ${view.path}   (under the log's own policy)`);
     const html = logPanelHtml(view);
     assert.match(html, /<details id="log-divergence" data-line="7" data-kind="unexplained">/);

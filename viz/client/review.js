@@ -411,9 +411,17 @@
   let logTokens = null;
   let logBuilt = -1;
   let logCount = 0;
+  let shownAt = new Map(); // step → the records matched in its state that are not its own stimulus
   function useLog(log) {
     data.log = log;
     logTokens = log && log.path !== null ? (log.path === '' ? [] : log.path.split(',')) : null;
+    shownAt = new Map();
+    for (const r of (log && log.explained) || []) {
+      const own = r.after > 0 && log.sources && log.sources[r.after - 1] && log.sources[r.after - 1].line === r.line;
+      if (own) continue;
+      if (!shownAt.has(r.after)) shownAt.set(r.after, []);
+      shownAt.get(r.after).push(r);
+    }
     logBuilt = -1;
     document.body.dataset.log = log ? log.verdict : '';
   }
@@ -454,6 +462,8 @@
     const src = logSource(i);
     if (src !== undefined) box.append(el('p', { class: `log-source ${src ? 'observed' : 'supplied'}`, 'data-source': src ? 'observed' : 'supplied', 'data-line': src ? src.line : null }, el('span', { class: `badge ${src ? 'observed' : 'supplied'}` }, src ? 'observed' : 'supplied'), ' ', logWords(src)));
     else if (i > 0) box.append(el('p', { class: 'log-source muted', 'data-source': 'none' }, 'not in the log\'s behaviour (fired here)'));
+    const shown = i <= logMatched() ? shownAt.get(i) : undefined;
+    if (shown) box.append(el('p', { class: 'log-shown muted', 'data-lines': shown.map((r) => r.line).join(',') }, `the log's ${shown.length === 1 ? 'record' : 'records'} at ${shown.map((r) => `line ${r.line} (t = ${r.t} ms)`).join(', ')} ${shown.length === 1 ? 'shows' : 'show'} this state, with no event of ${shown.length === 1 ? 'its' : 'their'} own`));
     if (divergesAfter() && i === logTokens.length) {
       const d = data.log.divergence;
       box.append(el('p', { class: 'diverges', role: 'alert', 'data-line': d.line }, el('strong', {}, `✗ ${data.log.verdict === 'incomplete' ? 'not explained (search bound reached)' : 'the log diverges'} after this step at line ${d.line}`), ` (t = ${d.t} ms): ${d.summary} `, el('button', { type: 'button', class: 'link', onclick: showDivergence }, 'details')));
@@ -468,6 +478,10 @@
       li.classList.add(src ? 'observed' : 'supplied');
       li.dataset.source = src ? 'observed' : 'supplied';
       li.querySelector('button')?.append(el('span', { class: 'src' }, src ? `line ${src.line}` : 'supplied'));
+    }
+    for (let i = 0; i <= n && i < list.children.length; i++) {
+      const shown = shownAt.get(i);
+      if (shown) list.children[i].querySelector('button')?.append(el('span', { class: 'src shown', title: 'records that show the state after this step, with no event of their own' }, `+ line ${shown.map((r) => r.line).join(', ')}`));
     }
     if (divergesAfter()) {
       const d = data.log.divergence;
