@@ -22,7 +22,7 @@ import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../properties/history.ts';
-import { adminClasses, representativeAdmins as representatives } from '../machines/adminClasses.ts';
+import { adminClasses, representativeAdmins as representatives, adminClassOf } from '../machines/adminClasses.ts';
 import { sameState, type Model } from './model.ts';
 
 /** The representative of a checked state's orbit under renaming of admins. */
@@ -127,11 +127,11 @@ export function symmetric(policy: Policy, model: Model<CheckState, GuillotineEve
   };
 }
 
-/** Each admin's class in a state: 0 approved and voted, 1 approved only, 2 voted only, 3 neither. */
+/** Each admin's class in a state (`machines/adminClasses.ts`). */
 function classesOf(s: CheckState): (admin: string) => number {
   const approved = new Set(s.machine.context.proposal?.approvals ?? []);
   const voted = new Set(s.history.votes);
-  return (admin) => (approved.has(admin) ? 0 : 2) + (voted.has(admin) ? 0 : 1);
+  return (admin) => adminClassOf(approved.has(admin), voted.has(admin));
 }
 
 /** The action with its admin replaced by the first admin of the same class in `concrete`, if it names an admin. */

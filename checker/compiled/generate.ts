@@ -21,7 +21,7 @@
 import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
 import { adminIds, type Policy } from '../../spec/policy.ts';
 import { EFFECTS, REJECTIONS } from '../../machines/guillotine.ts';
-import { readStatechart, REGIONS, type ActionRef, type RegionRef, type TransitionRef } from '../../machines/statechart.ts';
+import { readStatechart, ruleVocabulary, REGIONS, type ActionRef, type RegionRef, type TransitionRef } from '../../machines/statechart.ts';
 import { NO_LEVEL, type ContextView, type EventView, type HistoryView, type ProtocolOps, type StateView } from '../../machines/protocolOps.ts';
 import type { ProtocolRules } from '../../machines/rules.ts';
 import { nextHistory } from '../../properties/history.ts';
@@ -75,8 +75,7 @@ const PRE = { level: 'LV', rebooting: 'RB', open: 'OP', from: 'FR', to: 'TT', mi
 export function generateChecker(policy: Policy, rules: ProtocolRules, properties: readonly GuillotineProperty[], symmetry: boolean): GeneratedChecker {
   const n = adminIds(policy).length;
   if (!symmetry && n > MAX_ADMINS_WITHOUT_SYMMETRY) throw new RangeError(`the generated checker holds at most ${MAX_ADMINS_WITHOUT_SYMMETRY} admins without symmetry (${n} given); use symmetry or --engine reference`);
-  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
-  const chart = readStatechart(policy, known, 'the generated checker');
+  const chart = readStatechart(policy, ruleVocabulary(rules), 'the generated checker');
   const isolation = chart.regions[REGIONS.indexOf('isolation')]!;
   isolation.states.forEach((s, i) => {
     if (s.name !== LEVELS[i]) throw new Error(`the generated checker: the isolation region's state ${i} is ${s.name}, not ${LEVELS[i]}; it reads a level as its state's index`);

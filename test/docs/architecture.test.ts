@@ -80,7 +80,9 @@ function fault(edge: ImportEdge): string | null {
 }
 
 describe('docs/architecture: the imports point one way, down the layers the page draws', () => {
-  const folders = readdirSync(REPOSITORY_ROOT).filter((name) => !name.startsWith('.') && statSync(join(REPOSITORY_ROOT, name)).isDirectory());
+  // The repository's folders, not what runs leave beside them (Stryker's reports/, node_modules/): what git ignores is not placed.
+  const ignored = new Set(readFileSync(join(REPOSITORY_ROOT, '.gitignore'), 'utf8').split('\n').flatMap((line) => (/^[\w.-]+\/$/.test(line.trim()) ? [line.trim().slice(0, -1)] : [])));
+  const folders = readdirSync(REPOSITORY_ROOT).filter((name) => !name.startsWith('.') && !ignored.has(name) && statSync(join(REPOSITORY_ROOT, name)).isDirectory());
 
   it('places every folder of the repository in a layer or among the tools', () => {
     const unplaced = folders.filter((f) => !tierOf.has(f) && !TOOLS.includes(f));
