@@ -134,12 +134,15 @@ class Generator {
     this.line(`const OUT_CODE = [${LEVELS.map((l) => outputsCodeOf(CAPABILITIES[l])).join(', ')}];`);
     // The raised events of one step, first in, first out (a step's own `qh`/`qt` index them).
     this.line('const QT = new Int32Array(16), QTO = new Int32Array(16);');
+    this.line(`const REG = new Int32Array(${this.registers().length});`);
     this.line('function tooManyRaised() { throw new Error("the generated checker: more than 16 raised events in one step"); }');
     this.line('function pc(x) { x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24; }');
     this.line('function mn(a, b) { return a < b ? a : b; }');
     // Every function reads the state before the step into local constants (R0, LV, …) and works on
     // local registers (r0, lv, …): no module-level variable is written per transition, so the
-    // optimiser keeps them in registers and drops the ones an event never reads.
+    // optimiser keeps them in registers and drops the ones an event never reads. Only the raised
+    // events of a step pass the registers through the `REG` array, to `settle`.
+    this.settleFunction();
     this.eventFunctions();
     this.expandFunction(actions);
     this.judgeStateFunction();
@@ -300,17 +303,40 @@ class Generator {
     return { select: lines, body, accepted: accepting.length === 0 ? 'false' : accepting.join(' || ') };
   }
 
+  /** The registers a step works on, and which of them hold truth values. */
+  private registers(): { name: string; truth: boolean }[] {
+    const truth = new Set(['rb', 'op', 'p0', 'p1', 'p2', 'p3', 'ao', 'av']);
+    const names = [...this.regions.map((_, i) => `r${i}`), ...Object.values(REGISTER), 'p0', 'p1', 'p2', 'p3', ...(this.symmetry ? ['a0', 'a1', 'a2', 'a3', 'ao', 'av'] : ['ap'])];
+    return names.map((name) => ({ name, truth: truth.has(name) }));
+  }
+
+  /** Statements that copy the registers into `REG`, and back out of it. */
+  private registerTransfer(): { store: string; load: string } {
+    const regs = this.registers();
+    return {
+      store: regs.map((r, i) => `REG[${i}] = ${r.truth ? `${r.name} ? 1 : 0` : r.name};`).join(' '),
+      load: regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`};`).join(' '),
+    };
+  }
+
   /**
-   * The code that runs the raised events of a step, first in, first out, each one microstep on the
-   * registers: written into every event's function (it reads and writes their local registers).
+   * `settle(qt)`: the raised events of a step (`qt` of them in `QT`/`QTO`), first in, first out, each
+   * one microstep on the registers, which it takes from `REG` and leaves there. One function for
+   * every event's step: written into each, it made the optimiser compile it twenty times over.
    */
-  private settleCode(): string {
+  private settleFunction(): void {
     const cases = [...this.internalIds].map(([type, id]) => {
       const event = (type === 'isolation.set' ? { type, to: 'qto', cause: 'quorum' } : { type }) as EventView<Js, Js | number>;
       const { select, body } = this.microstep(type, event);
       return `case ${id}: { ${[...select, ...body].join(' ')} break; }`;
     });
-    return `while (qh < qt) { const qty = QT[qh], qto = QTO[qh]; qh++; switch (qty) { ${cases.join(' ')} } }`;
+    const regs = this.registers();
+    const { store } = this.registerTransfer();
+    this.line(`function settle(qt) {`);
+    this.line(`  let qh = 0; let ${regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`}`).join(', ')};`);
+    this.line(`  while (qh < qt) { const qty = QT[qh], qto = QTO[qh]; qh++; switch (qty) { ${cases.join(' ')} } }`);
+    this.line(`  ${store}`);
+    this.line('}');
   }
 
   // ------------------------------------------------------------ decoding and encoding
@@ -381,7 +407,7 @@ class Generator {
     variants.push({ name: 'ev_alarm', params: ['l'], event: { type: 'alarm', level: 'l' } });
     for (const type of ['actuator-confirm', 'actuator-fault'] as const) variants.push({ name: eventFunctionName(type), params: ['a'], event: { type, actuator: 'a' } });
 
-    const settle = this.settleCode();
+    const { store, load } = this.registerTransfer();
     for (const { name, params, event, voter, loop } of variants) {
       this.temp = 0;
       const { select, body, accepted } = this.microstep(event.type, event, { voter });
@@ -393,9 +419,9 @@ class Generator {
       this.line(`  ${select.join('\n  ')}`);
       this.line(`  if (!(${accepted})) ${loop ? 'continue' : 'return o'};`);
       this.line(`  ${reset}`);
-      this.line('  let qh = 0, qt = 0;');
+      this.line('  let qt = 0;');
       this.line(`  ${body.join('\n  ')}`);
-      this.line(`  ${settle}`);
+      this.line(`  if (qt > 0) { ${store} settle(qt); ${load} }`);
       // A closed proposal reads as from = to = 0 with no approvals, in every interpretation.
       this.line(this.symmetry ? '  if (!op) { fr = 0; tt = 0; a0 = 0; a1 = 0; a2 = 0; a3 = 0; ao = false; av = false; }' : '  if (!op) { fr = 0; tt = 0; ap = 0; }');
       const after = { isolation: `r${REGIONS.indexOf('isolation')}`, context: this.registerContext() };
