@@ -153,13 +153,21 @@ export function concretize(policy: Policy, model: Model<CheckState, GuillotineEv
   return concretizer(policy, model)(path);
 }
 
-/** A step of concretized paths: the concrete state reached, and the steps out of it already made. */
+/**
+ * A step of concretized paths: the concrete event taken, the steps out of its state already made,
+ * and, every {@link CHECKPOINT} steps, the concrete state itself (the others are replayed from the
+ * nearest one when a later path leaves the trie there: a state of 10,001 admins holds lists of
+ * thousands of ids, and keeping one per step of a 4,301-step quorum took gigabytes).
+ */
 interface ConcreteStep {
-  readonly concrete: CheckState;
-  readonly representative: CheckState;
   readonly event?: GuillotineEvent;
+  readonly parent?: ConcreteStep;
+  readonly depth: number;
+  readonly state?: CheckState;
   readonly next: Map<string, ConcreteStep>;
 }
+
+const CHECKPOINT = 64;
 
 /**
  * {@link concretize} for many paths of one model: paths that start alike (a report's witnesses
@@ -169,11 +177,24 @@ interface ConcreteStep {
 export function concretizer(policy: Policy, model: Model<CheckState, GuillotineEvent>): (path: readonly GuillotineEvent[]) => GuillotineEvent[] {
   const canonical = (s: CheckState | undefined) => (s === undefined ? undefined : canonicalCheckState(policy, s));
   const same = (a: CheckState | undefined, b: CheckState | undefined) => (a === undefined || b === undefined ? a === b : sameState(model.codec, a, b));
-  const initial = model.initialStates()[0]!;
-  const root: ConcreteStep = { concrete: initial, representative: canonicalCheckState(policy, initial), next: new Map() };
+  const root: ConcreteStep = { depth: 0, state: model.initialStates()[0]!, next: new Map() };
 
-  const step = (from: ConcreteStep, action: GuillotineEvent): ConcreteStep => {
-    const { concrete, representative } = from;
+  /** The concrete state after a trie step: its own, or replayed from the nearest checkpoint above it. */
+  const stateAt = (node: ConcreteStep): CheckState => {
+    const events: GuillotineEvent[] = [];
+    let at = node;
+    while (at.state === undefined) {
+      events.push(at.event!);
+      at = at.parent!;
+    }
+    let state = at.state;
+    for (let i = events.length - 1; i >= 0; i--) state = model.next(state, events[i]!) ?? state;
+    return state;
+  };
+
+  /** The concrete event that follows the reduced path's `action` from `concrete`, and the state it leads to. */
+  const step = (concrete: CheckState, action: GuillotineEvent): { event: GuillotineEvent; after: CheckState } => {
+    const representative = canonicalCheckState(policy, concrete);
     const target = canonical(model.next(representative, action));
     const reaches = (a: GuillotineEvent) => same(canonical(model.next(concrete, a)), target);
     // The reduced path's own action first: an event that names no admin, or names the outsider, is
@@ -183,19 +204,26 @@ export function concretizer(policy: Policy, model: Model<CheckState, GuillotineE
     // the path had an outsider's counted), so trying every action is only the last resort.
     const match = reaches(action) ? action : sameClassAction(policy, representative, concrete, action).find(reaches) ?? model.actions(concrete).find(reaches);
     if (match === undefined) throw new Error(`symmetry: no concrete step matches ${model.actionName(action)} (a bug in the reduction)`);
-    const after = model.next(concrete, match) ?? concrete;
-    return { concrete: after, representative: canonicalCheckState(policy, after), event: match, next: new Map() };
+    return { event: match, after: model.next(concrete, match) ?? concrete };
   };
 
   return (path) => {
     const out: GuillotineEvent[] = [];
-    let at = root;
+    let node = root;
+    /** The concrete state at `node`, while it is known without a replay. */
+    let state: CheckState | undefined = root.state;
     for (const action of path) {
       const key = encodeEvent(action);
-      let next = at.next.get(key);
-      if (next === undefined) at.next.set(key, (next = step(at, action)));
+      let next = node.next.get(key);
+      if (next === undefined) {
+        const taken = step(state ?? stateAt(node), action);
+        const depth = node.depth + 1;
+        next = { event: taken.event, parent: node, depth, next: new Map(), ...(depth % CHECKPOINT === 0 ? { state: taken.after } : {}) };
+        node.next.set(key, next);
+        state = taken.after;
+      } else state = next.state;
       out.push(next.event!);
-      at = next;
+      node = next;
     }
     return out;
   };
