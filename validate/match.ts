@@ -35,6 +35,19 @@ export function changeWords(c: { readonly from: string; readonly to: string; rea
   return c === null ? 'no change of level' : `${c.from}→${c.to} (${c.cause})`;
 }
 
+/** What a record shows, field by field, in words (as `guillotine validate` and `viz --log` print it). */
+export function observationWords(shows: LogObservation): string[] {
+  const out: string[] = [];
+  if (shows.level !== undefined) out.push(`level ${shows.level}`);
+  if (shows.proposal !== undefined) out.push(`proposal ${proposalWords(shows.proposal)}`);
+  if (shows.hypervisor !== undefined) out.push(`hypervisor ${shows.hypervisor}`);
+  if (shows.capabilities !== undefined) out.push(`capabilities ${Object.entries(shows.capabilities).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (shows.actuators !== undefined) out.push(`actuators ${shows.actuators.join('+') || 'none'}`);
+  if (shows.missed !== undefined) out.push(`missed ${shows.missed}`);
+  if (shows.record !== undefined) out.push(`level record ${changeWords(shows.record)}`);
+  return out;
+}
+
 const NONE: readonly FieldDiff[] = [];
 
 function add(diffs: FieldDiff[], diff: FieldDiff): FieldDiff[] {

@@ -15,8 +15,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { logValidation, type LogValidation, type ValidationOptions, type ValidationResult } from '../validate/index.ts';
 import type { Divergence } from '../validate/report.ts';
-import { changeWords, proposalWords } from '../validate/match.ts';
-import type { LogObservation } from '../spec/log.ts';
+import { observationWords } from '../validate/match.ts';
 import type { Policy } from '../spec/policy.ts';
 import { fileErrorWords } from '../spec/fileError.ts';
 import { terminalSafe } from '../spec/terminalText.ts';
@@ -145,19 +144,6 @@ export function logFile(path: string, options: ValidationOptions, mode: { readon
       }
     },
   };
-}
-
-/** What a record shows, field by field, in words (as `guillotine validate` prints it). */
-export function observationWords(shows: LogObservation): string[] {
-  const out: string[] = [];
-  if (shows.level !== undefined) out.push(`level ${shows.level}`);
-  if (shows.proposal !== undefined) out.push(`proposal ${proposalWords(shows.proposal)}`);
-  if (shows.hypervisor !== undefined) out.push(`hypervisor ${shows.hypervisor}`);
-  if (shows.capabilities !== undefined) out.push(`capabilities ${Object.entries(shows.capabilities).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  if (shows.actuators !== undefined) out.push(`actuators ${shows.actuators.join('+') || 'none'}`);
-  if (shows.missed !== undefined) out.push(`missed ${shows.missed}`);
-  if (shows.record !== undefined) out.push(`level record ${changeWords(shows.record)}`);
-  return out;
 }
 
 const duration = (ms: number) => (ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);

@@ -15,8 +15,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Option } from 'commander';
 import { logValidation, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_GAP, type LogValidation, type ValidationResult } from '../../validate/index.ts';
 import type { Divergence } from '../../validate/report.ts';
-import { changeWords, proposalWords } from '../../validate/match.ts';
-import type { LogObservation } from '../../spec/log.ts';
+import { observationWords } from '../../validate/match.ts';
 import { terminalSafe } from '../../spec/terminalText.ts';
 import { fileErrorWords } from '../../spec/fileError.ts';
 import { action, BadInput, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
@@ -189,19 +188,6 @@ function report(io: Output, result: ValidationResult, validation: LogValidation,
   return EXIT_OF[result.kind];
 }
 
-/** What a record shows, field by field, in words. */
-function showsWords(shows: LogObservation): string[] {
-  const out: string[] = [];
-  if (shows.level !== undefined) out.push(`level ${shows.level}`);
-  if (shows.proposal !== undefined) out.push(`proposal ${proposalWords(shows.proposal)}`);
-  if (shows.hypervisor !== undefined) out.push(`hypervisor ${shows.hypervisor}`);
-  if (shows.capabilities !== undefined) out.push(`capabilities ${Object.entries(shows.capabilities).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  if (shows.actuators !== undefined) out.push(`actuators ${shows.actuators.join('+') || 'none'}`);
-  if (shows.missed !== undefined) out.push(`missed ${shows.missed}`);
-  if (shows.record !== undefined) out.push(`level record ${changeWords(shows.record)}`);
-  return out;
-}
-
 function replayLine(path: string | null, events: number, policy: string, jsonKey: string): string {
   if (path === null) return `(${count(events)} events, longer than the kept path; only counted)`;
   if (path.length > PRINTED_PATH_CHARS) return `(${count(events)} events; --json prints them as ${jsonKey})`;
@@ -211,7 +197,7 @@ function replayLine(path: string | null, events: number, policy: string, jsonKey
 function printDivergence(io: Output, d: Divergence, policy: string, policyFromLog: boolean): void {
   io.out(`\nDIVERGES at line ${count(d.line)} (record ${count(d.record)}, t = ${d.t} ms)${d.stimulus === null ? '' : `: ${d.stimulus}`}\n`);
   io.out(`  ${d.summary}\n`);
-  const shows = showsWords(d.shows);
+  const shows = observationWords(d.shows);
   io.out(`  The log shows: ${shows.length === 0 ? 'nothing besides its stimulus' : shows.join('; ')}\n`);
   if (d.candidates.length > 0) {
     io.out(`  What the statechart allows instead, closest first (${d.candidates.length} of ${count(d.tried)} tried; each continues the matched behaviour):\n`);
