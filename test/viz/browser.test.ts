@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { LEVELS } from '../../spec/levels.ts';
 import { DEFAULT_POLICY, type Policy } from '../../spec/policy.ts';
@@ -16,7 +15,7 @@ import { allSections, feedOf, type SectionFeed } from '../../viz/sectionFeed.ts'
 import { checkSection } from '../../viz/checkSection.ts';
 import { diffSection } from '../../viz/diffSection.ts';
 import { buildReport } from '../../viz/report.ts';
-import { launchChromium, SHOTS, type Browser } from './chromium.ts';
+import { launchChromium, SHOTS, startVizProcess, type Browser } from './chromium.ts';
 
 function unsafePolicy(): Policy {
   const loaded = loadPolicyFile('test/fixtures/policies/unsafe.json');
@@ -335,21 +334,9 @@ describe('viz in Chromium', function () {
     const file = join(dir, 'policy.json');
     const admins = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `a${i + 1}` }));
     writeFileSync(file, JSON.stringify({ admins: admins(7) }));
-    const bin = fileURLToPath(new URL('../../bin/guillotine.js', import.meta.url));
-    const viz = spawn(process.execPath, [bin, 'viz', '--policy', file, '--watch', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    viz.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise((r) => viz.on('exit', r));
+    const viz = await startVizProcess(['--policy', file, '--watch']);
+    const url = viz.url;
     try {
-      const url = await new Promise<string>((res, rej) => {
-        let out = '';
-        viz.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) res(m[1]!);
-        });
-        void exited.then(() => rej(new Error(`viz exited: ${err}`)));
-      });
       const { page, problems } = await watchedPage(browser);
       // The sections (tens of seconds of checker, Z3 and simulator, restarted at each save) are not
       // what this test is about: the page is kept from asking for them.
@@ -379,11 +366,10 @@ describe('viz in Chromium', function () {
       assert.deepEqual(problems.filter((p) => !/api\/section/.test(p) && !/Failed to load resource/.test(p)), []);
       await page.close();
     } finally {
-      viz.kill('SIGINT');
-      await exited;
+      await viz.stop();
     }
-    assert.match(err, /was saved; re-checking…\n/);
-    assert.match(err, /viz: stopped \(SIGINT\)/);
+    assert.match(viz.stderr(), /was saved; re-checking…\n/);
+    assert.match(viz.stderr(), /viz: stopped \(SIGINT\)/);
   });
 
   it('shows_the_proofs_table_with_every_theorem_proved_and_every_negative_control_caught', async () => {

@@ -5,17 +5,16 @@
  * does the same from file://; `--watch` follows a log as it grows.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { logInput } from '../../cli/commands/viz.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import { feedOf } from '../../viz/sectionFeed.ts';
 import { buildReport } from '../../viz/report.ts';
-import { launchChromium, SHOTS, type Browser } from './chromium.ts';
+import { launchChromium, SHOTS, startVizProcess, type Browser } from './chromium.ts';
 
 const SOAK = 'test/fixtures/logs/soak-2h-votes-and-levels.jsonl';
 const FORGED = 'test/fixtures/logs/forged-approval.jsonl';
@@ -135,21 +134,9 @@ describe('viz --log in Chromium', function () {
     const file = join(dir, 'run.jsonl');
     const text = readFileSync(FORGED, 'utf8').split('\n');
     writeFileSync(file, text.slice(0, 5).join('\n') + '\n');
-    const bin = fileURLToPath(new URL('../../bin/guillotine.js', import.meta.url));
-    const viz = spawn(process.execPath, [bin, 'viz', '--log', file, '--watch', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    viz.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise((r) => viz.on('exit', r));
+    const viz = await startVizProcess(['--log', file, '--watch']);
+    const url = viz.url;
     try {
-      const url = await new Promise<string>((res, rej) => {
-        let out = '';
-        viz.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) res(m[1]!);
-        });
-        void exited.then(() => rej(new Error(`viz exited: ${err}`)));
-      });
       const { page, problems } = await open(browser, url);
       await page.route('**/api/section*', (route) => route.abort());
       assert.match((await page.locator('#watch-status').textContent()) ?? '', /^following /);
@@ -168,10 +155,9 @@ describe('viz --log in Chromium', function () {
       assert.deepEqual(problems.filter((p) => !/api\/section/.test(p) && !/Failed to load resource/.test(p)), []);
       await page.close();
     } finally {
-      viz.kill('SIGINT');
-      await exited;
+      await viz.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-    assert.match(err, /viz: log \S+ validated again: DIVERGES at line 7/);
+    assert.match(viz.stderr(), /viz: log \S+ validated again: DIVERGES at line 7/);
   });
 });
