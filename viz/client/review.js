@@ -127,25 +127,25 @@
     const started = performance.now();
     const base = trace.frames.slice(0, frame + 1).filter((f) => !f.inCycle);
     const next = X.next(base[base.length - 1], event);
-    trace.frames = [...base, next];
+    showNewFrames([...base, next], { unpin: true });
+    document.body.dataset.lastClickMs = String(Math.round((performance.now() - started) * 10) / 10);
+  }
+
+  /** The trace cut or extended by the reader: shown at its last frame, with the URL following it. */
+  function showNewFrames(frames, { unpin }) {
+    trace.frames = frames;
     trace.cycle = '';
     recount();
     frame = trace.frames.length - 1;
-    pinnedLevel = null;
+    if (unpin) pinnedLevel = null;
     history.pushState(null, '', hashOf(trace.path, '', frame));
     render();
-    document.body.dataset.lastClickMs = String(Math.round((performance.now() - started) * 10) / 10);
   }
 
   function undo() {
     if (message || trace.frames.length <= 1) return;
     const base = trace.frames.filter((f) => !f.inCycle);
-    trace.frames = base.slice(0, Math.max(1, base.length - 1));
-    trace.cycle = '';
-    recount();
-    frame = trace.frames.length - 1;
-    history.pushState(null, '', hashOf(trace.path, '', frame));
-    render();
+    showNewFrames(base.slice(0, Math.max(1, base.length - 1)), { unpin: false });
   }
 
   function walk(steps, seed) {
@@ -153,13 +153,7 @@
     const started = performance.now();
     const base = trace.frames.slice(0, frame + 1).filter((f) => !f.inCycle);
     const result = X.randomWalk(base[base.length - 1], steps, seed);
-    trace.frames = [...base, ...result.frames];
-    trace.cycle = '';
-    recount();
-    frame = trace.frames.length - 1;
-    pinnedLevel = null;
-    history.pushState(null, '', hashOf(trace.path, '', frame));
-    render();
+    showNewFrames([...base, ...result.frames], { unpin: true });
     const ms = Math.round(performance.now() - started);
     const end = result.end;
     const text = end.kind === 'violation'
