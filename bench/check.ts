@@ -1,16 +1,15 @@
 /**
- * Checker benchmark (issues 2 and 7). For admins = 7, 9, 11, 13, 15 (quorums scaled to 3/7 and
- * 5/7, keeping intersection):
- *  1. the built-in checker with symmetry reduction, and without it where it finishes in about a
- *     minute (7, 9, 11 admins; 13 and 15 with --full, tens of minutes): states, transitions,
- *     seconds, states per second, bytes per state, peak memory;
- *  2. SPIN's exhaustive search of the Promela export of the same policies (no symmetry), in the
- *     same run: its states (which must equal the checker's), search seconds, states per second,
- *     and the ratio of the two throughputs;
- *  3. the checker over two worker threads against one, on the largest unreduced model;
- *  4. with symmetry, how many admins are checked exhaustively within 10 seconds.
- * Each checker run is a fresh process (warm-up run first, median of the timed ones).
- * Usage: node --import tsx bench/check.ts [--json] [--full]
+ * Checker benchmark (issue 19), every figure measured in this run, medians of fresh processes:
+ *  1. Without symmetry, the checker against SPIN on the workbench's own Promela export of the same
+ *     policies (7, 9, 11, 13 admins; quorums scaled to 3/7 and 5/7): states (SPIN's are the
+ *     checker's plus its own initial state), wall and CPU seconds of each, and states per CPU-second.
+ *     The checker's time is the whole check (code generation, search, counterexamples), SPIN's is
+ *     pan's search (its code generation and gcc excluded): the ratio is, if anything, unfair to us.
+ *  2. With symmetry, 7 to 10,001 admins: seconds, and the growth of the cost between 101 and 1,001
+ *     admins as an exponent (cost ∝ n^k).
+ *  3. Whole processes as a user runs them: `guillotine --help` and `guillotine check` of the
+ *     default policy, wall and CPU.
+ * Usage: node --import tsx bench/check.ts [--json] [--quick]   (--quick: one run each, up to 11 admins)
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,69 +18,123 @@ import { promelaModel } from '../export/promela.ts';
 import { runSpin } from '../export/spin.ts';
 import { DEFAULT_POLICY, scaledPolicy } from '../spec/policy.ts';
 
-const one = fileURLToPath(new URL('./checkOne.ts', import.meta.url));
-interface Row { admins: number; quorum: string; symmetry: boolean; workers: number; states: number; transitions: number; seconds: number; statesPerSecond: number; transitionsPerSecond: number; bytesPerState: number; peakRssMiB: number; allPass: boolean }
-interface SpinRow { admins: number; states: number; checkerStates: number; seconds: number; statesPerSecond: number; checkerStatesPerSecond: number; ratio: number; verdict: string }
+const ONE = fileURLToPath(new URL('./checkOne.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/guillotine.js', import.meta.url));
 
-function checkOne(admins: number, symmetry: boolean, repeat: number, workers = 1): Row {
-  const args = ['--import', 'tsx', one, String(admins), '--repeat', String(repeat), '--workers', String(workers), ...(symmetry ? [] : ['--no-symmetry'])];
-  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 })) as Row;
+interface CheckRun {
+  admins: number;
+  quorum: string;
+  symmetry: boolean;
+  states: number;
+  transitions: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  searchSeconds: number;
+  bytesPerState: number;
+  peakRssMiB: number;
+  allPass: boolean;
 }
 
-export async function benchCheck(log: (line: string) => void, full: boolean) {
-  const plan: [number, boolean, number][] = [
-    [7, true, 5], [9, true, 3], [11, true, 3], [13, true, 3], [15, true, 3],
-    [7, false, 3], [9, false, 1], [11, false, 1], ...(full ? ([[13, false, 1], [15, false, 1]] as [number, boolean, number][]) : []),
-  ];
-  const runs = plan.map(([admins, symmetry, repeat]) => {
-    log(`bench check: ${admins} admins${symmetry ? '' : ', no symmetry'}…`);
-    return checkOne(admins, symmetry, repeat);
-  });
+interface SpinRun {
+  states: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  verdict: string;
+}
 
-  const spin: SpinRow[] = [];
-  for (const ours of runs.filter((r) => !r.symmetry)) {
-    log(`bench check: SPIN on the Promela export, ${ours.admins} admins…`);
-    const result = await runSpin(promelaModel(ours.admins === 7 ? DEFAULT_POLICY : scaledPolicy(ours.admins)));
-    if (result.kind !== 'complete') throw new Error(`SPIN did not finish on ${ours.admins} admins: ${result.kind === 'incomplete' ? result.reason : result.message}`);
-    // pan prints its search time to 1/100 s: a search faster than that counts as 0.01 s.
-    const seconds = Math.max(result.seconds, 0.01);
-    const statesPerSecond = Math.round(result.states / seconds);
-    spin.push({
-      admins: ours.admins, states: result.states, checkerStates: ours.states, seconds, statesPerSecond, checkerStatesPerSecond: ours.statesPerSecond,
-      ratio: statesPerSecond / ours.statesPerSecond,
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The median run (by CPU seconds) of `runs` fresh checker processes. */
+function checkRuns(admins: number, symmetry: boolean, runs: number): CheckRun {
+  const all = Array.from({ length: runs }, () => {
+    const args = ['--import', 'tsx', ONE, String(admins), ...(symmetry ? [] : ['--no-symmetry'])];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 })) as CheckRun;
+  });
+  const cpu = median(all.map((r) => r.cpuSeconds));
+  return { ...all.find((r) => r.cpuSeconds === cpu)!, wallSeconds: median(all.map((r) => r.wallSeconds)), searchSeconds: median(all.map((r) => r.searchSeconds)) };
+}
+
+/** SPIN's exhaustive search of the Promela export, medians of `runs` pan processes. */
+async function spinRuns(admins: number, runs: number): Promise<SpinRun> {
+  const all: SpinRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await runSpin(promelaModel(admins === 7 ? DEFAULT_POLICY : scaledPolicy(admins)));
+    if (result.kind !== 'complete') throw new Error(`SPIN did not finish on ${admins} admins: ${result.kind === 'incomplete' ? result.reason : result.kind === 'error' ? result.message : result.message}`);
+    all.push({
+      states: result.states,
+      wallSeconds: result.panWallSeconds,
+      cpuSeconds: result.panCpuSeconds ?? result.panWallSeconds,
       verdict: result.violatedAssertions.length === 0 && !result.deadlock ? 'all hold' : `violated: ${result.violatedAssertions.join(', ')}${result.deadlock ? ' deadlock' : ''}`,
     });
   }
-
-  const largest = Math.max(...runs.filter((r) => !r.symmetry).map((r) => r.admins));
-  log(`bench check: ${largest} admins, no symmetry, on 2 worker threads…`);
-  const workers = [runs.find((r) => !r.symmetry && r.admins === largest)!, checkOne(largest, false, 1, 2)];
-
-  const reach: Row[] = [];
-  for (const admins of [31, 51, 101, 151, 201, 301, 401, 601, 801, 1024]) {
-    log(`bench check: ${admins} admins with symmetry…`);
-    const row = checkOne(admins, true, 1);
-    reach.push(row);
-    if (row.seconds > 10) break;
-  }
-  const within = reach.filter((r) => r.seconds <= 10).at(-1)?.admins ?? null;
-  return { runs, spin, workers, reach, adminsWithin10s: within };
+  return { ...all[0]!, wallSeconds: median(all.map((r) => r.wallSeconds)), cpuSeconds: median(all.map((r) => r.cpuSeconds)) };
 }
 
+/** Wall and CPU seconds of a whole process (CPU through bash's `times`, which Node cannot give for a child). */
+function processRuns(args: readonly string[], runs: number): { wallSeconds: number; cpuSeconds: number } {
+  const all = Array.from({ length: runs }, () => {
+    const started = performance.now();
+    const out = execFileSync('bash', ['-c', '"$@" > /dev/null 2>&1; times', 'bash', process.execPath, CLI, ...args], { encoding: 'utf8' });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(out.trim());
+    if (m === null) throw new Error(`bash's times printed ${JSON.stringify(out)}`);
+    return { wallSeconds, cpuSeconds: Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) };
+  });
+  return { wallSeconds: median(all.map((r) => r.wallSeconds)), cpuSeconds: median(all.map((r) => r.cpuSeconds)) };
+}
+
+export async function benchCheck(log: (line: string) => void, quick: boolean) {
+  const runs = quick ? 1 : 3;
+  const comparison = [];
+  for (const admins of quick ? [7, 9, 11] : [7, 9, 11, 13]) {
+    log(`bench check: ${admins} admins, no symmetry, ${runs} checker process(es) and ${runs} pan run(s)…`);
+    const ours = checkRuns(admins, false, runs);
+    const spin = await spinRuns(admins, runs);
+    const oursRate = ours.states / ours.cpuSeconds;
+    const spinRate = spin.states / spin.cpuSeconds;
+    comparison.push({ admins, quorum: ours.quorum, ours, spin, oursStatesPerCpuSecond: Math.round(oursRate), spinStatesPerCpuSecond: Math.round(spinRate), ratio: oursRate / spinRate });
+  }
+
+  const symmetric: CheckRun[] = [];
+  for (const admins of quick ? [7, 101, 1001] : [7, 101, 1001, 10001]) {
+    log(`bench check: ${admins} admins with symmetry…`);
+    symmetric.push(checkRuns(admins, true, admins > 1001 ? 1 : runs));
+  }
+  const at = (n: number) => symmetric.find((r) => r.admins === n)!;
+  const growth = Math.log(at(1001).cpuSeconds / at(101).cpuSeconds) / Math.log(1001 / 101);
+
+  log('bench check: whole processes (guillotine --help, guillotine check)…');
+  const processes = {
+    help: processRuns(['--help'], quick ? 3 : 5),
+    check: processRuns(['check'], quick ? 3 : 5),
+  };
+  return { comparison, symmetric, growthExponent101to1001: growth, processes };
+}
+
+const s = (x: number) => x.toFixed(3);
+
 export function formatCheck(r: Awaited<ReturnType<typeof benchCheck>>): string {
-  const rows = (list: readonly Row[]) => list.map((x) => [x.admins, x.quorum, x.symmetry ? 'on' : 'off', x.workers, x.states, x.transitions, x.seconds.toFixed(3), x.statesPerSecond, x.transitionsPerSecond, x.bytesPerState, x.peakRssMiB, x.allPass ? 'all pass' : 'FAIL']);
-  const head = ['admins', 'quorums', 'symmetry', 'workers', 'states', 'transitions', 'seconds', 'states/s', 'transitions/s', 'bytes/state', 'peak RSS MiB', 'verdict'];
   return [
-    'Built-in checker (median of timed runs after a warm-up):\n' + table(head, rows(r.runs)),
-    '\nSPIN on the Promela export (no symmetry; pan -c0, -DNOREDUCE -DSAFETY), same run:\n' +
-      table(['admins', 'SPIN states', 'checker states', 'SPIN s', 'SPIN states/s', 'checker states/s', 'SPIN ÷ checker', 'SPIN verdict'], r.spin.map((s) => [s.admins, s.states, s.checkerStates, s.seconds.toFixed(2), s.statesPerSecond, s.checkerStatesPerSecond, s.ratio.toFixed(1) + '×', s.verdict])),
-    '\nOne worker thread against two (no symmetry):\n' + table(head, rows(r.workers)),
-    '\nWith symmetry, growing admins until a check takes over 10 s:\n' + table(head, rows(r.reach)),
-    `\nAdmins checked exhaustively within 10 s (symmetry on): ${r.adminsWithin10s ?? 'none of those tried'}\n`,
+    'Without symmetry: the checker (the whole check, a fresh process) against SPIN (pan -c0, -DNOREDUCE -DSAFETY) on the Promela export, medians:\n' +
+      table(
+        ['admins', 'quorums', 'states', 'SPIN states', 'checker wall s', 'checker CPU s', 'SPIN wall s', 'SPIN CPU s', 'checker states/CPU-s', 'SPIN states/CPU-s', 'checker ÷ SPIN', 'verdicts'],
+        r.comparison.map((c) => [c.admins, c.quorum, c.ours.states, c.spin.states, s(c.ours.wallSeconds), s(c.ours.cpuSeconds), s(c.spin.wallSeconds), s(c.spin.cpuSeconds), c.oursStatesPerCpuSecond, c.spinStatesPerCpuSecond, `${c.ratio.toFixed(2)}×`, c.ours.allPass && c.spin.verdict === 'all hold' ? 'all hold (both)' : `checker ${c.ours.allPass ? 'all pass' : 'FAIL'}, SPIN ${c.spin.verdict}`]),
+      ),
+    '\nWith symmetry (one state per renaming of admins), the whole check in a fresh process, medians:\n' +
+      table(
+        ['admins', 'quorums', 'states', 'transitions', 'wall s', 'CPU s', 'search s', 'bytes/state', 'peak RSS MiB', 'verdict'],
+        r.symmetric.map((x) => [x.admins, x.quorum, x.states, x.transitions, s(x.wallSeconds), s(x.cpuSeconds), s(x.searchSeconds), x.bytesPerState, x.peakRssMiB, x.allPass ? 'all pass' : 'FAIL']),
+      ),
+    `\nGrowth of the CPU time from 101 to 1,001 admins (symmetry on): n^${r.growthExponent101to1001.toFixed(2)}\n`,
+    '\nWhole processes, medians:\n' +
+      table(['command', 'wall s', 'CPU s'], [
+        ['guillotine --help', s(r.processes.help.wallSeconds), s(r.processes.help.cpuSeconds)],
+        ['guillotine check (default policy)', s(r.processes.check.wallSeconds), s(r.processes.check.cpuSeconds)],
+      ]),
   ].join('');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await benchCheck((l) => process.stderr.write(l + '\n'), process.argv.includes('--full'));
+  const result = await benchCheck((l) => process.stderr.write(l + '\n'), process.argv.includes('--quick'));
   process.stdout.write(process.argv.includes('--json') ? JSON.stringify(result, null, 2) + '\n' : formatCheck(result));
 }

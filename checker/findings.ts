@@ -11,10 +11,12 @@
  */
 import { LEVELS, levelIndex, type Level } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { levelOf, type Engine, type SystemState } from '../machines/engine.ts';
+import { levelOf, type Engine, type Step, type SystemState } from '../machines/engine.ts';
 import { stateKey } from '../machines/stateKey.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
 import { eventAlphabet } from '../machines/alphabet.ts';
+import { representativeAdmins } from '../machines/adminClasses.ts';
+import { breadthFirst } from '../machines/reachability.ts';
 import { canonicalMachineState } from './symmetry.ts';
 
 export interface LevelFinding {
@@ -37,50 +39,48 @@ export function findingNotes(findings: Findings): string[] {
   return [...belowQuorum, ...all.filter((n) => !belowQuorum.includes(n))];
 }
 
-/** Levels reached, and levels lowered from, with only the first `k` admins acting; undefined past `maxStates`. */
+/**
+ * Levels reached, and levels lowered from, with only the first `k` admins acting (and no outsider);
+ * undefined when more than `maxStates` states are reachable. Under symmetry each state is the
+ * representative of its renamings (`canonicalMachineState`) and only one admin per class acts in it
+ * (`machines/adminClasses.ts`): renaming keeps a state inside "only the first k act", so that
+ * reaches every orbit trying all k would.
+ */
 export function levelsWith(engine: Engine, k: number, symmetry: boolean, maxStates: number): { reached: Set<Level>; lowered: Set<Level> } | undefined {
   const policy = engine.policy;
-  const ids = adminIds(policy);
-  const everyone = symmetry ? [] : eventAlphabet(policy, { admins: ids.slice(0, k), outsider: false });
-  // Under symmetry a state's approvals are a prefix of the admins (renaming keeps a state inside
-  // "only the first k act"), and two admins on the same side of it act alike: trying the first
-  // approver and the first of the others reaches every orbit trying all k would.
-  const alphabets = new Map<number, readonly GuillotineEvent[]>();
+  const acting = adminIds(policy).slice(0, k);
+  const everyone = eventAlphabet(policy, { admins: acting, outsider: false });
+  const alphabets = new Map<string, readonly GuillotineEvent[]>();
   const alphabetOf = (s: SystemState): readonly GuillotineEvent[] => {
     if (!symmetry) return everyone;
-    const approved = s.context.proposal?.approvals.length ?? 0;
-    let alphabet = alphabets.get(approved);
-    if (alphabet === undefined) {
-      const representatives = [...(approved > 0 ? [ids[0]!] : []), ...(approved < k ? [ids[approved]!] : [])];
-      alphabets.set(approved, (alphabet = eventAlphabet(policy, { admins: representatives, outsider: false })));
-    }
+    const admins = representativeAdmins(acting, { approvals: s.context.proposal?.approvals ?? [], votes: [] });
+    const key = admins.join(' ');
+    let alphabet = alphabets.get(key);
+    if (alphabet === undefined) alphabets.set(key, (alphabet = eventAlphabet(policy, { admins, outsider: false })));
     return alphabet;
   };
   const canonical = (s: SystemState) => (symmetry ? canonicalMachineState(policy, s) : s);
-  const init = canonical(engine.initial());
-  const seen = new Set<string>([stateKey(init)]);
-  const queue: SystemState[] = [init];
-  const reached = new Set<Level>([levelOf(init)]);
+  const initial = canonical(engine.initial());
+  const reached = new Set<Level>([levelOf(initial)]);
   const lowered = new Set<Level>();
-  for (let i = 0; i < queue.length; i++) {
-    if (queue.length > maxStates) return undefined;
-    const state = queue[i]!;
-    const from = levelOf(state);
-    for (const event of alphabetOf(state)) {
-      const step = engine.step(state, event);
-      if (!step.accepted) continue;
-      const to = levelOf(step.state);
-      reached.add(to);
-      if (levelIndex(to) < levelIndex(from)) lowered.add(from);
-      const next = canonical(step.state);
-      const key = stateKey(next);
-      if (!seen.has(key)) {
-        seen.add(key);
-        queue.push(next);
-      }
-    }
-  }
-  return { reached, lowered };
+  const result = breadthFirst(
+    {
+      initial,
+      events: alphabetOf,
+      step: (s: SystemState, event: GuillotineEvent) => engine.step(s, event),
+      successor: (step: Step) => (step.accepted ? canonical(step.state) : undefined),
+      key: stateKey,
+    },
+    {
+      maxStates,
+      onEdge(_id, _from, _event, step, _to, source) {
+        const to = levelOf(step.state);
+        reached.add(to);
+        if (levelIndex(to) < levelIndex(levelOf(source))) lowered.add(levelOf(source));
+      },
+    },
+  );
+  return result.kind === 'limit' ? undefined : { reached, lowered };
 }
 
 /**

@@ -14,7 +14,7 @@ import { exploreCompiled } from './compiled/bfs.ts';
 import { MAX_ADMINS_WITHOUT_SYMMETRY } from './compiled/generate.ts';
 import { adminIds } from '../spec/policy.ts';
 import { policyVerdict } from '../properties/judge.ts';
-import { concretize } from './symmetry.ts';
+import { concretizer } from './symmetry.ts';
 import { policyFindings, type Findings } from './findings.ts';
 
 /** A replay handle: the events from the initial state, and for liveness the repeating cycle. */
@@ -105,7 +105,8 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
   const { policy, properties, unreduced, engine } = checked;
   const useSymmetry = recipe.symmetry;
   // Paths over representatives are rebuilt into concrete, replayable ones.
-  const concrete = (path: readonly GuillotineEvent[]) => (useSymmetry ? concretize(policy, unreduced, path) : [...path]);
+  const concretized = useSymmetry ? concretizer(policy, unreduced) : undefined;
+  const concrete = (path: readonly GuillotineEvent[]) => (concretized === undefined ? [...path] : concretized(path));
   const byName = new Map(outcome.properties.map((o) => [o.name, o]));
   const complete = outcome.status === 'complete';
 

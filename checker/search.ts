@@ -216,7 +216,14 @@ function outcomeOf<S, A>(model: Model<S, A>, tree: SearchTree<A>, verdicts: Verd
         if (end.deadlock === undefined) return { name: p.name, expectation: 'progress', status: 'holds' };
         return { name: p.name, expectation: 'progress', status: 'violated', path: tree.pathTo(end.deadlock), reason: 'no event is accepted in the last state' };
       case 'eventually': {
-        const unmetHere = (id: number) => end.pendingEdges.has(id) && !p.condition(stateAt(id));
+        // The cycle search asks about a state many times: decode and judge it once.
+        const unmet = new Map<number, boolean>();
+        const unmetHere = (id: number) => {
+          if (!end.pendingEdges.has(id)) return false;
+          let u = unmet.get(id);
+          if (u === undefined) unmet.set(id, (u = !p.condition(stateAt(id))));
+          return u;
+        };
         const lasso = findFairCycle(end.pendingEdges, unmetHere, model.actionName.bind(model));
         if (!lasso) return { name: p.name, expectation: 'eventually', status: 'holds' };
         const reason = lasso.cycle.length === 0 ? 'a state where the condition is false has no enabled event' : 'a fair cycle never reaches the condition';

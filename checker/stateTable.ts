@@ -1,8 +1,10 @@
 /**
  * The visited set: states packed into fixed-width rows of 32-bit words, stored one after another
- * in one typed array and found again through an open-addressing hash table of row numbers (linear
- * probing, at most half full). No per-state object, string or Map entry: a state costs its words
- * plus two slots of the table, and a lookup hashes and compares words in place.
+ * in one typed array and found again through an open-addressing hash table (linear probing, at
+ * most half full). Each slot is two words side by side, the row number + 1 and the state's full
+ * hash, so a probe reads one cache line and a row is compared only when the hashes agree: the rows
+ * are where a lookup misses the cache, and a probe that lands on another state no longer touches
+ * them. No per-state object, string or Map entry: a state costs its words plus two slots.
  *
  * Rows are numbered in insertion order, so a row number is also the state's id in the
  * breadth-first order, and the parent/action arrays of the search index by it.
@@ -11,8 +13,9 @@ export class StateTable {
   /** Words per state. */
   readonly width: number;
   private rows: Uint32Array;
-  /** Row number + 1 of the state in each slot; 0 marks an empty slot. */
+  /** Per slot: row number + 1 (0 marks an empty slot), then the row's hash. */
   private slots: Int32Array;
+  /** Slots - 1 (a power of two minus one). */
   private mask: number;
   private count = 0;
 
@@ -20,7 +23,7 @@ export class StateTable {
     if (!Number.isInteger(width) || width < 1) throw new RangeError(`StateTable: width must be a positive integer, not ${width}`);
     this.width = width;
     const capacity = 1 << Math.max(4, Math.ceil(Math.log2(expected * 2)));
-    this.slots = new Int32Array(capacity);
+    this.slots = new Int32Array(2 * capacity);
     this.mask = capacity - 1;
     this.rows = new Uint32Array(Math.max(16, expected) * width);
   }
@@ -41,11 +44,13 @@ export class StateTable {
    */
   add(words: Uint32Array, at = 0): number {
     const width = this.width;
-    let slot = hashWords(words, at, width) & this.mask;
+    const hash = hashWords(words, at, width) | 0;
+    const slots = this.slots;
+    let slot = hash & this.mask;
     for (;;) {
-      const entry = this.slots[slot]!;
+      const entry = slots[2 * slot]!;
       if (entry === 0) break;
-      if (this.rowEquals(entry - 1, words, at)) return entry - 1;
+      if (slots[2 * slot + 1] === hash && this.rowEquals(entry - 1, words, at)) return entry - 1;
       slot = (slot + 1) & this.mask;
     }
     const id = this.count++;
@@ -55,18 +60,20 @@ export class StateTable {
       this.rows = grown;
     }
     this.rows.set(words.subarray(at, at + width), id * width);
-    this.slots[slot] = id + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = hash;
+    if (this.count * 4 > slots.length) this.rehash();
     return id;
   }
 
   /** The id of a stored state, or -1. */
   find(words: Uint32Array, at = 0): number {
-    let slot = hashWords(words, at, this.width) & this.mask;
+    const hash = hashWords(words, at, this.width) | 0;
+    let slot = hash & this.mask;
     for (;;) {
-      const entry = this.slots[slot]!;
+      const entry = this.slots[2 * slot]!;
       if (entry === 0) return -1;
-      if (this.rowEquals(entry - 1, words, at)) return entry - 1;
+      if (this.slots[2 * slot + 1] === hash && this.rowEquals(entry - 1, words, at)) return entry - 1;
       slot = (slot + 1) & this.mask;
     }
   }
@@ -96,14 +103,20 @@ export class StateTable {
     return true;
   }
 
+  /** Twice the slots; the stored hashes place every row again without reading it. */
   private rehash() {
-    const capacity = this.slots.length * 2;
-    const slots = new Int32Array(capacity);
+    const capacity = this.slots.length; // slots.length / 2 slots now, twice that after
+    const slots = new Int32Array(2 * capacity);
     const mask = capacity - 1;
-    for (let id = 0; id < this.count; id++) {
-      let slot = hashWords(this.rows, id * this.width, this.width) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+    const old = this.slots;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i]!;
+      if (entry === 0) continue;
+      const hash = old[i + 1]!;
+      let slot = hash & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = entry;
+      slots[2 * slot + 1] = hash;
     }
     this.slots = slots;
     this.mask = mask;

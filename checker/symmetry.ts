@@ -6,8 +6,9 @@
  * explore one representative per orbit.
  *
  * The representative renames admins so that, in policy order, come first those who both approved
- * and voted, then approved only, then voted only, then the rest: two states are in one orbit
- * exactly when those four class sizes (and everything else) agree. This cuts the default policy's
+ * and voted, then approved only, then voted only, then the rest (the classes of
+ * `machines/adminClasses.ts`, in their number order): two states are in one orbit exactly when those
+ * four class sizes (and everything else) agree. This cuts the default policy's
  * state space by about ten times and makes it polynomial in the number of admins.
  *
  * Paths found on representatives are not literally replayable (each step may rename admins);
@@ -21,6 +22,7 @@ import { adminIds, type Policy } from '../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import type { SystemState } from '../machines/engine.ts';
 import { INITIAL_HISTORY, type CheckState } from '../properties/history.ts';
+import { adminClasses, representativeAdmins as representatives, adminClassOf } from '../machines/adminClasses.ts';
 import { sameState, type Model } from './model.ts';
 
 /** The representative of a checked state's orbit under renaming of admins. */
@@ -47,13 +49,7 @@ export function canonicalCheckState(policy: Policy, s: CheckState): CheckState {
       return { machine, history: votes.length === 0 ? s.history : { ...s.history, votes: first } };
     }
   }
-  // Linear in the admins: a stable partition by class, not a sort with list lookups (the findings
-  // canonicalise every state they reach, and 101 admins made that quadratic).
-  const approved = new Set(approvals);
-  const voted = new Set(votes);
-  const classes: string[][] = [[], [], [], []];
-  for (const id of ids) classes[(approved.has(id) ? 0 : 2) + (voted.has(id) ? 0 : 1)]!.push(id);
-  const order = classes.flat();
+  const order = adminClasses(ids, { approvals, votes }).flat();
   const rename = new Map(order.map((id, i) => [id, ids[i]!]));
   const position = policyPositions(policy);
   const renamed = (list: readonly string[]) => {
@@ -87,31 +83,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The admins whose actions the reduced model tries in a representative state: the first of each
- * class (approved and voted, approved only, voted only, neither). Two admins of one class can be
- * swapped without changing the state, so their proposals and approvals lead to states of one
- * orbit: trying one of them reaches every orbit that trying all of them would, and a property
- * judged on (before, event, after) — symmetric, as all of §4 are — gets the same verdict.
+ * class of `machines/adminClasses.ts` (approved and voted, approved only, voted only, neither).
+ * Two admins of one class can be swapped without changing the state, so their proposals and
+ * approvals lead to states of one orbit: trying one of them reaches every orbit that trying all of
+ * them would, and a property judged on (before, event, after) — symmetric, as all of §4 are — gets
+ * the same verdict.
  */
 export function representativeAdmins(policy: Policy, s: CheckState): string[] {
-  const approvals = s.machine.context.proposal?.approvals ?? [];
-  const votes = s.history.votes;
-  const ids = adminIds(policy);
-  // A representative whose approvals and votes are one list of the first k admins (the usual
-  // case) has two classes: the first k, and the rest.
-  if (approvals.length === votes.length && approvals.every((id, i) => id === ids[i] && id === votes[i])) {
-    const k = approvals.length;
-    return k === 0 ? [ids[0]!] : k === ids.length ? [ids[0]!] : [ids[0]!, ids[k]!];
-  }
-  const seen = [false, false, false, false];
-  const out: string[] = [];
-  for (const id of ids) {
-    const rank = (approvals.includes(id) ? 0 : 2) + (votes.includes(id) ? 0 : 1);
-    if (seen[rank]) continue;
-    seen[rank] = true;
-    out.push(id);
-    if (out.length === 4) break;
-  }
-  return out;
+  return representatives(adminIds(policy), { approvals: s.machine.context.proposal?.approvals ?? [], votes: s.history.votes });
 }
 
 /**
@@ -148,27 +127,104 @@ export function symmetric(policy: Policy, model: Model<CheckState, GuillotineEve
   };
 }
 
+/** Each admin's class in a state (`machines/adminClasses.ts`). */
+function classesOf(s: CheckState): (admin: string) => number {
+  const approved = new Set(s.machine.context.proposal?.approvals ?? []);
+  const voted = new Set(s.history.votes);
+  return (admin) => adminClassOf(approved.has(admin), voted.has(admin));
+}
+
+/** The action with its admin replaced by the first admin of the same class in `concrete`, if it names an admin. */
+function sameClassAction(policy: Policy, representative: CheckState, concrete: CheckState, action: GuillotineEvent): GuillotineEvent[] {
+  if (action.type !== 'propose' && action.type !== 'approve') return [];
+  if (!policyPositions(policy).has(action.admin)) return [];
+  const wanted = classesOf(representative)(action.admin);
+  const classOf = classesOf(concrete);
+  const admin = adminIds(policy).find((id) => classOf(id) === wanted);
+  return admin === undefined || admin === action.admin ? [] : [{ ...action, admin }];
+}
+
 /**
  * Turns a path found on representatives into a concrete path of the unreduced model that visits
  * the same orbits: at each step it picks the first action (in the model's order) whose successor
  * has the representative the reduced path went to.
  */
 export function concretize(policy: Policy, model: Model<CheckState, GuillotineEvent>, path: readonly GuillotineEvent[]): GuillotineEvent[] {
+  return concretizer(policy, model)(path);
+}
+
+/**
+ * A step of concretized paths: the concrete event taken, the steps out of its state already made,
+ * and, every {@link CHECKPOINT} steps, the concrete state itself (the others are replayed from the
+ * nearest one when a later path leaves the trie there: a state of 10,001 admins holds lists of
+ * thousands of ids, and keeping one per step of a 4,301-step quorum took gigabytes).
+ */
+interface ConcreteStep {
+  readonly event?: GuillotineEvent;
+  readonly parent?: ConcreteStep;
+  readonly depth: number;
+  readonly state?: CheckState;
+  readonly next: Map<string, ConcreteStep>;
+}
+
+const CHECKPOINT = 64;
+
+/**
+ * {@link concretize} for many paths of one model: paths that start alike (a report's witnesses
+ * often share the votes that build a quorum) are concretized once up to where they part. With
+ * 10,001 admins a quorum takes 4,301 steps, each linear in the admins.
+ */
+export function concretizer(policy: Policy, model: Model<CheckState, GuillotineEvent>): (path: readonly GuillotineEvent[]) => GuillotineEvent[] {
   const canonical = (s: CheckState | undefined) => (s === undefined ? undefined : canonicalCheckState(policy, s));
   const same = (a: CheckState | undefined, b: CheckState | undefined) => (a === undefined || b === undefined ? a === b : sameState(model.codec, a, b));
-  let concrete = model.initialStates()[0]!;
-  let representative = canonicalCheckState(policy, concrete);
-  const out: GuillotineEvent[] = [];
-  for (const action of path) {
+  const root: ConcreteStep = { depth: 0, state: model.initialStates()[0]!, next: new Map() };
+
+  /** The concrete state after a trie step: its own, or replayed from the nearest checkpoint above it. */
+  const stateAt = (node: ConcreteStep): CheckState => {
+    const events: GuillotineEvent[] = [];
+    let at = node;
+    while (at.state === undefined) {
+      events.push(at.event!);
+      at = at.parent!;
+    }
+    let state = at.state;
+    for (let i = events.length - 1; i >= 0; i--) state = model.next(state, events[i]!) ?? state;
+    return state;
+  };
+
+  /** The concrete event that follows the reduced path's `action` from `concrete`, and the state it leads to. */
+  const step = (concrete: CheckState, action: GuillotineEvent): { event: GuillotineEvent; after: CheckState } => {
+    const representative = canonicalCheckState(policy, concrete);
     const target = canonical(model.next(representative, action));
+    const reaches = (a: GuillotineEvent) => same(canonical(model.next(concrete, a)), target);
     // The reduced path's own action first: an event that names no admin, or names the outsider, is
-    // the same in every state of an orbit. Another action can reach the same orbit and break nothing
-    // (an admin's approval where the path had an outsider's counted), so it is only a fallback.
-    const match = [action, ...model.actions(concrete)].find((a) => same(canonical(model.next(concrete, a)), target));
+    // the same in every state of an orbit. Then the same action by the first admin of the
+    // representative admin's class in the concrete state (the states are one orbit, so one
+    // exists). Another action can reach the same orbit and break nothing (an admin's approval where
+    // the path had an outsider's counted), so trying every action is only the last resort.
+    const match = reaches(action) ? action : sameClassAction(policy, representative, concrete, action).find(reaches) ?? model.actions(concrete).find(reaches);
     if (match === undefined) throw new Error(`symmetry: no concrete step matches ${model.actionName(action)} (a bug in the reduction)`);
-    out.push(match);
-    concrete = model.next(concrete, match) ?? concrete;
-    representative = canonicalCheckState(policy, concrete);
-  }
-  return out;
+    return { event: match, after: model.next(concrete, match) ?? concrete };
+  };
+
+  return (path) => {
+    const out: GuillotineEvent[] = [];
+    let node = root;
+    /** The concrete state at `node`, while it is known without a replay. */
+    let state: CheckState | undefined = root.state;
+    for (const action of path) {
+      const key = encodeEvent(action);
+      let next = node.next.get(key);
+      if (next === undefined) {
+        const taken = step(state ?? stateAt(node), action);
+        const depth = node.depth + 1;
+        next = { event: taken.event, parent: node, depth, next: new Map(), ...(depth % CHECKPOINT === 0 ? { state: taken.after } : {}) };
+        node.next.set(key, next);
+        state = taken.after;
+      } else state = next.state;
+      out.push(next.event!);
+      node = next;
+    }
+    return out;
+  };
 }

@@ -79,10 +79,11 @@ export function writeOutput(option: string, files: readonly FileToWrite[]): read
 }
 
 /**
- * A command file exports one of these: it adds its subcommand to the program and reports its
- * exit code through `exit` (the action itself never calls process.exit).
+ * A command file exports one of these: it gives its subcommand (already named and described by
+ * `commands/index.ts`) its options, help and action, and reports its exit code through `exit` (the
+ * action itself never calls process.exit).
  */
-export type RegisterCommand = (program: import('commander').Command, io: Output, exit: (code: ExitCode) => void) => void;
+export type RegisterCommand = (command: import('commander').Command, io: Output, exit: (code: ExitCode) => void) => void;
 
 /** Wraps an async command body so its exit code reaches `main`. */
 export function action<Args extends unknown[]>(exit: (code: ExitCode) => void, body: (...args: Args) => Promise<ExitCode> | ExitCode) {

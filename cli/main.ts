@@ -5,9 +5,9 @@
  * verdict into one with exit status 3), and never prints a stack trace for either.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { BadInput, EXIT, Incomplete, printJson, type ExitCode, type Output } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import { terminalSafe } from '../spec/terminalText.ts';
 
 export const processOutput: Output = {
@@ -53,6 +53,18 @@ function messageLines(message: string): string {
     .join('\n');
 }
 
+/** An argument as usage shows it: `<log>`, `[trace]`, `<files...>`. */
+function argumentTerm(a: Argument): string {
+  const name = a.name() + (a.variadic ? '...' : '');
+  return a.required ? `<${name}>` : `[${name}]`;
+}
+
+/** The command `argv` runs, or whose help `guillotine help <command>` asks for; none for anything else. */
+function commandAsked(argv: readonly string[]): CommandEntry | undefined {
+  const name = argv[0] === 'help' ? argv[1] : argv[0];
+  return COMMANDS.find((entry) => entry.name === name);
+}
+
 const NO_COMMAND = 'guillotine: no command given; pick one of the commands above (guillotine <command> --help for its options)\n';
 
 /**
@@ -81,14 +93,22 @@ export async function main(argv: readonly string[], rawIo: Output = processOutpu
     .configureOutput(output)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
+    // Every command has options, though the list shows commands whose options are not loaded.
+    .configureHelp({ subcommandTerm: (c) => [c.name(), ...(COMMANDS.some((e) => e.name === c.name()) ? ['[options]'] : []), ...c.registeredArguments.map(argumentTerm)].join(' ') })
     .addHelpText('after', '\nExit status: 0 every claim holds; 1 a claim is violated; 2 bad input; 3 incomplete: a limit was\nreached (a state cap, the memory guard, a solver timeout) before anything was found violated.\n')
     .hook('preAction', (_, actionCommand) => {
       ran = actionCommand;
     });
-  for (const register of COMMANDS) {
-    register(program, io, (c) => {
-      code = c;
-    });
+  // Only the command that runs is loaded; `--help`, `--version` and a misspelt command need just the list.
+  const chosen = commandAsked(argv);
+  for (const entry of COMMANDS) {
+    const command = program.command(entry.name).description(entry.description);
+    for (const [name, description] of entry.arguments ?? []) command.argument(name, description);
+    if (entry === chosen) {
+      (await entry.load())(command, io, (c) => {
+        code = c;
+      });
+    }
   }
   program.commands.forEach((c) => c.exitOverride().configureOutput(output));
   const refuse = (exitCode: 2 | 3, message: string, printed: boolean): ExitCode => {

@@ -22,14 +22,14 @@
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { encodeEvent, type GuillotineEvent } from '../spec/events.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { EFFECTS, machineConfig, REJECTIONS } from '../machines/guillotine.ts';
+import { EFFECTS, REJECTIONS } from '../machines/guillotine.ts';
 import type { GuillotineContext } from '../machines/protocol.ts';
 import { LEVEL, NO_LEVEL, type ContextView, type EventView, type HistoryView, type StateView } from '../machines/protocolOps.ts';
 import { PROTOCOL_RULES, commandedLevel, type ProtocolRules } from '../machines/rules.ts';
 import { eventAlphabet, outsiderId } from '../machines/alphabet.ts';
 import { nextHistory } from '../properties/history.ts';
 import { PROPERTIES, type GuillotineProperty } from '../properties/index.ts';
-import { checkRejections, EXTERNAL_FIELDS, readStatechart, type EventField, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { checkRejections, EXTERNAL_FIELDS, readStatechart, ruleVocabulary, type EventField, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
 import { promelaOps, type Pml, type PmlSet } from './promelaOps.ts';
 
 // ---------------------------------------------------------------- names
@@ -302,8 +302,7 @@ export interface PromelaOptions {
 export function promelaModel(policy: Policy, options: PromelaOptions = {}): string {
   checkRejections(policy, 'promela');
   const rules = options.rules ?? PROTOCOL_RULES;
-  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
-  const chart = readStatechart(policy, known, 'promela');
+  const chart = readStatechart(policy, ruleVocabulary(rules), 'promela');
   checkRejectionsExplainOnly(chart);
   const ids = adminIds(policy);
   const s: Setting = { policy, rules, o: promelaOps(ids.length), admins: ids.length, voters: [...ids, outsiderId(policy)], properties: PROPERTIES };
@@ -365,7 +364,7 @@ export function promelaModel(policy: Policy, options: PromelaOptions = {}): stri
   out.push('', '/* ---- the initial state: the config context, each region\'s initial state and its entry actions ---- */');
   const entered = internalEvent('isolation.changed');
   const init = [
-    ...initialContext(s, (machineConfig(policy) as unknown as { context: GuillotineContext }).context),
+    ...initialContext(s, chart.context),
     ...chart.regions.flatMap((region) => {
       const initial = region.states.find((st) => st.name === region.initial)!;
       return [`${R(region.name)} = ${S(region.name, initial.name)}`, ...initial.entry.flatMap((a) => renderAction(s, entered, a))];

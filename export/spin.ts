@@ -71,6 +71,8 @@ export type SpinResult =
       readonly seconds: number;
       /** Wall-clock seconds of the safety pan process: start-up and hash-table allocation included, and not rounded. */
       readonly panWallSeconds: number;
+      /** Processor seconds (user + system) of the safety pan process, when bash could measure them. */
+      readonly panCpuSeconds?: number;
       readonly safety: PanRun;
       /** Flags named in "assertion violated <flag>" messages: the properties SPIN refuted. */
       readonly violatedAssertions: readonly string[];
@@ -93,6 +95,23 @@ interface Ran {
   readonly stderr: string;
   readonly seconds: number;
   readonly missing: boolean;
+}
+
+/**
+ * Runs a program and measures the processor time it used (user + system), through bash's `times`,
+ * which reports what the shell's children used: Node gives no resource usage of a child. Without
+ * bash the program runs untimed.
+ */
+async function runTimed(command: string, args: readonly string[], cwd: string): Promise<Ran & { readonly cpuSeconds?: number }> {
+  const ran = await run('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', command, ...args], cwd);
+  if (ran.missing) return run(command, args, cwd);
+  // `times` prints two lines, the shell's times and its children's: "0m1.234s 0m0.010s".
+  const lines = ran.stderr.trimEnd().split('\n');
+  const children = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines.at(-1) ?? '');
+  if (children === null || lines.length < 2) return ran;
+  const [, um, us, sm, ss] = children.map(Number) as [number, number, number, number, number];
+  const stderr = lines.slice(0, -2).join('\n');
+  return { ...ran, stderr: stderr === '' ? '' : stderr + '\n', cpuSeconds: um * 60 + us + sm * 60 + ss };
 }
 
 function run(command: string, args: readonly string[], cwd: string): Promise<Ran> {
@@ -154,11 +173,11 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
 
     const hash = `-w${options.hashBits ?? 22}`;
     let depth = options.depth ?? 200_000;
-    let pan = await run('./pan', ['-c0', `-m${depth}`, hash], dir);
+    let pan = await runTimed('./pan', ['-c0', `-m${depth}`, hash], dir);
     let parsed = parsePan(pan.stdout);
     if ('incomplete' in parsed && parsed.incomplete === 'max search depth too small') {
       depth *= 10;
-      pan = await run('./pan', ['-c0', `-m${depth}`, hash], dir);
+      pan = await runTimed('./pan', ['-c0', `-m${depth}`, hash], dir);
       parsed = parsePan(pan.stdout);
     }
     if ('incomplete' in parsed) return { kind: 'incomplete', reason: parsed.incomplete, output: pan.stdout + pan.stderr };
@@ -206,6 +225,7 @@ export async function runSpin(promela: string, options: SpinOptions = {}): Promi
       transitions: safety.transitions,
       seconds: safety.seconds,
       panWallSeconds: pan.seconds,
+      ...(pan.cpuSeconds === undefined ? {} : { panCpuSeconds: pan.cpuSeconds }),
       safety,
       violatedAssertions,
       deadlock: safety.messages.includes('invalid end state'),

@@ -6,7 +6,7 @@
 import { machineImplementations } from '../machines/guillotine.ts';
 import type { Policy } from '../spec/policy.ts';
 
-export { readStatechart, type ActionRef, type RegionRef, type StateRef, type Statechart, type TransitionRef, type Vocabulary } from '../machines/statechart.ts';
+export { readStatechart, ruleVocabulary, type ActionRef, type RegionRef, type StateRef, type Statechart, type TransitionRef, type Vocabulary } from '../machines/statechart.ts';
 
 /**
  * The event a rendering sees: its type and, for each field, an expression of the target language

@@ -16,14 +16,13 @@
  */
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import { EFFECTS, machineConfig, REJECTIONS } from '../machines/guillotine.ts';
-import type { GuillotineContext } from '../machines/protocol.ts';
+import { EFFECTS, REJECTIONS } from '../machines/guillotine.ts';
 import { NO_LEVEL, type ContextView, type EventView, type HistoryView, type StateView } from '../machines/protocolOps.ts';
 import { PROTOCOL_RULES, commandedLevel, type ProtocolRules } from '../machines/rules.ts';
 import { eventAlphabet, outsiderId } from '../machines/alphabet.ts';
 import { nextHistory } from '../properties/history.ts';
 import { PROPERTIES, type GuillotineProperty } from '../properties/index.ts';
-import { checkRejections, EXTERNAL_FIELDS, readStatechart, type EventField, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
+import { checkRejections, EXTERNAL_FIELDS, readStatechart, ruleVocabulary, type EventField, type ActionRef, type RegionRef, type Statechart, type TransitionRef } from './statechart.ts';
 import { tlaOps, type Tla } from './tlaOps.ts';
 
 // ---------------------------------------------------------------- names
@@ -210,8 +209,7 @@ export interface TlaOptions {
 export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   checkRejections(policy, 'tla');
   const rules = options.rules ?? PROTOCOL_RULES;
-  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
-  const chart = readStatechart(policy, known, 'tla');
+  const chart = readStatechart(policy, ruleVocabulary(rules), 'tla');
   const s: Setting = { policy, rules };
   const name = options.name ?? 'Guillotine';
   const ids = adminIds(policy);
@@ -249,7 +247,7 @@ export function tlaModule(policy: Policy, options: TlaOptions = {}): TlaExport {
   const dispatch = chart.internalEvents.map((type) => `ev.type = ${str(type)} -> Micro_${camel(type)}(r1, ev)`);
   out.push(`Settle(r) ==\n  IF r.q = <<>> THEN r\n  ELSE LET ev == Head(r.q)\n           r1 == [r EXCEPT !.q = Tail(@)]\n       IN Settle(CASE ${dispatch.join('\n                   [] ')}\n                   [] OTHER -> r1)`, '');
 
-  const ctx = (machineConfig(policy) as unknown as { context: GuillotineContext }).context;
+  const ctx = chart.context;
   const fields = [
     ...chart.regions.map((region) => `${RF(region.name)} |-> ${str(region.initial)}`),
     `level |-> ${LEVELS.indexOf(ctx.level)}`,

@@ -22,7 +22,7 @@ import type { GuillotineContext, MachineEvent } from './protocol.ts';
 import type { ContextView, EventView, RaisedEvent } from './protocolOps.ts';
 import { PROTOCOL_RULES, type ProtocolRules } from './rules.ts';
 import { concreteOps, contextOf, contextView, eventView, raisedEvent, type VoterList } from './concreteOps.ts';
-import { readStatechart, REGIONS, type ActionRef, type Region, type TransitionRef } from './statechart.ts';
+import { readStatechart, REGIONS, ruleVocabulary, type ActionRef, type Region, type TransitionAddress, type TransitionRef } from './statechart.ts';
 
 export { REGIONS, type Region } from './statechart.ts';
 
@@ -38,6 +38,12 @@ export interface Step {
   /** False when the owning region rejected the event; the state is then unchanged. */
   readonly accepted: boolean;
   readonly effects: readonly Effect[];
+  /**
+   * The statechart transitions the step took, in the order taken: the external event's (one per
+   * region that took it), then those of the events it raised. Reported by the reference engine when
+   * it builds effects; XState's public API returns no such list, so the XState engine leaves it out.
+   */
+  readonly taken?: readonly TransitionAddress[];
 }
 
 export interface Engine {
@@ -93,8 +99,9 @@ export function xstateEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_RUL
 
 export interface ReferenceOptions {
   /**
-   * Build effects (rejection reasons, notes, level changes) for each step. Default true; off, a
-   * rejected step carries one effect without a reason, and the engine is faster.
+   * Build effects (rejection reasons, notes, level changes) and the transitions taken for each step.
+   * Default true; off, a rejected step carries one effect without a reason, no step lists the
+   * transitions it took, and the engine is faster.
    */
   readonly effects?: boolean;
 }
@@ -110,8 +117,7 @@ type View = ContextView<boolean, number, VoterList>;
 export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_RULES, options: ReferenceOptions = {}): Engine {
   const explain = options.effects !== false;
   const o = concreteOps(policy);
-  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
-  const { regions, context: initialContext } = readStatechart(policy, known, 'referenceEngine');
+  const { regions, context: initialContext } = readStatechart(policy, ruleVocabulary(rules), 'referenceEngine');
   const REJECTED: Effect = { kind: 'reject', reason: '(reasons are not built in this mode)' };
 
   /** The work of one run to completion: the view as it is now, raised events waiting, effects so far. */
@@ -119,6 +125,8 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
     view: View;
     readonly queue: MachineEvent[];
     readonly effects: Effect[];
+    /** The transitions taken so far, when effects are built. */
+    readonly taken: TransitionAddress[] | undefined;
   }
   type Act = (run: Run, event: MachineEvent, e: EventView<number, string>) => void;
   const compileAction = (a: ActionRef): Act => {
@@ -134,11 +142,12 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
     readonly guard: ((view: View, e: EventView<number, string>) => boolean) | undefined;
     readonly target: string | undefined;
     readonly actions: readonly Act[];
+    readonly address: TransitionAddress;
   }
-  const compileTransition = (t: TransitionRef): Compiled => {
+  const compileTransition = (t: TransitionRef, address: TransitionAddress): Compiled => {
     const g = t.guard && rules.guards[t.guard.type]!;
     const params = t.guard?.params;
-    return { guard: g && ((view, e) => g(o, policy, view, e, params)), target: t.target, actions: t.actions.map(compileAction) };
+    return { guard: g && ((view, e) => g(o, policy, view, e, params)), target: t.target, actions: t.actions.map(compileAction), address };
   };
   /** Entry actions of each region's states. */
   const entries = regions.map((region) => new Map(region.states.map((state) => [state.name, state.entry.map(compileAction)])));
@@ -151,7 +160,7 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
         if (list === undefined) handlers.set(type, (list = []));
         let entry = list.find((h) => h.index === index);
         if (entry === undefined) list.push((entry = { index, byState: new Map() }));
-        entry.byState.set(state.name, candidates.map(compileTransition));
+        entry.byState.set(state.name, candidates.map((c, branch) => compileTransition(c, { region: region.name, source: state.name, event: type, branch })));
       }
     }
   });
@@ -172,6 +181,7 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
 
   /** One microstep: run the selected transitions' actions, then enter their targets. */
   function microstep(selected: readonly { index: number; t: Compiled }[], value: Record<Region, string>, run: Run, event: MachineEvent, e: EventView<number, string>): Record<Region, string> {
+    if (run.taken !== undefined) for (const { t } of selected) run.taken.push(t.address);
     for (const { t } of selected) for (const act of t.actions) act(run, event, e);
     for (const { index, t } of selected) {
       if (t.target === undefined) continue;
@@ -194,7 +204,7 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
     name: 'reference',
     policy,
     initial() {
-      const run: Run = { view: contextView(initialContext), queue: [], effects: [] };
+      const run: Run = { view: contextView(initialContext), queue: [], effects: [], taken: undefined };
       let value = {} as Record<Region, string>;
       const entered: MachineEvent = { type: 'isolation.changed' };
       regions.forEach((region, index) => {
@@ -208,15 +218,16 @@ export function referenceEngine(policy: Policy, rules: ProtocolRules = PROTOCOL_
       const e = eventView(event);
       const before = contextView(state.context);
       const selected = select(state.value as Record<Region, string>, before, e, event.type);
-      if (selected === undefined) return { state, accepted: false, effects: [explain ? unhandled(event) : REJECTED] };
-      const run: Run = { view: before, queue: [], effects: [] };
+      if (selected === undefined) return explain ? { state, accepted: false, effects: [unhandled(event)], taken: [] } : { state, accepted: false, effects: [REJECTED] };
+      const run: Run = { view: before, queue: [], effects: [], taken: explain ? [] : undefined };
       let value = microstep(selected, state.value as Record<Region, string>, run, event, e);
       value = settle(value, run);
       const context = contextOf(run.view, state.context);
       const sameValue = REGIONS.every((r) => value[r] === state.value[r]);
       // Nothing changed (a rejection by a transition that only explains itself): the same state object.
       const same = sameValue && context === state.context;
-      return { state: same ? state : { value: sameValue ? state.value : value, context }, accepted: accepted(run.effects), effects: run.effects };
+      const next = same ? state : { value: sameValue ? state.value : value, context };
+      return run.taken === undefined ? { state: next, accepted: accepted(run.effects), effects: run.effects } : { state: next, accepted: accepted(run.effects), effects: run.effects, taken: run.taken };
     },
   };
 }

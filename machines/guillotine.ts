@@ -112,8 +112,26 @@ const rejectAs = (reason: string) => act('rejectAs', { reason });
 /**
  * The statechart config for a policy: plain data naming guards and actions. `description`
  * fields carry the human reading of each guard (quorum thresholds, caps) for the visualizer.
+ * One function per region, in `REGIONS` order (`statechart.ts`).
  */
 export function machineConfig(policy: Policy) {
+  return {
+    id: 'guillotine',
+    type: 'parallel',
+    context: initialContext(),
+    states: {
+      isolation: isolationRegion(policy),
+      proposal: proposalRegion(policy),
+      watchdog: watchdogRegion(policy),
+      hypervisor: hypervisorRegion(policy),
+      detector: detectorRegion(policy),
+      actuators: actuatorsRegion(policy),
+    },
+  } as const;
+}
+
+/** The six levels; each has an edge to every level `moveAllowed` lets it reach, taken on `isolation.set`. */
+function isolationRegion(policy: Policy) {
   const levelStates = Object.fromEntries(
     LEVELS.map((level) => {
       const moves: TransitionSpec[] = LEVELS.filter((to) => moveAllowed(policy, level, to)).map((to) => ({
@@ -125,113 +143,126 @@ export function machineConfig(policy: Policy) {
       return [level, { entry: [act('enterLevel', { level }), act('levelChanged')], on: { 'isolation.set': moves }, ...(policy.irreversible.includes(level) ? { tags: ['irreversible'] } : {}) }];
     }),
   );
+  return { initial: 'standard', states: levelStates } as const;
+}
+
+/** Idle or open: proposals, approvals and the quorum timer (docs/protocol.md §3). */
+function proposalRegion(policy: Policy) {
   const e = policy.quorum.escalate;
   const d = policy.quorum.deescalate;
   const n = policy.admins.length;
   const onTimeout = policy.quorum.onTimeout;
   return {
-    id: 'guillotine',
-    type: 'parallel',
-    context: initialContext(),
+    initial: 'idle',
     states: {
-      isolation: { initial: 'standard', states: levelStates },
-      proposal: {
-        initial: 'idle',
-        states: {
-          idle: {
-            entry: [act('clearProposal')],
-            on: {
-              propose: [
-                { guard: { type: 'proposalCompletesQuorum' }, actions: [act('applyProposedTarget')], description: 'the proposer alone is a quorum' },
-                { guard: { type: 'proposalAllowed' }, target: 'open', actions: [act('openProposal')], description: `an admin proposes another level (down: at most ${policy.deescalation.maxStep}, never out of ${policy.irreversible.join(', ') || 'no level'})` },
-                { actions: [act('rejectProposal')] },
-              ],
-              approve: [{ actions: [rejectAs('no proposal is open')] }],
-              timeout: [{ actions: [rejectAs('no proposal is open, so no quorum timer is armed')] }],
-            },
-          },
-          open: {
-            on: {
-              propose: [{ actions: [act('rejectProposal')] }],
-              approve: [
-                { guard: { type: 'approvalRefused' }, actions: [act('rejectApproval')] },
-                { guard: { type: 'approvalCompletesQuorum' }, target: 'idle', actions: [act('applyProposal')], description: `quorum: ${e} of ${n} to escalate, ${d} of ${n} to de-escalate` },
-                { actions: [act('recordApproval')], description: 'a distinct admin approves' },
-              ],
-              timeout: [
-                { guard: { type: 'timeoutApplies' }, target: 'idle', actions: [act('applyExpiredProposal')], description: `after ${policy.quorum.timeoutSeconds}s an escalation short of quorum is applied (onTimeout: ${onTimeout})` },
-                { target: 'idle', actions: [act('note', { text: 'the proposal expired short of its quorum and is dropped' })], description: `after ${policy.quorum.timeoutSeconds}s the proposal is dropped` },
-              ],
-              'isolation.changed': [{ target: 'idle', actions: [act('note', { text: 'the level changed, so the open proposal is cancelled' })] }],
-              'hypervisor.down': [{ target: 'idle', actions: [act('note', { text: 'the hypervisor went down, so the open proposal is cancelled' })] }],
-            },
-          },
+      idle: {
+        entry: [act('clearProposal')],
+        on: {
+          propose: [
+            { guard: { type: 'proposalCompletesQuorum' }, actions: [act('applyProposedTarget')], description: 'the proposer alone is a quorum' },
+            { guard: { type: 'proposalAllowed' }, target: 'open', actions: [act('openProposal')], description: `an admin proposes another level (down: at most ${policy.deescalation.maxStep}, never out of ${policy.irreversible.join(', ') || 'no level'})` },
+            { actions: [act('rejectProposal')] },
+          ],
+          approve: [{ actions: [rejectAs('no proposal is open')] }],
+          timeout: [{ actions: [rejectAs('no proposal is open, so no quorum timer is armed')] }],
         },
       },
-      watchdog: {
-        initial: 'watching',
-        states: {
-          watching: {
-            on: {
-              heartbeat: [
-                { guard: { type: 'hypervisorRebooting' }, actions: [rejectAs('the hypervisor is rebooting, so no heartbeat can come from it')] },
-                { actions: [act('resetWatchdog')] },
-              ],
-              'heartbeat-missed': [
-                { guard: { type: 'missLimitReached' }, actions: [act('resetWatchdog'), act('heartbeatFailsafe')], description: `${policy.heartbeat.missLimit} consecutive misses force offline` },
-                { actions: [act('countMissedHeartbeat')] },
-              ],
-            },
-          },
+      open: {
+        on: {
+          propose: [{ actions: [act('rejectProposal')] }],
+          approve: [
+            { guard: { type: 'approvalRefused' }, actions: [act('rejectApproval')] },
+            { guard: { type: 'approvalCompletesQuorum' }, target: 'idle', actions: [act('applyProposal')], description: `quorum: ${e} of ${n} to escalate, ${d} of ${n} to de-escalate` },
+            { actions: [act('recordApproval')], description: 'a distinct admin approves' },
+          ],
+          timeout: [
+            { guard: { type: 'timeoutApplies' }, target: 'idle', actions: [act('applyExpiredProposal')], description: `after ${policy.quorum.timeoutSeconds}s an escalation short of quorum is applied (onTimeout: ${onTimeout})` },
+            { target: 'idle', actions: [act('note', { text: 'the proposal expired short of its quorum and is dropped' })], description: `after ${policy.quorum.timeoutSeconds}s the proposal is dropped` },
+          ],
+          'isolation.changed': [{ target: 'idle', actions: [act('note', { text: 'the level changed, so the open proposal is cancelled' })] }],
+          'hypervisor.down': [{ target: 'idle', actions: [act('note', { text: 'the hypervisor went down, so the open proposal is cancelled' })] }],
         },
       },
-      hypervisor: {
-        initial: 'running',
-        states: {
-          running: {
-            entry: [act('markRunning')],
-            on: {
-              mce: [{ target: 'rebooting', actions: [act('rebootFailsafe')], description: `reboot into ${policy.faults.rebootLevel} or higher` }],
-              'assertion-failure': [{ target: 'rebooting', actions: [act('rebootFailsafe')], description: `reboot into ${policy.faults.rebootLevel} or higher` }],
-              'reboot-complete': [{ actions: [rejectAs('the hypervisor is running; no reboot is in progress')] }],
-            },
-          },
-          rebooting: {
-            entry: [act('markRebooting'), act('hypervisorDown')],
-            on: {
-              mce: [{ actions: [rejectAs('the hypervisor is already rebooting')] }],
-              'assertion-failure': [{ actions: [rejectAs('the hypervisor is already rebooting')] }],
-              'reboot-complete': [{ target: 'running' }],
-            },
-          },
+    },
+  } as const;
+}
+
+/** The physical hypervisor's heartbeat counter. */
+function watchdogRegion(policy: Policy) {
+  return {
+    initial: 'watching',
+    states: {
+      watching: {
+        on: {
+          heartbeat: [
+            { guard: { type: 'hypervisorRebooting' }, actions: [rejectAs('the hypervisor is rebooting, so no heartbeat can come from it')] },
+            { actions: [act('resetWatchdog')] },
+          ],
+          'heartbeat-missed': [
+            { guard: { type: 'missLimitReached' }, actions: [act('resetWatchdog'), act('heartbeatFailsafe')], description: `${policy.heartbeat.missLimit} consecutive misses force offline` },
+            { actions: [act('countMissedHeartbeat')] },
+          ],
         },
       },
-      detector: {
-        initial: 'listening',
-        states: {
-          listening: {
-            on: {
-              alarm: [
-                { guard: { type: 'alarmRaisesLevel' }, actions: [act('alarmFailsafe')], description: `raise, capped at ${policy.detector.maxLevel}` },
-                { actions: [act('alarmBelowLevel')] },
-              ],
-            },
-          },
+    },
+  } as const;
+}
+
+/** Running, or rebooting after a machine-check exception or an assertion failure. */
+function hypervisorRegion(policy: Policy) {
+  return {
+    initial: 'running',
+    states: {
+      running: {
+        entry: [act('markRunning')],
+        on: {
+          mce: [{ target: 'rebooting', actions: [act('rebootFailsafe')], description: `reboot into ${policy.faults.rebootLevel} or higher` }],
+          'assertion-failure': [{ target: 'rebooting', actions: [act('rebootFailsafe')], description: `reboot into ${policy.faults.rebootLevel} or higher` }],
+          'reboot-complete': [{ actions: [rejectAs('the hypervisor is running; no reboot is in progress')] }],
         },
       },
-      actuators: {
-        initial: 'commanding',
-        states: {
-          commanding: {
-            on: {
-              'actuator-confirm': [{ guard: { type: 'actuatorPending' }, actions: [act('confirmActuator')] }, { actions: [act('rejectUnpendingActuator')] }],
-              'actuator-fault': [
-                { guard: { type: 'actuatorIdle' }, actions: [act('rejectUnpendingActuator')] },
-                { guard: { type: 'faultEscalates' }, actions: [act('actuatorFailsafe')], description: `a commanded actuator missed its deadline: one level up, up to ${policy.actuators.escalateOnFailureUpTo}` },
-                { actions: [act('alertAdmins')], description: `at or beyond ${policy.actuators.escalateOnFailureUpTo} the admins are alerted instead` },
-              ],
-            },
-          },
+      rebooting: {
+        entry: [act('markRebooting'), act('hypervisorDown')],
+        on: {
+          mce: [{ actions: [rejectAs('the hypervisor is already rebooting')] }],
+          'assertion-failure': [{ actions: [rejectAs('the hypervisor is already rebooting')] }],
+          'reboot-complete': [{ target: 'running' }],
+        },
+      },
+    },
+  } as const;
+}
+
+/** Alarms, capped by the policy. */
+function detectorRegion(policy: Policy) {
+  return {
+    initial: 'listening',
+    states: {
+      listening: {
+        on: {
+          alarm: [
+            { guard: { type: 'alarmRaisesLevel' }, actions: [act('alarmFailsafe')], description: `raise, capped at ${policy.detector.maxLevel}` },
+            { actions: [act('alarmBelowLevel')] },
+          ],
+        },
+      },
+    },
+  } as const;
+}
+
+/** Kill-switch confirmations and faults. */
+function actuatorsRegion(policy: Policy) {
+  return {
+    initial: 'commanding',
+    states: {
+      commanding: {
+        on: {
+          'actuator-confirm': [{ guard: { type: 'actuatorPending' }, actions: [act('confirmActuator')] }, { actions: [act('rejectUnpendingActuator')] }],
+          'actuator-fault': [
+            { guard: { type: 'actuatorIdle' }, actions: [act('rejectUnpendingActuator')] },
+            { guard: { type: 'faultEscalates' }, actions: [act('actuatorFailsafe')], description: `a commanded actuator missed its deadline: one level up, up to ${policy.actuators.escalateOnFailureUpTo}` },
+            { actions: [act('alertAdmins')], description: `at or beyond ${policy.actuators.escalateOnFailureUpTo} the admins are alerted instead` },
+          ],
         },
       },
     },

@@ -165,85 +165,99 @@ export class SoftwareHypervisor {
 
   private active = false;
 
+  /** A port-service round: from the request ring's head to its tail, in batches of at most BATCH. */
   private round(): void {
     this.roundScheduled = false;
     if (!this.running || this.active) return;
-    const { memory, rings, clock } = this.wiring;
-    const tail = memory.read64(rings.requestTail); // hostile: the model writes it
-    let cursor = this.freeAt;
-    if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tail, RING_SLOTS)) {
-      // The model claims more readable slots than the ring has: read nothing, resynchronise.
-      this.stats.tried++;
-      this.refuse('ring-index', 0n, cursor);
-      this.head = tail;
-      memory.write64(rings.requestHead, this.head);
-      memory.write64(rings.requestHead + 8n, this.expectedSeq);
-      this.busyUntil = cursor + COPY_AND_VALIDATE_US;
-      this.signal();
-      return;
-    }
+    const tail = this.wiring.memory.read64(this.wiring.rings.requestTail); // hostile: the model writes it
+    if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tail, RING_SLOTS)) return this.resynchronise(tail);
     this.active = true;
-    let budget = BATCH;
-    const finish = () => {
-      this.active = false;
-      this.busyUntil = Math.max(this.busyUntil, cursor);
-      this.signal();
-    };
-    // Refused requests cost only the copy and validation, so they are handled in one loop;
-    // a request that passes validation schedules its I/O and continues from there.
-    const chain = (): void => {
-      for (;;) {
-        if (!this.running) return finish();
-        const tailNow = memory.read64(rings.requestTail);
-        if (this.head === tailNow) return finish();
-        if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tailNow, RING_SLOTS)) {
-          finish();
-          return this.doorbell(); // a new round refuses the bad tail
-        }
-        if (budget-- === 0) {
-          // Yield the core (heartbeats and other tasks run), then continue.
-          finish();
-          this.roundScheduled = true;
-          clock.at(cursor + YIELD_US, 'port service round', () => this.round());
-          return;
-        }
-        const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.head, RING_SLOTS);
-        const copy = this.fetch(slot); // the copy in hypervisor memory
-        this.head = (this.head + 1n) & ((1n << 64n) - 1n);
-        memory.write64(rings.requestHead, this.head);
-        this.stats.tried++;
-        this.wiring.observe({ kind: 'request' });
-        const validatedAt = cursor + COPY_AND_VALIDATE_US;
-        const verdict = this.validate(copy, validatedAt);
-        if (verdict.kind === 'refused') {
-          this.refuse(verdict.refusal, copy.tag, validatedAt);
-          cursor = validatedAt;
-          continue;
-        }
-        const performAt = validatedAt + IO_US[verdict.port.device];
-        this.busyUntil = performAt;
-        this.signal();
-        const life = this.lives;
-        // Stryker disable next-line StringLiteral: timer labels are read only by the clock's error for a timer scheduled in the past, which the hypervisor never schedules
-        clock.at(performAt, 'port I/O', () => {
-          // A crash (MCE, assertion failure) during the I/O kills it with the hypervisor: nothing is
-          // performed and no completion is sent; the round ended with the crash (after the reboot,
-          // a new round re-reads the ring).
-          if (this.lives !== life) return;
-          // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
-          const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
-          const port = portById(used.port) ?? verdict.port;
-          // The level may have risen since validation: the I/O is gated again at the moment it happens,
-          // so a request checked at standard is not carried out at severed or offline.
-          if (!this.rules.portServiced(this.wiring.level(), port)) this.refuse('level', used.tag, performAt);
-          else this.perform(port, used, performAt);
-          cursor = performAt;
-          chain();
-        });
+    this.serve({ cursor: this.freeAt, budget: BATCH });
+  }
+
+  /** The model claims more readable slots than the ring has: read nothing, refuse once, and take its tail as the head. */
+  private resynchronise(tail: bigint): void {
+    const { memory, rings } = this.wiring;
+    const cursor = this.freeAt;
+    this.stats.tried++;
+    this.refuse('ring-index', 0n, cursor);
+    this.head = tail;
+    memory.write64(rings.requestHead, this.head);
+    memory.write64(rings.requestHead + 8n, this.expectedSeq);
+    this.busyUntil = cursor + COPY_AND_VALIDATE_US;
+    this.signal();
+  }
+
+  /** Ends the round's work at `cursor`: the core is busy until then, and the responses written so far are signalled. */
+  private endRound(cursor: Micros): void {
+    this.active = false;
+    this.busyUntil = Math.max(this.busyUntil, cursor);
+    this.signal();
+  }
+
+  /**
+   * Serves requests until the ring is empty, the batch is spent (the core is yielded, and a new
+   * round continues) or a request waits for its I/O. Refused requests cost only the copy and
+   * validation, so they are handled in this one loop; a request that passes validation schedules
+   * its I/O, and the round continues from there ({@link ioThenServe}). `round` is the time the core
+   * has reached and the batch left, shared with the I/O that continues it.
+   */
+  private serve(round: { cursor: Micros; budget: number }): void {
+    const { memory, rings, clock } = this.wiring;
+    for (;;) {
+      if (!this.running) return this.endRound(round.cursor);
+      const tailNow = memory.read64(rings.requestTail);
+      if (this.head === tailNow) return this.endRound(round.cursor);
+      if (!producerIndexValid(concreteOps, RING_COUNTER_BITS, this.head, tailNow, RING_SLOTS)) {
+        this.endRound(round.cursor);
+        return this.doorbell(); // a new round refuses the bad tail
+      }
+      if (round.budget-- === 0) {
+        // Yield the core (heartbeats and other tasks run), then continue.
+        this.endRound(round.cursor);
+        this.roundScheduled = true;
+        clock.at(round.cursor + YIELD_US, 'port service round', () => this.round());
         return;
       }
-    };
-    chain();
+      const slot = slotIndex(concreteOps, RING_COUNTER_BITS, this.head, RING_SLOTS);
+      const copy = this.fetch(slot); // the copy in hypervisor memory
+      this.head = (this.head + 1n) & ((1n << 64n) - 1n);
+      memory.write64(rings.requestHead, this.head);
+      this.stats.tried++;
+      this.wiring.observe({ kind: 'request' });
+      const validatedAt = round.cursor + COPY_AND_VALIDATE_US;
+      const verdict = this.validate(copy, validatedAt);
+      if (verdict.kind === 'refused') {
+        this.refuse(verdict.refusal, copy.tag, validatedAt);
+        round.cursor = validatedAt;
+        continue;
+      }
+      return this.ioThenServe(slot, copy, verdict.port, validatedAt, round);
+    }
+  }
+
+  /** Schedules a validated request's I/O on its device; when it is done (unless a crash came first) the round is served on. */
+  private ioThenServe(slot: bigint, copy: Descriptor, validated: PortSpec, validatedAt: Micros, round: { cursor: Micros; budget: number }): void {
+    const performAt = validatedAt + IO_US[validated.device];
+    this.busyUntil = performAt;
+    this.signal();
+    const life = this.lives;
+    // Stryker disable next-line StringLiteral: timer labels are read only by the clock's error for a timer scheduled in the past, which the hypervisor never schedules
+    this.wiring.clock.at(performAt, 'port I/O', () => {
+      // A crash (MCE, assertion failure) during the I/O kills it with the hypervisor: nothing is
+      // performed and no completion is sent; the round ended with the crash (after the reboot,
+      // a new round re-reads the ring).
+      if (this.lives !== life) return;
+      // The correct hypervisor performs the I/O with its copy; the `refetch` control reads the slot again.
+      const used = this.variant.fetch === 'refetch' ? this.fetch(slot) : copy;
+      const port = portById(used.port) ?? validated;
+      // The level may have risen since validation: the I/O is gated again at the moment it happens,
+      // so a request checked at standard is not carried out at severed or offline.
+      if (!this.rules.portServiced(this.wiring.level(), port)) this.refuse('level', used.tag, performAt);
+      else this.perform(port, used, performAt);
+      round.cursor = performAt;
+      this.serve(round);
+    });
   }
 
   private fetch(slot: bigint): Descriptor {

@@ -50,6 +50,82 @@ export interface SimulatorSut extends SystemUnderTest {
   readonly system: GuillotineSystem;
 }
 
+const result = (ok: boolean, reason: string): SendResult => (ok ? { accepted: true } : { accepted: false, reason });
+
+/** What the console made of a signed vote: refused, accepted but its level change refused, or accepted. */
+function voteOutcome(r: ReturnType<GuillotineSystem['submitVote']>): SendResult {
+  return r.kind === 'refused' ? result(false, r.reason) : r.write && !r.write.ok ? result(false, r.write.reason) : result(true, '');
+}
+
+/** Sends `event` to the simulated machine as the stimulus a real one would see (the list above), then runs what falls due. */
+function stimulate(s: GuillotineSystem, event: GuillotineEvent, keyOf: (admin: string) => SigningKey): SendResult {
+  let outcome: SendResult;
+  switch (event.type) {
+    case 'propose':
+      outcome = voteOutcome(s.submitVote(signVote(keyOf(event.admin), 'propose', s.console.challenge(), s.level, event.target)));
+      break;
+    case 'approve': {
+      // The admin's terminal signs for the proposal the console shows (or a stale one when none is open).
+      const open = s.console.proposal;
+      const vote = open ? signVote(keyOf(event.admin), 'approve', open.nonce, open.from, open.to) : signVote(keyOf(event.admin), 'approve', s.console.challenge() - 1, s.level, s.level);
+      outcome = voteOutcome(s.submitVote(vote));
+      break;
+    }
+    case 'timeout': {
+      const deadline = s.quorumDeadline();
+      if (deadline === null) outcome = result(false, 'no proposal is open, so no quorum timer is armed');
+      else {
+        s.clock.runUntil(deadline);
+        outcome = result(true, '');
+      }
+      break;
+    }
+    case 'heartbeat':
+      outcome = s.heartbeat();
+      break;
+    case 'heartbeat-missed': {
+      const w = s.physical.periodMissed();
+      outcome = result(w.ok, w.ok ? '' : w.reason);
+      break;
+    }
+    case 'alarm':
+      s.alarm(event.level);
+      outcome = result(true, '');
+      break;
+    case 'mce':
+    case 'assertion-failure':
+      outcome = s.fault(event.type);
+      break;
+    case 'reboot-complete':
+      outcome = s.rebootComplete();
+      break;
+    case 'actuator-confirm': {
+      const w = s.physical.confirm(event.actuator);
+      outcome = result(w.ok, w.ok ? '' : w.reason);
+      break;
+    }
+    case 'actuator-fault': {
+      const w = s.physical.deadlineMissed(event.actuator);
+      outcome = result(w.ok, w.ok ? '' : w.reason);
+      break;
+    }
+  }
+  s.clock.runDue();
+  return outcome;
+}
+
+/** What the simulated machine shows of the state a generated test prescribes. */
+function observation(s: GuillotineSystem): ObservedState {
+  const open = s.console.proposal;
+  const row = s.physical.commandedRow();
+  return {
+    level: s.level,
+    proposal: open === null ? null : { from: open.from, to: open.to, approvals: adminIds(s.policy).filter((id) => open.votes.some((v) => v.admin === id)) },
+    hypervisor: s.hypervisor.isRunning ? 'running' : 'rebooting',
+    capabilities: { modelCores: s.core.halted ? 'halted' : 'run', ports: s.portService(), ...row },
+  };
+}
+
 /** Creates the adapter. Call `reset(policy)` before the first `send`. */
 export function createSimulatorSut(options: SimulatorSutOptions = {}): SimulatorSut {
   const seed = options.seed ?? 1;
@@ -64,8 +140,6 @@ export function createSimulatorSut(options: SimulatorSutOptions = {}): Simulator
     if (system === null) throw new Error('the simulator SUT has no policy yet: call reset(policy) first');
     return system;
   };
-  const result = (ok: boolean, reason: string): SendResult => (ok ? { accepted: true } : { accepted: false, reason });
-
   return {
     get system() {
       return live();
@@ -78,77 +152,7 @@ export function createSimulatorSut(options: SimulatorSutOptions = {}): Simulator
       }
       system = new GuillotineSystem({ policy, seed, mode: 'scripted', ...(options.rules ? { rules: options.rules() } : {}) });
     },
-    send(event) {
-      const s = live();
-      let outcome: SendResult;
-      switch (event.type) {
-        case 'propose': {
-          const vote = signVote(keyOf(event.admin), 'propose', s.console.challenge(), s.level, event.target);
-          const r = s.submitVote(vote);
-          outcome = r.kind === 'refused' ? result(false, r.reason) : r.write && !r.write.ok ? result(false, r.write.reason) : result(true, '');
-          break;
-        }
-        case 'approve': {
-          // The admin's terminal signs for the proposal the console shows (or a stale one when none is open).
-          const open = s.console.proposal;
-          const vote = open ? signVote(keyOf(event.admin), 'approve', open.nonce, open.from, open.to) : signVote(keyOf(event.admin), 'approve', s.console.challenge() - 1, s.level, s.level);
-          const r = s.submitVote(vote);
-          outcome = r.kind === 'refused' ? result(false, r.reason) : r.write && !r.write.ok ? result(false, r.write.reason) : result(true, '');
-          break;
-        }
-        case 'timeout': {
-          const deadline = s.quorumDeadline();
-          if (deadline === null) outcome = result(false, 'no proposal is open, so no quorum timer is armed');
-          else {
-            s.clock.runUntil(deadline);
-            outcome = result(true, '');
-          }
-          break;
-        }
-        case 'heartbeat':
-          outcome = s.heartbeat();
-          break;
-        case 'heartbeat-missed': {
-          const w = s.physical.periodMissed();
-          outcome = result(w.ok, w.ok ? '' : w.reason);
-          break;
-        }
-        case 'alarm':
-          s.alarm(event.level);
-          outcome = result(true, '');
-          break;
-        case 'mce':
-        case 'assertion-failure':
-          outcome = s.fault(event.type);
-          break;
-        case 'reboot-complete':
-          outcome = s.rebootComplete();
-          break;
-        case 'actuator-confirm': {
-          const w = s.physical.confirm(event.actuator);
-          outcome = result(w.ok, w.ok ? '' : w.reason);
-          break;
-        }
-        case 'actuator-fault': {
-          const w = s.physical.deadlineMissed(event.actuator);
-          outcome = result(w.ok, w.ok ? '' : w.reason);
-          break;
-        }
-      }
-      s.clock.runDue();
-      return outcome;
-    },
-    observe() {
-      const s = live();
-      const open = s.console.proposal;
-      const row = s.physical.commandedRow();
-      return {
-        level: s.level,
-        proposal: open === null ? null : { from: open.from, to: open.to, approvals: adminIds(s.policy).filter((id) => open.votes.some((v) => v.admin === id)) },
-        hypervisor: s.hypervisor.isRunning ? 'running' : 'rebooting',
-        capabilities: { modelCores: s.core.halted ? 'halted' : 'run', ports: s.portService(), ...row },
-      };
-    },
+    send: (event) => stimulate(live(), event, keyOf),
+    observe: () => observation(live()),
   };
 }
-

@@ -71,154 +71,183 @@ export type JsonScan =
  * line); otherwise the first place where the text is not JSON.
  */
 export function scanJson(text: string, listKeys: readonly string[] = []): JsonScan {
-  const stack: { kind: 'object' | 'array'; expect: Expect; key: string }[] = [];
-  const elementOffsets = new Map<string, number[]>();
-  let i = 0;
-  const n = text.length;
-  // `wantsValue`: a value or a key may start here, so a word or a single quote is a likely mistake.
-  const fail = (at: number, expected: string, hint: string | null = null, wantsValue = false): JsonScan => {
-    const { line, column } = lineAndColumn(text, at);
-    return { ok: false, error: { offset: at, line, column, expected, found: foundAt(text, at), hint: hint ?? hintAt(text, at, wantsValue) } };
-  };
-  const skipBlanks = () => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+  return new JsonScanner(text, listKeys).scan();
+}
+
+/** An open container on the scanner's stack: what it expects next, and (at the top level) its key. */
+interface Frame {
+  readonly kind: 'object' | 'array';
+  expect: Expect;
+  key: string;
+}
+
+/**
+ * The scan's state: the place `i` in the text, the stack of open containers, and the offsets of the
+ * elements of the lists asked for. Each method consumes one part of the grammar and returns null, or
+ * the result that ends the scan (the first error).
+ */
+class JsonScanner {
+  private i = 0;
+  private readonly n: number;
+  private readonly stack: Frame[] = [];
+  private readonly elementOffsets = new Map<string, number[]>();
+
+  constructor(
+    private readonly text: string,
+    private readonly listKeys: readonly string[],
+  ) {
+    this.n = text.length;
+  }
+
+  scan(): JsonScan {
+    this.skipBlanks();
+    if (this.i >= this.n) return this.fail(this.i, VALUE);
+    const failed = this.value();
+    if (failed !== null) return failed;
+    while (this.stack.length > 0) {
+      this.skipBlanks();
+      const top = this.stack[this.stack.length - 1]!;
+      const stop = top.kind === 'array' ? this.inList(top) : this.inObject(top);
+      if (stop !== null) return stop;
+    }
+    this.skipBlanks();
+    if (this.i < this.n) return this.fail(this.i, 'nothing more: the JSON value has ended (one file holds one value)');
+    const elementLines = new Map<string, number[]>();
+    for (const [key, offsets] of this.elementOffsets) elementLines.set(key, linesOf(this.text, offsets));
+    return { ok: true, elementLines };
+  }
+
+  /** `wantsValue`: a value or a key may start here, so a word or a single quote is a likely mistake. */
+  private fail(at: number, expected: string, hint: string | null = null, wantsValue = false): JsonScan {
+    const { line, column } = lineAndColumn(this.text, at);
+    return { ok: false, error: { offset: at, line, column, expected, found: foundAt(this.text, at), hint: hint ?? hintAt(this.text, at, wantsValue) } };
+  }
+
+  private skipBlanks(): void {
+    const { text, n } = this;
+    while (this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.i++;
       else break;
     }
-  };
-  // Reads a string starting at text[i] === '"'; returns its end (after the closing quote) or an error.
-  const string = (): number | JsonScan => {
-    const start = i;
-    let j = i + 1;
+  }
+
+  /** Reads a string starting at text[i] === '"'; returns its end (after the closing quote) or an error. */
+  private string(): number | JsonScan {
+    const { text, n } = this;
+    const start = this.i;
+    let j = this.i + 1;
     for (;;) {
-      if (j >= n) return fail(j, `a closing " for the string that starts at ${where(text, start)}`);
+      if (j >= n) return this.fail(j, `a closing " for the string that starts at ${where(text, start)}`);
       const c = text.charCodeAt(j);
       if (c === 0x22) return j + 1;
-      if (c < 0x20) return fail(j, 'a character of the string or its closing "', c === 0x0a ? 'a string cannot span lines; write a line break inside it as \\n' : 'a control character must be written as an escape such as \\u0009');
+      if (c < 0x20) return this.fail(j, 'a character of the string or its closing "', c === 0x0a ? 'a string cannot span lines; write a line break inside it as \\n' : 'a control character must be written as an escape such as \\u0009');
       if (c === 0x5c) {
         const e = text[j + 1];
         if (e === 'u') {
-          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(j + 2, j + 6))) return fail(j, 'four hexadecimal digits after \\u');
+          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(j + 2, j + 6))) return this.fail(j, 'four hexadecimal digits after \\u');
           j += 6;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) j += 2;
-        else return fail(j, 'an escape: one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX');
+        else return this.fail(j, 'an escape: one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX');
       } else j++;
     }
-  };
-  // A value starting at text[i]: a scalar is consumed whole; a container is opened on the stack.
-  const value = (): JsonScan | null => {
-    const c = text[i];
+  }
+
+  /** A value starting at text[i]: a scalar is consumed whole; a container is opened on the stack. */
+  private value(): JsonScan | null {
+    const { text, stack } = this;
+    const c = text[this.i];
     if (c === '{') {
       stack.push({ kind: 'object', expect: 'first-key', key: '' });
-      i++;
+      this.i++;
       return null;
     }
     if (c === '[') {
       const top = stack[stack.length - 1];
       // A list directly under one of the top-level keys asked for: its elements' lines are recorded.
-      if (stack.length === 1 && top?.kind === 'object' && listKeys.includes(top.key) && !elementOffsets.has(top.key)) elementOffsets.set(top.key, []);
+      if (stack.length === 1 && top?.kind === 'object' && this.listKeys.includes(top.key) && !this.elementOffsets.has(top.key)) this.elementOffsets.set(top.key, []);
       stack.push({ kind: 'array', expect: 'first-value', key: stack.length === 1 && top?.kind === 'object' ? top.key : '' });
-      i++;
+      this.i++;
       return null;
     }
     if (c === '"') {
-      const end = string();
+      const end = this.string();
       if (typeof end !== 'number') return end;
-      i = end;
+      this.i = end;
       return null;
     }
-    LITERAL.lastIndex = i;
+    LITERAL.lastIndex = this.i;
     const literal = LITERAL.exec(text);
     if (literal !== null) {
-      i += literal[0].length;
+      this.i += literal[0].length;
       return null;
     }
-    NUMBER.lastIndex = i;
+    NUMBER.lastIndex = this.i;
     const number = NUMBER.exec(text);
     if (number !== null) {
-      i += number[0].length;
-      if (/[0-9.eE]/.test(text[i] ?? '')) return fail(i, 'the end of the number (a number is written as 12, -3, 0.5 or 1e9, with no leading zero)');
+      this.i += number[0].length;
+      if (/[0-9.eE]/.test(text[this.i] ?? '')) return this.fail(this.i, 'the end of the number (a number is written as 12, -3, 0.5 or 1e9, with no leading zero)');
       return null;
     }
-    return fail(i, VALUE, null, true);
-  };
+    return this.fail(this.i, VALUE, null, true);
+  }
 
-  skipBlanks();
-  if (i >= n) return fail(i, VALUE);
-  let failed = value();
-  if (failed !== null) return failed;
-  while (stack.length > 0) {
-    skipBlanks();
-    const top = stack[stack.length - 1]!;
-    const c = text[i];
+  /** One step inside a list: an element (or the end, before the first), or what follows an element. */
+  private inList(top: Frame): JsonScan | null {
+    const c = this.text[this.i];
+    if (top.expect === 'after-value') {
+      if (c === ',') top.expect = 'value';
+      else if (c === ']') this.stack.pop();
+      else return this.fail(this.i, '"," or "]" after an element of a list');
+      this.i++;
+      return null;
+    }
+    if (c === ']' && top.expect === 'first-value') {
+      this.stack.pop();
+      this.i++;
+      return null;
+    }
+    if (this.i >= this.n) return this.fail(this.i, VALUE);
+    if (c === ']') return this.fail(this.i, VALUE, 'a comma before "]": JSON allows no comma after the last element');
+    if (this.stack.length === 2 && this.elementOffsets.has(top.key)) this.elementOffsets.get(top.key)!.push(this.i);
+    top.expect = 'after-value';
+    return this.value();
+  }
+
+  /** One step inside an object: a key (or the end, before the first), the colon and its value, or what follows a member. */
+  private inObject(top: Frame): JsonScan | null {
+    const c = this.text[this.i];
     switch (top.expect) {
-      case 'first-value':
-      case 'value': {
-        if (c === ']' && top.expect === 'first-value') {
-          stack.pop();
-          i++;
-          break;
-        }
-        if (i >= n) return fail(i, VALUE);
-        if (c === ']') return fail(i, VALUE, 'a comma before "]": JSON allows no comma after the last element');
-        if (stack.length === 2 && top.kind === 'array' && elementOffsets.has(top.key)) elementOffsets.get(top.key)!.push(i);
-        top.expect = 'after-value';
-        failed = value();
-        if (failed !== null) return failed;
-        break;
-      }
-      case 'after-value':
-        if (c === ',') {
-          top.expect = 'value';
-          i++;
-        } else if (c === ']') {
-          stack.pop();
-          i++;
-        } else return fail(i, '"," or "]" after an element of a list');
-        break;
-      case 'first-key':
-      case 'key':
-        if (c === '}' && top.expect === 'first-key') {
-          stack.pop();
-          i++;
-          break;
-        }
-        if (c === '}') return fail(i, 'a key in double quotes', 'a comma before "}": JSON allows no comma after the last member');
-        if (c !== '"') return fail(i, top.expect === 'first-key' ? 'a key in double quotes or "}"' : 'a key in double quotes', null, true);
-        {
-          const end = string();
-          if (typeof end !== 'number') return end;
-          top.key = stack.length === 1 ? (JSON.parse(text.slice(i, end)) as string) : '';
-          i = end;
-        }
-        top.expect = 'colon';
-        break;
       case 'colon':
-        if (c !== ':') return fail(i, '":" after the key');
-        i++;
-        skipBlanks();
-        if (i >= n) return fail(i, VALUE);
+        if (c !== ':') return this.fail(this.i, '":" after the key');
+        this.i++;
+        this.skipBlanks();
+        if (this.i >= this.n) return this.fail(this.i, VALUE);
         top.expect = 'after-member';
-        failed = value();
-        if (failed !== null) return failed;
-        break;
+        return this.value();
       case 'after-member':
-        if (c === ',') {
-          top.expect = 'key';
-          i++;
-        } else if (c === '}') {
-          stack.pop();
-          i++;
-        } else return fail(i, '"," or "}" after a value in an object');
-        break;
+        if (c === ',') top.expect = 'key';
+        else if (c === '}') this.stack.pop();
+        else return this.fail(this.i, '"," or "}" after a value in an object');
+        this.i++;
+        return null;
+      default: {
+        if (c === '}' && top.expect === 'first-key') {
+          this.stack.pop();
+          this.i++;
+          return null;
+        }
+        if (c === '}') return this.fail(this.i, 'a key in double quotes', 'a comma before "}": JSON allows no comma after the last member');
+        if (c !== '"') return this.fail(this.i, top.expect === 'first-key' ? 'a key in double quotes or "}"' : 'a key in double quotes', null, true);
+        const end = this.string();
+        if (typeof end !== 'number') return end;
+        top.key = this.stack.length === 1 ? (JSON.parse(this.text.slice(this.i, end)) as string) : '';
+        this.i = end;
+        top.expect = 'colon';
+        return null;
+      }
     }
   }
-  skipBlanks();
-  if (i < n) return fail(i, 'nothing more: the JSON value has ended (one file holds one value)');
-  const elementLines = new Map<string, number[]>();
-  for (const [key, offsets] of elementOffsets) elementLines.set(key, linesOf(text, offsets));
-  return { ok: true, elementLines };
 }
 
 /** `line 3, column 7`, for a message. */

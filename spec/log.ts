@@ -20,7 +20,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto
 import { z } from 'zod';
 import { ACTUATORS, CAPABILITY_FIELDS, LEVELS, capabilityDomain, type Level } from './levels.ts';
 import { EVENT_TYPES, EventSchema } from './events.ts';
-import { PolicySchema, quoted } from './policy.ts';
+import { PolicySchema, describe, quoted } from './policy.ts';
 
 /** The value of the header's `format` key: the format and its version. */
 export const LOG_FORMAT = 'guillotine-log/1';
@@ -36,14 +36,6 @@ export type LogKind = (typeof LOG_KINDS)[number];
 /** The longest line a log may hold: a record is a few hundred bytes; a longer line is not one. */
 export const MAX_LOG_LINE_BYTES = 64 * 1024;
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the key is missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${quoted(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
 
 /** A closed object whose unknown keys and wrong types are said with the keys allowed. */
 function closed<Shape extends z.ZodRawShape>(shape: Shape, what: string) {

@@ -28,7 +28,8 @@ function closed<Shape extends z.ZodRawShape>(shape: Shape) {
   });
 }
 
-function describe(value: unknown): string {
+/** A value a user wrote, in words, for a message that says what was expected instead. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -64,7 +65,7 @@ function duration(unit: 'seconds' | 'milliseconds') {
 }
 
 /** The most administrators a policy may list (the checker's state encodings are sized for this). */
-export const MAX_ADMINS = 1024;
+export const MAX_ADMINS = 16384;
 
 const ADMIN_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 const ED25519_PUBLIC_KEY = /^[A-Za-z0-9+/]{43}=$/;

@@ -1,11 +1,12 @@
 /**
- * The reachable graph of the statechart under an event alphabet, explored breadth-first with an
- * index-based queue from the initial state. Every (state, event) pair tried is a transition of the
+ * The reachable graph of the statechart under an event alphabet, explored breadth-first from the
+ * initial state. Every (state, event) pair tried is a transition of the
  * graph, accepted or rejected (a rejected event is a self-loop: the state stays as it was), because
  * transition coverage asks for both. States are identified by their canonical {@link stateKey}.
  */
 import type { GuillotineEvent } from '../spec/events.ts';
-import type { Engine, SystemState } from '../machines/engine.ts';
+import type { Engine, Step, SystemState } from '../machines/engine.ts';
+import { breadthFirst } from '../machines/reachability.ts';
 import { stateKey, type StateKey } from '../machines/stateKey.ts';
 import { stateAlphabet, type AdminSelection } from './alphabet.ts';
 
@@ -53,8 +54,9 @@ export type ExploreResult =
   | { readonly kind: 'limit'; readonly message: string };
 
 /**
- * Explores every state reachable from `engine.initial()` under {@link stateAlphabet}. Deterministic:
- * states and transitions come in breadth-first order with the alphabet's event order.
+ * Explores every state reachable from `engine.initial()` under {@link stateAlphabet}, with the
+ * workbench's one breadth-first search (`machines/reachability.ts`). Deterministic: states and
+ * transitions come in breadth-first order with the alphabet's event order.
  * Known limit: memory is linear in states + transitions; a policy whose quotient graph exceeds
  * `maxStates` returns a `limit` result with the counts reached, rather than running out of memory.
  */
@@ -62,46 +64,41 @@ export function exploreGraph(engine: Engine, options: ExploreOptions = {}): Expl
   const admins = options.admins ?? 'representative';
   const maxDepth = options.maxDepth ?? null;
   const maxStates = options.maxStates ?? 1_000_000;
-  const initial = engine.initial();
-  const states: SystemState[] = [initial];
-  const keys: StateKey[] = [stateKey(initial)];
-  const index = new Map<StateKey, number>([[keys[0]!, 0]]);
-  const depth: number[] = [0];
-  const parent: number[] = [-1];
   const transitions: Transition[] = [];
-  const outStart: number[] = [];
-  let unexpanded = 0;
-  for (let i = 0; i < states.length; i++) {
-    outStart.push(transitions.length);
-    const state = states[i]!;
-    if (maxDepth !== null && depth[i]! >= maxDepth) {
-      unexpanded++;
-      continue;
-    }
-    for (const event of stateAlphabet(engine.policy, state, admins)) {
-      const step = engine.step(state, event);
-      const key = stateKey(step.state);
-      let to = index.get(key);
-      if (to === undefined) {
-        if (states.length >= maxStates) {
-          return {
-            kind: 'limit',
-            message: `the reachable graph has more than ${maxStates} states (${transitions.length} transitions explored, depth ${depth[i]! + 1}); bound it with --depth or use a smaller policy`,
-          };
-        }
-        to = states.length;
-        states.push(step.state);
-        keys.push(key);
-        index.set(key, to);
-        depth.push(depth[i]! + 1);
-        parent.push(transitions.length);
-      }
-      const reject = step.effects.find((e) => e.kind === 'reject');
-      transitions.push({ id: transitions.length, from: i, event, to, accepted: step.accepted, reason: reject?.kind === 'reject' ? reject.reason : null });
-    }
+  const reached = breadthFirst(
+    {
+      initial: engine.initial(),
+      events: (state: SystemState) => stateAlphabet(engine.policy, state, admins),
+      step: (state: SystemState, event: GuillotineEvent) => engine.step(state, event),
+      // Every event tried is a transition, a rejected one a self-loop: transition coverage asks for both.
+      successor: (step: Step) => step.state,
+      key: stateKey,
+    },
+    {
+      maxStates,
+      maxDepth,
+      onEdge(id, from, event, step, to) {
+        const reject = step.effects.find((e) => e.kind === 'reject');
+        transitions.push({ id, from, event, to, accepted: step.accepted, reason: reject?.kind === 'reject' ? reject.reason : null });
+      },
+    },
+  );
+  if (reached.kind === 'limit') {
+    return { kind: 'limit', message: `the reachable graph has more than ${maxStates} states (${reached.edges} transitions explored, depth ${reached.depth}); bound it with --depth or use a smaller policy` };
   }
-  outStart.push(transitions.length);
-  return { kind: 'explored', graph: { admins, states, keys, depth, parent, transitions, outStart, depthBound: maxDepth, unexpanded } };
+  const { states, keys, depth, parent, unexpanded } = reached;
+  return { kind: 'explored', graph: { admins, states, keys, depth, parent, transitions, outStart: outStarts(states.length, transitions), depthBound: maxDepth, unexpanded } };
+}
+
+/** Where each state's transitions start (they are grouped by source, in state order), and one past the last. */
+function outStarts(states: number, transitions: readonly Transition[]): number[] {
+  const outStart: number[] = [];
+  let t = 0;
+  for (let s = 0; s <= states; s++) {
+    while (t < transitions.length && transitions[t]!.from < s) t++;
+    outStart.push(t);
+  }
+  return outStart;
 }
 
 /** The transitions of a shortest path from the initial state to state `target`, in order. */

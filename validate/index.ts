@@ -18,7 +18,7 @@
  * `.diffs`). Replaying `matched.path` then a candidate's `events` on the statechart draws what the
  * spec would have done; the record's `shows` is what the implementation did.
  */
-export { createMonitor, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_GAP, DEFAULT_PATH_LIMIT, type Monitor, type MonitorOptions, type MonitorVerdict } from './monitor.ts';
+export { createMonitor, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_GAP, DEFAULT_PATH_LIMIT, type BehaviourStep, type ExplainedRecord, type Monitor, type MonitorOptions, type MonitorVerdict } from './monitor.ts';
 export { logValidation, validateLogText, type LogValidation, type PolicySource, type ValidationOptions } from './validateLog.ts';
 export { LogReader, type LogLine } from './reader.ts';
 export type { BehaviourReport, CandidateReport, Divergence, DivergenceKind, LogFigures, ValidationResult } from './report.ts';

@@ -23,7 +23,8 @@ import { levelRecordHash } from '../spec/log.ts';
 import type { Policy } from '../spec/policy.ts';
 import { specEngine, type SpecEngine } from './engine.ts';
 import { logDivergence, unexplained, behaviourOf, type Divergence, type LogFigures, type ValidationResult } from './report.ts';
-import { searchGap, START_TIMES, TIME_SLACK_MS, type Candidate, type SearchSettings } from './search.ts';
+import { pathCells, searchGap, START_TIMES, TIME_SLACK_MS, type Candidate, type SearchSettings } from './search.ts';
+import type { GuillotineEvent } from '../spec/events.ts';
 import { voteChecker, type Authenticity } from './votes.ts';
 
 export interface MonitorOptions {
@@ -61,6 +62,32 @@ export interface Monitor {
   result(): ValidationResult;
   /** Figures about the records observed so far. */
   figures(): LogFigures;
+  /**
+   * The events of the behaviour {@link result} reports (the one explaining every record, or the one
+   * matched up to a divergence), each with the line and time of the record whose stimulus it was,
+   * or null when the search supplied it; null when the behaviour is longer than the path limit.
+   */
+  steps(): readonly BehaviourStep[] | null;
+  /**
+   * The records that behaviour explains, in the log's order, each with how many of its events came
+   * before the record was matched (the record shows the state after them); null past the path limit.
+   */
+  explained(): readonly ExplainedRecord[] | null;
+}
+
+/** A record a behaviour explained, and where in the behaviour. */
+export interface ExplainedRecord {
+  readonly line: number;
+  readonly t: number;
+  /** The events of the behaviour up to and including the record's stimulus, if it had one that counts. */
+  readonly after: number;
+}
+
+/** One event of a matched behaviour and where it came from. */
+export interface BehaviourStep {
+  readonly event: GuillotineEvent;
+  /** The record whose stimulus the event was; null when the search supplied it (the log does not show it). */
+  readonly recorded: { readonly line: number; readonly t: number } | null;
 }
 
 /**
@@ -105,7 +132,7 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
     pathLimit: options.pathLimit ?? DEFAULT_PATH_LIMIT,
   };
   const authenticity = voteChecker(policy);
-  let frontier: readonly Candidate[] = [{ state: engine.initial(), nonce: null, times: START_TIMES, path: null, events: 0, supplied: 0 }];
+  let frontier: readonly Candidate[] = [{ state: engine.initial(), nonce: null, times: START_TIMES, path: null, explained: null, events: 0, supplied: 0 }];
   let verdict: MonitorVerdict = { kind: 'consistent' };
   let records = 0;
   let lastT = 0;
@@ -113,6 +140,8 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
   let highestNonce: number | null = null;
   const votes = { verified: 0, unverified: 0, refused: 0 };
   let bound: { line: number; what: string } | null = null;
+  // The behaviour a divergence reports as matched (its events are what a visualizer draws).
+  let matched: Candidate | null = null;
 
   const figures = (): LogFigures => ({ records, lastT, chain: { entries: chain.entries, verified: chain.verified }, votes: { ...votes } });
   const stop = (divergence: Divergence): MonitorVerdict => {
@@ -126,11 +155,15 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
       records++;
       const at = { line: line ?? records, record: records };
       if (record.t < lastT - TIME_SLACK_MS) {
+        matched = frontier[0]!;
         return stop(logDivergence('time', `record ${records} is at ${record.t} ms, before the previous record's ${lastT} ms: records out of order, or a clock that went back`, at, record, frontier[0]!));
       }
       lastT = Math.max(lastT, record.t);
       const broken = record.record === undefined ? null : chain.append(record.record);
-      if (broken !== null) return stop(logDivergence('chain', broken, at, record, frontier[0]!));
+      if (broken !== null) {
+        matched = frontier[0]!;
+        return stop(logDivergence('chain', broken, at, record, frontier[0]!));
+      }
       let authentic: Authenticity | null = null;
       if (record.vote !== undefined) {
         authentic = authenticity(record.vote);
@@ -138,13 +171,14 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
         else if (authentic.verified) votes.verified++;
         else votes.unverified++;
       }
-      const ctx = { record, authenticity: authentic, highestNonce };
+      const ctx = { record, line: at.line, authenticity: authentic, highestNonce };
       const outcome = searchGap(settings, frontier, ctx);
       if (outcome.cut !== null) bound ??= { line: at.line, what: outcome.cut };
       if (outcome.kind === 'unexplained') {
         // Search again, keeping every attempt, to say what the statechart allowed (only on a failure: it costs).
         const explained = searchGap(settings, frontier, ctx, true);
         const attempts = explained.kind === 'unexplained' ? explained.attempts : [];
+        matched = attempts[0]?.from ?? frontier[0]!;
         return stop(unexplained(engine, at, record, attempts, outcome.tried, frontier[0]!));
       }
       frontier = outcome.candidates;
@@ -159,5 +193,17 @@ export function createMonitor(policy: Policy, options: MonitorOptions = {}): Mon
       return { kind: 'consistent', figures: figures(), behaviour: behaviourOf(best), candidates: frontier.length };
     },
     figures,
+    explained() {
+      const c = matched ?? frontier.reduce((a, b) => (b.events < a.events ? b : a));
+      if (c.path === null && c.events > 0) return null;
+      const out: ExplainedRecord[] = [];
+      for (let cell = c.explained; cell !== null; cell = cell.prev) out.push({ line: cell.line, t: cell.t, after: cell.after });
+      return out.reverse();
+    },
+    steps() {
+      const c = matched ?? frontier.reduce((a, b) => (b.events < a.events ? b : a));
+      if (c.path === null && c.events > 0) return null;
+      return pathCells(c.path).map((cell) => ({ event: cell.event, recorded: cell.recorded ?? null }));
+    },
   };
 }

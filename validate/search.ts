@@ -51,6 +51,17 @@ export const START_TIMES: Times = { last: 0, beat: 0, opened: 0, commanded: ACTU
 export interface PathCell {
   readonly event: GuillotineEvent;
   readonly prev: PathCell | null;
+  /** For a record's stimulus, the record's line and time (a visualizer ties the step to it); absent for a supplied event. */
+  readonly recorded?: { readonly line: number; readonly t: number };
+}
+
+/** The records a behaviour explained, newest first: each with how many of the behaviour's events came before it was matched. */
+export interface RecordCell {
+  readonly line: number;
+  readonly t: number;
+  /** The behaviour's events up to and including the record's stimulus: the record shows the state after them. */
+  readonly after: number;
+  readonly prev: RecordCell | null;
 }
 
 /** A state of the statechart consistent with every record so far, and how it got there. */
@@ -61,6 +72,8 @@ export interface Candidate {
   readonly times: Times;
   /** The behaviour's events, newest first; null once it is longer than the path limit. */
   readonly path: PathCell | null;
+  /** The records it explained, newest first (for a visualizer); null once the path is no longer kept. */
+  readonly explained: RecordCell | null;
   readonly events: number;
   /** Events the search supplied (the log did not show them). */
   readonly supplied: number;
@@ -84,6 +97,8 @@ export interface SearchSettings {
 /** What the log says about the vote of this record, for every candidate alike. */
 export interface RecordContext {
   readonly record: LogRecord;
+  /** The record's line in the log. */
+  readonly line: number;
   readonly authenticity: Authenticity | null;
   readonly highestNonce: number | null;
 }
@@ -173,14 +188,21 @@ function advanceTimes(engine: SpecEngine, times: Times, event: GuillotineEvent, 
   return { last: at, beat, opened, commanded };
 }
 
-function extend(path: PathCell | null, events: number, event: GuillotineEvent, limit: number): PathCell | null {
-  return events > limit ? null : { event, prev: path };
+function extend(path: PathCell | null, events: number, event: GuillotineEvent, limit: number, recorded?: PathCell['recorded']): PathCell | null {
+  return events > limit ? null : recorded === undefined ? { event, prev: path } : { event, prev: path, recorded };
 }
 
 /** The events of a path, oldest first. */
 export function pathEvents(path: PathCell | null): GuillotineEvent[] {
   const out: GuillotineEvent[] = [];
   for (let cell = path; cell !== null; cell = cell.prev) out.push(cell.event);
+  return out.reverse();
+}
+
+/** The cells of a path, oldest first: each event with the record it was the stimulus of, if any. */
+export function pathCells(path: PathCell | null): PathCell[] {
+  const out: PathCell[] = [];
+  for (let cell = path; cell !== null; cell = cell.prev) out.push(cell);
   return out.reverse();
 }
 
@@ -225,7 +247,7 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
     else if (after.machine.context.proposal === null || state.machine.context.proposal === null) nonce = null;
     state = after;
     events++;
-    path = extend(path, events, stimulus, settings.pathLimit);
+    path = extend(path, events, stimulus, settings.pathLimit, { line: ctx.line, t: record.t });
   }
   if (allowed !== null && changes !== allowed) {
     if (!explain) return NOT_EXPLAINED;
@@ -236,7 +258,8 @@ function applyRecord(settings: SearchSettings, ctx: RecordContext, node: Node, a
   }
   const diffs = observationDiffs(record, engine.view(state), lastChange);
   if (diffs.length > 0) return failed(explain, node, stimulus, state, diffs, note, record.vote);
-  return { ok: true, candidate: { state, nonce, times: { last: record.t, beat: times.beat, opened: times.opened, commanded: times.commanded }, path, events, supplied: c.supplied } };
+  const explained = path === null && events > 0 ? null : { line: ctx.line, t: record.t, after: events, prev: c.explained };
+  return { ok: true, candidate: { state, nonce, times: { last: record.t, beat: times.beat, opened: times.opened, commanded: times.commanded }, path, explained, events, supplied: c.supplied } };
 }
 
 const NOT_EXPLAINED: Applied = { ok: false, attempt: null as unknown as Attempt };
@@ -352,7 +375,7 @@ function supply(
     if (++visited > gap.budget) return { visited, exhausted: true };
     const events = c.events + 1;
     next.push({
-      candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), events, supplied: c.supplied + 1 },
+      candidate: { state: step.state, nonce, times, path: extend(c.path, events, event, settings.pathLimit), explained: c.explained, events, supplied: c.supplied + 1 },
       from: node.from,
       gap: { event, prev: node.gap },
       changes,

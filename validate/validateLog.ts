@@ -12,7 +12,7 @@
  */
 import { DEFAULT_POLICY, type Policy } from '../spec/policy.ts';
 import type { LogHeader } from '../spec/log.ts';
-import { createMonitor, type Monitor, type MonitorOptions } from './monitor.ts';
+import { createMonitor, type BehaviourStep, type ExplainedRecord, type Monitor, type MonitorOptions } from './monitor.ts';
 import { LogReader } from './reader.ts';
 import type { LogFigures, ValidationResult } from './report.ts';
 
@@ -38,6 +38,10 @@ export interface LogValidation {
   readonly policySource: PolicySource | null;
   /** Figures so far (records read, chain entries, votes). */
   figures(): LogFigures;
+  /** The events of the behaviour the result reports, each tied to its record or marked supplied (`Monitor.steps`); null before the header or past the path limit. */
+  steps(): readonly BehaviourStep[] | null;
+  /** The records that behaviour explains, each with how many of its events came before it (`Monitor.explained`). */
+  explained(): readonly ExplainedRecord[] | null;
 }
 
 const NO_FIGURES: LogFigures = { records: 0, lastT: 0, chain: { entries: 0, verified: 0 }, votes: { verified: 0, unverified: 0, refused: 0 } };
@@ -87,6 +91,8 @@ export function logValidation(options: ValidationOptions = {}): LogValidation {
       return policySource;
     },
     figures,
+    steps: () => monitor?.steps() ?? null,
+    explained: () => monitor?.explained() ?? null,
   };
 }
 

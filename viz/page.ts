@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from '../spec/policy.ts';
 import { ladderHtml } from './levelLadder.ts';
+import { logPanelHtml, type LogView } from './logView.ts';
 import { PLOT_STYLE } from './plot.ts';
 import type { Section } from './section.ts';
 import type { StatechartModel } from './reviewModel.ts';
@@ -40,6 +41,10 @@ export interface PageData {
   readonly watch?: boolean;
   /** The policy version the live page starts at (it counts updates under `--watch`). */
   readonly version?: number;
+  /** `viz --log FILE --watch`: the page listens for the log validated again. */
+  readonly watchLog?: boolean;
+  /** A log opened as the trace (`--log FILE`): validate's verdict, the matched behaviour and where each of its events came from. */
+  readonly log?: LogView | null;
 }
 
 export interface Page {
@@ -106,6 +111,7 @@ export function reviewPage(data: PageData): Page {
     mode: data.mode,
     version: data.version ?? 0,
     watch: data.watch === true,
+    watchLog: data.watchLog === true,
     policySource: data.policySource,
     policy,
     width: data.model.width,
@@ -113,6 +119,7 @@ export function reviewPage(data: PageData): Page {
     levels: data.model.levels,
     sections: data.sections,
     initialHash: data.initialHash,
+    log: data.log ?? null,
   };
   const csp = contentSecurityPolicy(data.mode, [data.bundle, glue], [css]);
   const c = data.model.counts;
@@ -147,7 +154,7 @@ ${data.mode === 'report' ? `<meta http-equiv="Content-Security-Policy" content="
 <div id="view-sequence" class="view" role="tabpanel" aria-label="sequence chart" hidden><div id="sequence"></div></div>
 </div>
 <aside id="panel">
-<section id="trace-section"><h2>Trace</h2>
+${data.log ? `<section id="log-section" data-verdict="${data.log.verdict}"><h2>Log <span class="muted">opened as the trace</span></h2><div id="log-panel">${logPanelHtml(data.log)}</div></section>\n` : ''}<section id="trace-section"><h2>Trace</h2>
 <form id="path-form"><input id="path-input" aria-label="path of events" placeholder="propose:a1:severed,approve:a2,approve:a3" spellcheck="false" autocomplete="off"><button type="submit">replay</button></form>
 <div id="trace-controls">
 <button type="button" id="first" aria-label="first step" title="first step (Home)">|◀</button><button type="button" id="prev" aria-label="previous step" title="previous step (←)">◀</button><button type="button" id="next" aria-label="next step" title="next step (→)">▶</button><button type="button" id="last" aria-label="last step" title="last step (End)">▶|</button>

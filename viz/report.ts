@@ -15,6 +15,7 @@ import { statechartModel } from './reviewModel.ts';
 import { traceHash, type Section } from './section.ts';
 import { reviewSections, type SectionOptions } from './sections.ts';
 import { replay } from './trace.ts';
+import { logHash, type LogView } from './logView.ts';
 
 export interface ReportOptions extends SectionOptions {
   readonly policySource: string;
@@ -22,6 +23,8 @@ export interface ReportOptions extends SectionOptions {
   readonly trace?: { readonly events: readonly GuillotineEvent[]; readonly cycle?: readonly GuillotineEvent[] } | null;
   /** Build time to print in the footer; leave out for byte-reproducible layout and SVG. */
   readonly generated?: string | null;
+  /** A log to open the report at (`--log`): its matched behaviour, each step tied to its record, the divergence marked. */
+  readonly log?: LogView | null;
   /** Sections to embed; by default {@link reviewSections} builds them. */
   readonly sections?: readonly Section[];
 }
@@ -34,5 +37,6 @@ export async function buildReport(policy: Policy, options: ReportOptions): Promi
     const cycle = options.trace.cycle ?? [];
     initialHash = traceHash({ path: encodePath(options.trace.events), cycle: cycle.length === 0 ? null : encodePath(cycle), step: replay(policy, options.trace.events, cycle).firstViolation });
   }
-  return reviewPage({ mode: 'report', policySource: options.policySource, model, bundle, sections, initialHash, generated: options.generated ?? null }).html;
+  if (options.log) initialHash = logHash(options.log);
+  return reviewPage({ mode: 'report', policySource: options.policySource, model, bundle, sections, initialHash, generated: options.generated ?? null, log: options.log ?? null }).html;
 }

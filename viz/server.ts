@@ -9,8 +9,10 @@
  * - `GET /api/sections` — the ids and titles of the sections below (the first ask starts
  *   computing them, once per policy version);
  * - `GET /api/section?id=…` — one section, answered as soon as it is ready;
+ * - `GET /api/log` — the log opened as the trace (`--log`): its view and panel, and the hash to open it at;
  * - `GET /api/events` — server-sent events: `policy` when the policy file changed and the new
- *   model is ready, `policy-error` when the saved file is not a policy.
+ *   model is ready, `policy-error` when the saved file is not a policy, `log` when the followed
+ *   log was validated again.
  *
  * A web page the reviewer visits must not read any of it (DNS rebinding, cross-site requests):
  * every request must name this server in its `Host` (`127.0.0.1:PORT`, `localhost:PORT` or
@@ -26,6 +28,7 @@ import { clientModel, reviewPage, type Page } from './page.ts';
 import { statechartModel, traceViewOfPath, type StatechartModel } from './reviewModel.ts';
 import type { SectionFeed } from './sectionFeed.ts';
 import { isSectionId, SECTION_TITLES } from './section.ts';
+import { logHash, logPanelHtml, type LogView } from './logView.ts';
 
 export interface VizServerOptions {
   readonly policy: Policy;
@@ -42,6 +45,10 @@ export interface VizServerOptions {
   readonly sections: (policy: Policy) => SectionFeed & { stop?: () => Promise<void> };
   /** `--watch`: the page listens for policy updates. */
   readonly watch?: boolean;
+  /** `--log FILE`: the log opened as the trace (the page opens at its behaviour). */
+  readonly log?: LogView | null;
+  /** `--log FILE --watch`: the page listens for the log validated again ({@link VizServer.updateLog}). */
+  readonly watchLog?: boolean;
 }
 
 export interface VizServer {
@@ -55,6 +62,8 @@ export interface VizServer {
   update(policy: Policy): Promise<void>;
   /** Tells the open pages the saved file could not be used (they keep the last good policy). */
   reportError(message: string): void;
+  /** Replaces the log view (the followed log grew, or was validated under a new policy) and tells the open pages. */
+  updateLog(log: LogView): void;
   /** Stops the sections, ends every connection and closes the server. */
   close(): Promise<void>;
 }
@@ -118,10 +127,12 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
   };
   let current = await build(options.policy);
   let version = 0;
+  let log = options.log ?? null;
+  let logVersion = 0;
   let feed: (SectionFeed & { stop?: () => Promise<void> }) | null = null;
   const listeners = new Set<ServerResponse>();
   const pageOf = () =>
-    (current.page ??= reviewPage({ mode: 'server', policySource: options.policySource, model: current.model, bundle, sections: [], initialHash: options.initialHash ?? null, generated: null, watch: options.watch === true, version }));
+    (current.page ??= reviewPage({ mode: 'server', policySource: options.policySource, model: current.model, bundle, sections: [], initialHash: log === null ? options.initialHash ?? null : logHash(log), generated: null, watch: options.watch === true, watchLog: options.watchLog === true, version, log }));
   const sections = () => (feed ??= options.sections(current.policy));
   const broadcast = (event: string, data: unknown) => {
     for (const res of listeners) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -146,6 +157,9 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
         const view = traceViewOfPath(current.policy, path, url.searchParams.get('cycle') ?? '');
         return json(res, view.ok ? 200 : 400, view);
       }
+      case '/api/log':
+        if (log === null) return json(res, 404, { ok: false, message: 'no log is open; start viz with --log FILE' });
+        return json(res, 200, { version: logVersion, log, html: logPanelHtml(log), hash: logHash(log) });
       case '/api/sections': {
         const f = sections();
         return json(res, 200, { version, sections: f.ids.map((id) => ({ id, title: SECTION_TITLES[id] })) });
@@ -212,6 +226,12 @@ export async function startVizServer(options: VizServerOptions): Promise<VizServ
     },
     reportError(message) {
       broadcast('policy-error', { version, message });
+    },
+    updateLog(next) {
+      log = next;
+      logVersion++;
+      current.page = null;
+      broadcast('log', { version: logVersion });
     },
     async close() {
       for (const res of listeners) res.end();

@@ -1,14 +1,15 @@
 /**
- * The statechart as the visualizer draws it: regions, states and transitions read from
- * `machineConfig(policy)`, the same plain data both interpreters run. Nothing about the protocol
- * is restated here; a change to the machine changes the picture.
+ * The statechart as the visualizer draws it: regions, states and transitions of `machineConfig(policy)`
+ * as `readStatechart` reads it for every interpreter. Nothing about the protocol is restated here; a
+ * change to the machine changes the picture.
  *
  * Transitions with a target are drawn as edges. Targetless ones (rejections, counters, fail-safes
  * that raise `isolation.set` into the isolation region) change no active state of their region,
  * so they are listed inside their state's box, like UML internal transitions.
  */
-import { machineConfig, machineImplementations } from '../machines/guillotine.ts';
-import { REGIONS, type Region } from '../machines/engine.ts';
+import { REJECTIONS } from '../machines/guillotine.ts';
+import { PROTOCOL_RULES } from '../machines/rules.ts';
+import { readStatechart, ruleVocabulary, statechartTransitions, type ActionRef, type Region } from '../machines/statechart.ts';
 import { LEVELS, isLevel, levelIndex, type Level } from '../spec/levels.ts';
 import { isIrreversible, type Policy } from '../spec/policy.ts';
 
@@ -66,72 +67,58 @@ export interface StatechartView {
   readonly edges: readonly TransitionView[];
 }
 
-interface ActionRef { readonly type: string; readonly params?: Readonly<Record<string, string>> }
-interface TransitionRef { readonly guard?: ActionRef; readonly target?: string; readonly actions?: readonly ActionRef[]; readonly description?: string }
-interface StateRef { readonly entry?: readonly ActionRef[]; readonly on?: Readonly<Record<string, readonly TransitionRef[]>>; readonly tags?: readonly string[] }
-interface RegionRef { readonly initial: string; readonly states: Readonly<Record<string, StateRef>> }
-
 /**
  * Reads the statechart of a policy into regions, states and transitions, in config order (so the
  * same policy always gives the same view, byte for byte once serialised).
  *
- * Known limit: it reads the shape the config has today (one parallel root of regions with atomic
- * states); a nested compound state would throw here, naming it, rather than be drawn wrongly.
+ * Known limit: it draws the shape `readStatechart` reads (one parallel root of regions with atomic
+ * states); a nested compound state throws there, naming it, rather than be drawn wrongly.
  */
 export function statechartView(policy: Policy): StatechartView {
-  const config = machineConfig(policy) as unknown as { id: string; states: Readonly<Record<string, RegionRef>> };
-  const impl = machineImplementations(policy);
+  const chart = readStatechart(policy, ruleVocabulary(), 'statechartView');
   const kindOf = (name: string): ActionView['kind'] => {
-    if (name in impl.raises) return 'raise';
-    if (name.startsWith('reject')) return 'reject';
-    if (name in impl.updates) return 'update';
+    if (name in PROTOCOL_RULES.raises) return 'raise';
+    if (REJECTIONS.has(name)) return 'reject';
+    if (name in PROTOCOL_RULES.updates) return 'update';
     return 'effect';
   };
   const action = (a: ActionRef): ActionView => ({ name: a.type, params: { ...(a.params ?? {}) }, kind: kindOf(a.type) });
-  const regions: RegionView[] = [];
-  const edges: TransitionView[] = [];
-  for (const region of REGIONS) {
-    const ref = config.states[region];
-    if (ref === undefined) throw new Error(`statechartView: the machine config has no region "${region}"; update REGIONS in machines/engine.ts`);
-    const states: StateView[] = [];
-    for (const [name, state] of Object.entries(ref.states)) {
-      if ('states' in state) throw new Error(`statechartView: state ${region}.${name} is compound; the visualizer draws one level of states per region`);
-      const id = `${region}.${name}`;
-      const internal: TransitionView[] = [];
-      for (const [event, candidates] of Object.entries(state.on ?? {})) {
-        candidates.forEach((t, index) => {
-          const actions = (t.actions ?? []).map(action);
-          const guardParams = Object.values(t.guard?.params ?? {});
-          const view: TransitionView = {
-            id: `${id}:${event}#${index}`,
-            region,
-            source: id,
-            target: t.target === undefined ? null : `${region}.${t.target}`,
-            event,
-            guard: t.guard === undefined ? null : guardParams.length === 0 ? t.guard.type : `${t.guard.type}(${guardParams.join(', ')})`,
-            actions,
-            description: t.description ?? null,
-            rejects: actions.some((a) => a.kind === 'reject'),
-            direction: directionOf(name, t.target),
-          };
-          if (view.target === null) internal.push(view);
-          else edges.push(view);
-        });
-      }
-      states.push({
-        id,
-        region,
-        name,
-        initial: ref.initial === name,
-        tags: [...(state.tags ?? [])],
-        level: region === 'isolation' && isLevel(name) ? name : null,
-        entry: (state.entry ?? []).map(action),
-        internal,
-      });
-    }
-    regions.push({ id: region, states });
-  }
-  return { id: config.id, regions, edges };
+  const view = ({ address: { region, source, event, branch }, transition: t }: ReturnType<typeof statechartTransitions>[number]): TransitionView => {
+    const actions = t.actions.map(action);
+    const guardParams = Object.values(t.guard?.params ?? {});
+    return {
+      id: `${region}.${source}:${event}#${branch}`,
+      region,
+      source: `${region}.${source}`,
+      target: t.target === undefined ? null : `${region}.${t.target}`,
+      event,
+      guard: t.guard === undefined ? null : guardParams.length === 0 ? t.guard.type : `${t.guard.type}(${guardParams.join(', ')})`,
+      actions,
+      description: t.description ?? null,
+      rejects: actions.some((a) => a.kind === 'reject'),
+      direction: directionOf(source, t.target),
+    };
+  };
+  const transitions = statechartTransitions(chart).map(view);
+  const regions = chart.regions.map(
+    (region): RegionView => ({
+      id: region.name,
+      states: region.states.map((state): StateView => {
+        const id = `${region.name}.${state.name}`;
+        return {
+          id,
+          region: region.name,
+          name: state.name,
+          initial: region.initial === state.name,
+          tags: [...state.tags],
+          level: region.name === 'isolation' && isLevel(state.name) ? state.name : null,
+          entry: state.entry.map(action),
+          internal: transitions.filter((t) => t.source === id && t.target === null),
+        };
+      }),
+    }),
+  );
+  return { id: chart.id, regions, edges: transitions.filter((t) => t.target !== null) };
 }
 
 function directionOf(from: string, to: string | undefined): TransitionView['direction'] {

@@ -21,7 +21,7 @@
 import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
 import { adminIds, type Policy } from '../../spec/policy.ts';
 import { EFFECTS, REJECTIONS } from '../../machines/guillotine.ts';
-import { readStatechart, REGIONS, type ActionRef, type RegionRef, type TransitionRef } from '../../machines/statechart.ts';
+import { readStatechart, ruleVocabulary, REGIONS, type ActionRef, type RegionRef, type TransitionRef } from '../../machines/statechart.ts';
 import { NO_LEVEL, type ContextView, type EventView, type HistoryView, type ProtocolOps, type StateView } from '../../machines/protocolOps.ts';
 import type { ProtocolRules } from '../../machines/rules.ts';
 import { nextHistory } from '../../properties/history.ts';
@@ -75,8 +75,7 @@ const PRE = { level: 'LV', rebooting: 'RB', open: 'OP', from: 'FR', to: 'TT', mi
 export function generateChecker(policy: Policy, rules: ProtocolRules, properties: readonly GuillotineProperty[], symmetry: boolean): GeneratedChecker {
   const n = adminIds(policy).length;
   if (!symmetry && n > MAX_ADMINS_WITHOUT_SYMMETRY) throw new RangeError(`the generated checker holds at most ${MAX_ADMINS_WITHOUT_SYMMETRY} admins without symmetry (${n} given); use symmetry or --engine reference`);
-  const known = { guards: new Set(Object.keys(rules.guards)), actions: new Set([...Object.keys(rules.updates), ...Object.keys(rules.raises), ...Object.keys(EFFECTS)]) };
-  const chart = readStatechart(policy, known, 'the generated checker');
+  const chart = readStatechart(policy, ruleVocabulary(rules), 'the generated checker');
   const isolation = chart.regions[REGIONS.indexOf('isolation')]!;
   isolation.states.forEach((s, i) => {
     if (s.name !== LEVELS[i]) throw new Error(`the generated checker: the isolation region's state ${i} is ${s.name}, not ${LEVELS[i]}; it reads a level as its state's index`);
@@ -133,17 +132,16 @@ class Generator {
     this.line('"use strict";');
     this.line('const CMD_OF_CODE = tables.cmdOfCode;');
     this.line(`const OUT_CODE = [${LEVELS.map((l) => outputsCodeOf(CAPABILITIES[l])).join(', ')}];`);
+    // The raised events of one step, first in, first out (a step's own `qh`/`qt` index them).
     this.line('const QT = new Int32Array(16), QTO = new Int32Array(16);');
-    this.line('let qh = 0, qt = 0, OUT = null, o = 0, WANT = 0;');
+    this.line(`const REG = new Int32Array(${this.registers().length});`);
+    this.line('function tooManyRaised() { throw new Error("the generated checker: more than 16 raised events in one step"); }');
     this.line('function pc(x) { x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24; }');
     this.line('function mn(a, b) { return a < b ? a : b; }');
-    this.line('function raise(type, to) { if (qt === 16) throw new Error("the generated checker: more than 16 raised events in one step"); QT[qt] = type; QTO[qt] = to; qt++; }');
-    // The state before the step (decoded once per state) and the registers a step works on.
-    const pre = [...this.regions.map((_, i) => `R${i}`), ...Object.values(PRE), 'P0', 'P1', 'P2', 'P3', 'MI', 'AW', 'FL', ...(this.symmetry ? ['C0', 'C1', 'C2', 'C3', 'OA', 'OV'] : ['AP', 'VO'])];
-    const work = [...this.regions.map((_, i) => `r${i}`), ...Object.values(REGISTER), 'p0', 'p1', 'p2', 'p3', ...(this.symmetry ? ['a0', 'a1', 'a2', 'a3', 'ao', 'av'] : ['ap'])];
-    this.line(`let ${pre.map((v) => `${v} = 0`).join(', ')};`);
-    this.line(`let ${work.map((v) => `${v} = 0`).join(', ')};`);
-    this.decodeFunction();
+    // Every function reads the state before the step into local constants (R0, LV, …) and works on
+    // local registers (r0, lv, …): no module-level variable is written per transition, so the
+    // optimiser keeps them in registers and drops the ones an event never reads. Only the raised
+    // events of a step pass the registers through the `REG` array, to `settle`.
     this.settleFunction();
     this.eventFunctions();
     this.expandFunction(actions);
@@ -227,10 +225,8 @@ class Generator {
     }
     if (assigns.length === 0) return [];
     if (assigns.length === 1) return [`${assigns[0]![0]} = ${assigns[0]![1]};`];
-    const temps = assigns.map(([, value]) => {
-      const t = this.fresh('u');
-      return { t, line: `const ${t} = ${value};` };
-    });
+    // The temporaries are local to the block, so equal updates are equal text (and share a case).
+    const temps = assigns.map(([, value], i) => ({ t: `u${i}`, line: `const u${i} = ${value};` }));
     return [`{ ${temps.map((x) => x.line).join(' ')} ${assigns.map(([reg], i) => `${reg} = ${temps[i]!.t};`).join(' ')} }`];
   }
 
@@ -242,7 +238,7 @@ class Generator {
       const raised = raiser(this.ops, this.policy, this.registerContext(), event, a.params);
       const id = this.internalIds.get(raised.type);
       if (id === undefined) throw new Error(`the generated checker: ${a.type} raises ${raised.type}, which no region handles`);
-      return [`raise(${id}, ${raised.type === 'isolation.set' ? raised.to : '0'});`];
+      return [`if (qt === 16) tooManyRaised(); QT[qt] = ${id}; QTO[qt] = ${raised.type === 'isolation.set' ? raised.to : '0'}; qt++;`];
     }
     if (EFFECTS[a.type]) return []; // a report for people: no state
     throw new Error(`the generated checker: unknown action "${a.type}"`);
@@ -260,7 +256,7 @@ class Generator {
    * they are, run the selected actions (region order), then enter the targets. Returns the
    * statements and, for an external event, the condition under which it is accepted.
    */
-  private microstep(type: string, event: EventView<Js, Js | number>, selectOn: 'registers' | { voter: Js | number | undefined } = 'registers'): { lines: string[]; accepted: Js } {
+  private microstep(type: string, event: EventView<Js, Js | number>, selectOn: 'registers' | { voter: Js | number | undefined } = 'registers'): { select: string[]; body: string[]; accepted: Js } {
     // An external event selects on the state before the step, read straight from the decoded
     // state (the registers are only set up for an event that is accepted); a raised one on the registers.
     const context = selectOn === 'registers' ? this.registerContext() : this.preView(selectOn.voter).context;
@@ -289,78 +285,99 @@ class Generator {
       const takes = numbered.filter((c) => !c.t.actions.some((a) => REJECTIONS.has(a.type)));
       if (takes.length > 0) accepting.push(`(${takes.map((c) => `${chosen} === ${c.index}`).join(' || ')})`);
     });
+    // The selected transitions' actions (in region order), then their targets' entries: one switch
+    // per region, transitions with the same code sharing a case.
     const body: string[] = [];
     for (const { chosen, candidates } of selections) {
-      const withActions = candidates.filter((c) => c.t.actions.length > 0);
-      for (const c of withActions) {
-        const code = c.t.actions.flatMap((a) => this.action(a, event));
-        if (code.length > 0) body.push(`if (${chosen} === ${c.index}) { ${code.join(' ')} }`);
-      }
+      body.push(...caseSwitch(chosen, candidates.map((c) => ({ index: c.index, code: c.t.actions.flatMap((a) => this.action(a, event)).join(' ') }))));
     }
     for (const { region, chosen, candidates } of selections) {
-      for (const c of candidates.filter((x) => x.t.target !== undefined)) {
-        const reg = this.regions[region]!;
-        const si = reg.states.findIndex((s) => s.name === c.t.target);
-        const entry = reg.states[si]!.entry.flatMap((a) => this.action(a, event));
-        body.push(`if (${chosen} === ${c.index}) { r${region} = ${si}; ${entry.join(' ')} }`);
-      }
+      const reg = this.regions[region]!;
+      const entries = candidates.map((c) => {
+        if (c.t.target === undefined) return { index: c.index, code: '' };
+        const si = reg.states.findIndex((st) => st.name === c.t.target);
+        return { index: c.index, code: [`r${region} = ${si};`, ...reg.states[si]!.entry.flatMap((a) => this.action(a, event))].join(' ') };
+      });
+      body.push(...caseSwitch(chosen, entries));
     }
-    return { lines: [...lines, ...body], accepted: accepting.length === 0 ? 'false' : accepting.join(' || ') };
+    return { select: lines, body, accepted: accepting.length === 0 ? 'false' : accepting.join(' || ') };
   }
 
-  /** `settle()`: the raised events, first in, first out, each one microstep. */
+  /** The registers a step works on, and which of them hold truth values. */
+  private registers(): { name: string; truth: boolean }[] {
+    const truth = new Set(['rb', 'op', 'p0', 'p1', 'p2', 'p3', 'ao', 'av']);
+    const names = [...this.regions.map((_, i) => `r${i}`), ...Object.values(REGISTER), 'p0', 'p1', 'p2', 'p3', ...(this.symmetry ? ['a0', 'a1', 'a2', 'a3', 'ao', 'av'] : ['ap'])];
+    return names.map((name) => ({ name, truth: truth.has(name) }));
+  }
+
+  /** Statements that copy the registers into `REG`, and back out of it. */
+  private registerTransfer(): { store: string; load: string } {
+    const regs = this.registers();
+    return {
+      store: regs.map((r, i) => `REG[${i}] = ${r.truth ? `${r.name} ? 1 : 0` : r.name};`).join(' '),
+      load: regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`};`).join(' '),
+    };
+  }
+
+  /**
+   * `settle(qt)`: the raised events of a step (`qt` of them in `QT`/`QTO`), first in, first out, each
+   * one microstep on the registers, which it takes from `REG` and leaves there. One function for
+   * every event's step: written into each, it made the optimiser compile it twenty times over.
+   */
   private settleFunction(): void {
-    this.line('function settle() {');
-    this.line('  while (qh < qt) {');
-    this.line('    const qty = QT[qh], qto = QTO[qh]; qh++;');
-    for (const [type, id] of this.internalIds) {
+    const cases = [...this.internalIds].map(([type, id]) => {
       const event = (type === 'isolation.set' ? { type, to: 'qto', cause: 'quorum' } : { type }) as EventView<Js, Js | number>;
-      const { lines } = this.microstep(type, event);
-      this.line(`    if (qty === ${id}) { ${lines.join(' ')} }`);
-    }
-    this.line('  }');
-    this.line('  qh = 0; qt = 0;');
+      const { select, body } = this.microstep(type, event);
+      return `case ${id}: { ${[...select, ...body].join(' ')} break; }`;
+    });
+    const regs = this.registers();
+    const { store } = this.registerTransfer();
+    this.line(`function settle(qt) {`);
+    this.line(`  let qh = 0; let ${regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`}`).join(', ')};`);
+    this.line(`  while (qh < qt) { const qty = QT[qh], qto = QTO[qh]; qh++; switch (qty) { ${cases.join(' ')} } }`);
+    this.line(`  ${store}`);
     this.line('}');
   }
 
   // ------------------------------------------------------------ decoding and encoding
 
-  private decodeFunction(): void {
+  /** Declarations of the state at `src[at ..]` as local constants (the ones a function never reads cost nothing). */
+  private decodeLines(): string {
     const lines = [
       'const w0 = src[at], w1 = src[at + 1], w2 = src[at + 2], w3 = src[at + 3], w4 = src[at + 4];',
-      ...this.regions.map((_, i) => `R${i} = (w0 >>> ${3 * i}) & 7;`),
-      'LV = (w0 >>> 18) & 7; RB = ((w0 >>> 21) & 1) === 1;',
-      'AW = (w0 >>> 22) & 7; AW = AW === 0 ? 6 : AW - 1; FL = (w0 >>> 25) & 7; FL = FL === 0 ? 6 : FL - 1;',
-      'OP = (w1 & 1) === 1; FR = (w1 >>> 1) & 7; TT = (w1 >>> 4) & 7;',
-      'P0 = ((w1 >>> 7) & 1) === 1; P1 = ((w1 >>> 8) & 1) === 1; P2 = ((w1 >>> 9) & 1) === 1; P3 = ((w1 >>> 10) & 1) === 1;',
-      'CM = CMD_OF_CODE[(w1 >>> 11) & 127];',
-      'MS = w2 & 0xffff; MI = w2 >>> 16;',
-      ...(this.symmetry
-        ? [`C0 = w3 & 0xffff; C1 = w3 >>> 16; C2 = w4 & 0xffff; C3 = ${this.admins} - C0 - C1 - C2; OA = ((w4 >>> 16) & 1) === 1; OV = ((w4 >>> 17) & 1) === 1;`]
-        : ['AP = w3 | 0; VO = w4 | 0;']),
+      `const ${this.regions.map((_, i) => `R${i} = (w0 >>> ${3 * i}) & 7`).join(', ')};`,
+      'const LV = (w0 >>> 18) & 7, RB = ((w0 >>> 21) & 1) === 1;',
+      'const aw = (w0 >>> 22) & 7, AW = aw === 0 ? 6 : aw - 1, fl = (w0 >>> 25) & 7, FL = fl === 0 ? 6 : fl - 1;',
+      'const OP = (w1 & 1) === 1, FR = (w1 >>> 1) & 7, TT = (w1 >>> 4) & 7;',
+      'const P0 = ((w1 >>> 7) & 1) === 1, P1 = ((w1 >>> 8) & 1) === 1, P2 = ((w1 >>> 9) & 1) === 1, P3 = ((w1 >>> 10) & 1) === 1;',
+      'const CM = CMD_OF_CODE[(w1 >>> 11) & 127];',
+      'const MS = w2 & 0xffff, MI = w2 >>> 16;',
+      this.symmetry
+        ? `const C0 = w3 & 0xffff, C1 = w3 >>> 16, C2 = w4 & 0xffff, C3 = ${this.admins} - C0 - C1 - C2, OA = ((w4 >>> 16) & 1) === 1, OV = ((w4 >>> 17) & 1) === 1;`
+        : 'const AP = w3 | 0, VO = w4 | 0;',
     ];
-    this.line(`function decode(src, at) { ${lines.join(' ')} }`);
+    return lines.join(' ');
   }
 
-  /** Statements that write the registers and the history `h` as a packed state at `OUT[o + 2 ..]`. */
+  /** Statements that write the registers and the history `h` as a packed state at `out[o + 2 ..]`. */
   private encode(h: HistoryView<Js, Js | ClassSet>): string[] {
     const code = (x: Js) => `(${x} === 6 ? 0 : ${x} + 1)`;
     const w0 = [...this.regions.map((_, i) => (i === 0 ? 'r0' : `(r${i} << ${3 * i})`)), '(lv << 18)', '(rb ? 2097152 : 0)', `(${code(h.awaiting)} << 22)`, `(${code(h.floor)} << 25)`].join(' | ');
     const w1 = ['(op ? 1 : 0)', '(fr << 1)', '(tt << 4)', '(p0 ? 128 : 0)', '(p1 ? 256 : 0)', '(p2 ? 512 : 0)', '(p3 ? 1024 : 0)', '(OUT_CODE[cm] << 11)'].join(' | ');
     const lines = [
       `if (ms > 65535 || ${h.misses} > 65535) throw new Error("the generated checker: a heartbeat counter passed 65535, which a packed state holds");`,
-      `OUT[o + 2] = ${w0};`,
-      `OUT[o + 3] = ${w1};`,
-      `OUT[o + 4] = ms | (${h.misses} << 16);`,
+      `out[o + 2] = ${w0};`,
+      `out[o + 3] = ${w1};`,
+      `out[o + 4] = ms | (${h.misses} << 16);`,
     ];
     if (this.symmetry) {
       // The successor's classes: who is in both sets, in the approvals only, in the votes only.
       const v = h.votes as ClassSet;
       lines.push(`const b = ${[0, 1, 2, 3].map((j) => `mn(a${j}, ${v.members[j]})`).join(' + ')};`);
-      lines.push(`OUT[o + 5] = b | ((a0 + a1 + a2 + a3 - b) << 16);`);
-      lines.push(`OUT[o + 6] = (${v.members.join(' + ')} - b) | (ao ? 65536 : 0) | (${v.outsider} ? 131072 : 0);`);
+      lines.push(`out[o + 5] = b | ((a0 + a1 + a2 + a3 - b) << 16);`);
+      lines.push(`out[o + 6] = (${v.members.join(' + ')} - b) | (ao ? 65536 : 0) | (${v.outsider} ? 131072 : 0);`);
     } else {
-      lines.push('OUT[o + 5] = ap;', `OUT[o + 6] = ${h.votes as Js};`);
+      lines.push('out[o + 5] = ap;', `out[o + 6] = ${h.votes as Js};`);
     }
     return lines;
   }
@@ -390,18 +407,21 @@ class Generator {
     variants.push({ name: 'ev_alarm', params: ['l'], event: { type: 'alarm', level: 'l' } });
     for (const type of ['actuator-confirm', 'actuator-fault'] as const) variants.push({ name: eventFunctionName(type), params: ['a'], event: { type, actuator: 'a' } });
 
+    const { store, load } = this.registerTransfer();
     for (const { name, params, event, voter, loop } of variants) {
       this.temp = 0;
-      const { lines, accepted } = this.microstep(event.type, event, { voter });
+      const { select, body, accepted } = this.microstep(event.type, event, { voter });
       const reset = this.resetRegisters(voter);
       const before = this.preView(voter);
-      this.line(`function ${name}(${[...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
+      this.line(`function ${name}(${['src', 'at', 'out', 'o', 'want', ...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
+      this.line(`  ${this.decodeLines()}`);
       if (loop) this.line(`  ${loop[0]} ${loop[1]}`);
-      this.line(`  ${lines.filter((l) => l.startsWith('let ') || l.startsWith('switch')).join('\n  ')}`);
-      this.line(`  if (!(${accepted})) ${loop ? 'continue' : 'return'};`);
+      this.line(`  ${select.join('\n  ')}`);
+      this.line(`  if (!(${accepted})) ${loop ? 'continue' : 'return o'};`);
       this.line(`  ${reset}`);
-      this.line(`  ${lines.filter((l) => !(l.startsWith('let ') || l.startsWith('switch'))).join('\n  ')}`);
-      this.line('  settle();');
+      this.line('  let qt = 0;');
+      this.line(`  ${body.join('\n  ')}`);
+      this.line(`  if (qt > 0) { ${store} settle(qt); ${load} }`);
       // A closed proposal reads as from = to = 0 with no approvals, in every interpretation.
       this.line(this.symmetry ? '  if (!op) { fr = 0; tt = 0; a0 = 0; a1 = 0; a2 = 0; a3 = 0; ao = false; av = false; }' : '  if (!op) { fr = 0; tt = 0; ap = 0; }');
       const after = { isolation: `r${REGIONS.indexOf('isolation')}`, context: this.registerContext() };
@@ -409,17 +429,18 @@ class Generator {
       this.line(`  ${history.lines.join('\n  ')}`);
       this.line(`  ${this.encode(history.view).join('\n  ')}`);
       this.line(`  ${this.judgeTransition(before, event, { ...after, history: history.view }).join('\n  ')}`);
-      this.line(`  OUT[o] = ai; o += 7;`);
+      this.line(`  out[o] = ai; o += 7;`);
       if (loop) this.line(`  ${loop[2]}`);
+      this.line('  return o;');
       this.line('}');
     }
   }
 
   private resetRegisters(voter: Js | number | undefined): string {
-    const base = [...this.regions.map((_, i) => `r${i} = R${i};`), ...Object.entries(REGISTER).map(([k, reg]) => `${reg} = ${PRE[k as keyof typeof PRE]};`), 'p0 = P0; p1 = P1; p2 = P2; p3 = P3;'];
-    if (!this.symmetry) return [...base, 'ap = AP;'].join(' ');
+    const base = [...this.regions.map((_, i) => `r${i} = R${i}`), ...Object.entries(REGISTER).map(([k, reg]) => `${reg} = ${PRE[k as keyof typeof PRE]}`), 'p0 = P0', 'p1 = P1', 'p2 = P2', 'p3 = P3'];
+    if (!this.symmetry) return `let ${[...base, 'ap = AP'].join(', ')};`;
     const a = this.preSets(voter).approvals as ClassSet;
-    return [...base, `a0 = C0; a1 = C1; a2 = 0; a3 = 0; ao = OA; av = ${a.voter};`].join(' ');
+    return `let ${[...base, 'a0 = C0', 'a1 = C1', 'a2 = 0', 'a3 = 0', 'ao = OA', `av = ${a.voter}`].join(', ')};`;
   }
 
   /** The history's values as constants of the generated code (each computed once). */
@@ -445,31 +466,33 @@ class Generator {
       const p = this.properties.find((q) => q.id === item.property)!;
       if (item.kind === 'always' && p.check.on === 'transition') {
         const holds = this.ops.and(...p.check.clauses.map((c) => c.holds(this.ops as never, this.policy, before as never, event as never, after as never) as Js));
-        if (holds !== 'true') lines.push(`if ((WANT & ${1 << bit}) !== 0 && !(${holds})) f |= ${1 << bit};`);
+        if (holds !== 'true') lines.push(`if ((want & ${1 << bit}) !== 0 && !(${holds})) f |= ${1 << bit};`);
       } else if (item.kind === 'sometimes') {
         const guard = p.vacuity!.find((v) => v.name === item.guard)!;
         const w = guard.witness(this.ops as never, this.policy, after as never, { from: before as never, event: event as never }) as Js;
-        if (w !== 'false') lines.push(`if ((WANT & ${1 << bit}) !== 0 && (${w})) f |= ${1 << bit};`);
+        if (w !== 'false') lines.push(`if ((want & ${1 << bit}) !== 0 && (${w})) f |= ${1 << bit};`);
       }
     });
-    lines.push('OUT[o + 1] = f;');
+    lines.push('out[o + 1] = f;');
     return lines;
   }
 
-  /** `expand(src, at, out, want)`: every accepted event of a state, as records of 7 words. */
+  /** `expand(src, at, out, want)`: every accepted event of a state, as records of 7 words; returns the words written. */
   private expandFunction(actions: readonly ActionSlot[]): void {
-    const lines = ['decode(src, at); OUT = out; o = 0; WANT = want;'];
+    const lines = ['let o = 0;'];
+    const call = (name: string, args: readonly string[] = []) => `o = ${name}(${['src', 'at', 'out', 'o', 'want', ...args].join(', ')});`;
     if (this.symmetry) {
+      lines.push(this.decodeLines());
       const nonEmpty = ['C0 > 0', 'C1 > 0', 'C2 > 0', 'C3 > 0', 'true'];
-      for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ev_propose${k}();`);
-      for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ev_approve${k}();`);
+      for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ${call(`ev_propose${k}`)}`);
+      for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ${call(`ev_approve${k}`)}`);
     } else {
-      lines.push('ev_propose();', 'ev_approve();');
+      lines.push(call('ev_propose'), call('ev_approve'));
     }
     actions.forEach((slot, i) => {
       if (slot.type === 'propose' || slot.type === 'approve') return;
       const args = [String(i), ...(slot.level !== undefined ? [String(slot.level)] : []), ...(slot.actuator !== undefined ? [String(slot.actuator)] : [])];
-      lines.push(`${eventFunctionName(slot.type)}(${args.join(', ')});`);
+      lines.push(call(eventFunctionName(slot.type), args));
     });
     lines.push('return o;');
     this.line(`function expand(src, at, out, want) {\n  ${lines.join('\n  ')}\n}`);
@@ -478,7 +501,7 @@ class Generator {
   /** `judgeState(src, at, want)`: the state properties broken and the `eventually` conditions false in a state. */
   private judgeStateFunction(): void {
     const s = this.preView(undefined);
-    const lines = ['decode(src, at);', 'let f = 0;'];
+    const lines = [this.decodeLines(), 'let f = 0;'];
     this.stateItems.forEach((item, bit) => {
       const p = this.properties.find((q) => q.id === item.property)!;
       if (item.kind === 'always' && p.check.on === 'state') {
@@ -495,7 +518,7 @@ class Generator {
   /** `witnessInitial(src, at)`: the vacuity guards an initial state witnesses by itself. */
   private witnessInitialFunction(): void {
     const s = this.preView(undefined);
-    const lines = ['decode(src, at);', 'let f = 0;'];
+    const lines = [this.decodeLines(), 'let f = 0;'];
     this.transitionItems.forEach((item, bit) => {
       if (item.kind !== 'sometimes') return;
       const guard = this.properties.find((q) => q.id === item.property)!.vacuity!.find((v) => v.name === item.guard)!;
@@ -505,6 +528,18 @@ class Generator {
     lines.push('return f;');
     this.line(`function witnessInitial(src, at) {\n  ${lines.join('\n  ')}\n}`);
   }
+}
+
+/**
+ * `switch (chosen) { … }` running each transition's code, transitions with equal code sharing a
+ * case; nothing when no transition has code.
+ */
+function caseSwitch(chosen: string, transitions: readonly { readonly index: number; readonly code: string }[]): string[] {
+  const byCode = new Map<string, number[]>();
+  for (const t of transitions) if (t.code !== '') byCode.set(t.code, [...(byCode.get(t.code) ?? []), t.index]);
+  if (byCode.size === 0) return [];
+  const cases = [...byCode].map(([code, indices]) => `${indices.map((i) => `case ${i}:`).join(' ')} { ${code} break; }`);
+  return [`switch (${chosen}) { ${cases.join(' ')} }`];
 }
 
 /** The generated function of an event type without voter. */

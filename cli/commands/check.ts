@@ -21,10 +21,8 @@ import { shellWord } from '../shellWord.ts';
 import { correctMachine, mutatedMachine, type MachineUnderCheck } from '../../machines/mutants.ts';
 import { mutantFrom, mutantOption, mutantSummary, type MutantSummary } from '../mutantOption.ts';
 
-export const registerCheck: RegisterCommand = (program, io, exit) => {
-  program
-    .command('check')
-    .description('prove or refute every safety property of docs/protocol.md §4 for a policy, by exhaustive exploration of its statechart')
+export const registerCheck: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--traces <dir>', 'write each counterexample as a trace file <property>.trace.json that `guillotine replay` runs'))

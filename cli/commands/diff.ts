@@ -13,12 +13,8 @@ import { action, integerOption, jsonOption, policyFrom, printJson, type Output, 
 import { progressLine } from '../progress.ts';
 import { count, table } from '../table.ts';
 
-export const registerDiff: RegisterCommand = (program, io, exit) => {
-  program
-    .command('diff')
-    .description('compare two policies: verdicts, findings, reachable states, and a shortest trace one accepts and the other rejects')
-    .argument('<a>', 'the policy under review (JSON, docs/protocol.md §6)')
-    .argument('<b>', 'the policy to compare it with')
+export const registerDiff: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(jsonOption())
     .addOption(new Option('--max-pairs <n>', 'bound of the search for a distinguishing trace, in pairs of states').default('500000'))
     .addHelpText('after', '\nExit status: 0 every property has the same verdict under both; 1 a verdict changed; 2 bad input.\nProgress goes to stderr.\n')

@@ -1,8 +1,10 @@
 /**
- * `guillotine export --format promela|tla [--policy FILE] [--out FILE] [--json]`: writes the
+ * `guillotine export --format promela|tla [--policy FILE] [--mutant NAME] [--out FILE] [--json]`: writes the
  * composed protocol statechart and its properties for SPIN (a Promela model) or for TLC (a TLA+
  * module and, beside it, its .cfg). Without --out the text goes to stdout; for TLA+ the
- * configuration then follows the module's closing line, where TLA+ tools ignore text.
+ * configuration then follows the module's closing line, where TLA+ tools ignore text. With
+ * `--mutant`, the machine exported is a design bug of the spec-mutant catalogue, as `check` and
+ * `replay` run it (so a SPIN trail on it can be replayed with `replay --spin-trail --mutant`).
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Option } from 'commander';
@@ -10,6 +12,8 @@ import { promelaModel } from '../../export/promela.ts';
 import { tlaModule } from '../../export/tla.ts';
 import { quoted } from '../../spec/terminalText.ts';
 import { action, BadInput, jsonOption, policyFrom, policyOption, printJson, writeOutput, type RegisterCommand } from '../command.ts';
+import { correctMachine, mutatedMachine } from '../../machines/mutants.ts';
+import { mutantFrom, mutantOption } from '../mutantOption.ts';
 
 export const EXPORT_FORMATS = ['promela', 'tla'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -39,13 +43,12 @@ function write(files: readonly { path: string; text: string }[]): ExportedFile[]
   return files.map(({ path, text }) => ({ name: basename(path), path: resolve(path), bytes: Buffer.byteLength(text) }));
 }
 
-export const registerExport: RegisterCommand = (program, io, exit) => {
-  program
-    .command('export')
-    .description('write the protocol statechart and its safety properties as a Promela model for SPIN or a TLA+ module and TLC configuration')
+export const registerExport: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(new Option('--format <format>', 'promela (SPIN) or tla (TLA+ module and .cfg for TLC)').choices(EXPORT_FORMATS).makeOptionMandatory())
     .addOption(policyOption())
     .addOption(new Option('--out <file>', 'write here instead of stdout (for tla: NAME.tla, with NAME.cfg beside it)'))
+    .addOption(mutantOption())
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -54,16 +57,19 @@ export const registerExport: RegisterCommand = (program, io, exit) => {
         "Each file's header says which property is exported how.",
     )
     .action(
-      action(exit, (opts: { format: ExportFormat; policy?: string; out?: string; json?: boolean }) => {
-        const policy = policyFrom(opts.policy);
-        const source = opts.policy ?? 'embedded default';
+      action(exit, (opts: { format: ExportFormat; policy?: string; mutant?: string; out?: string; json?: boolean }) => {
+        const mutant = mutantFrom(io, opts.mutant, opts.json);
+        if (mutant === 'list') return 0;
+        const machine = mutant === undefined ? correctMachine(policyFrom(opts.policy)) : mutatedMachine(policyFrom(opts.policy), mutant);
+        const policy = machine.policy;
+        const source = `${opts.policy ?? 'embedded default'}${mutant === undefined ? '' : `, spec mutant ${mutant.name}`}`;
         const files: ExportedFile[] = [];
         if (opts.format === 'promela') {
-          const text = promelaModel(policy, { source });
+          const text = promelaModel(policy, { source, rules: machine.rules });
           files.push(...(opts.out === undefined ? [{ name: 'guillotine.pml', path: null, bytes: Buffer.byteLength(text), text }] : write([{ path: opts.out, text }])));
         } else {
           const name = opts.out === undefined ? 'Guillotine' : moduleNameFor(opts.out);
-          const { module, config } = tlaModule(policy, { source, name });
+          const { module, config } = tlaModule(policy, { source, name, rules: machine.rules });
           if (opts.out === undefined) {
             files.push({ name: `${name}.tla`, path: null, bytes: Buffer.byteLength(module), text: module }, { name: `${name}.cfg`, path: null, bytes: Buffer.byteLength(config), text: config });
           } else {

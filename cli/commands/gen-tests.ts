@@ -39,10 +39,8 @@ interface Options {
   maxMemory?: string;
 }
 
-export const registerGenTests: RegisterCommand = (program, io, exit) => {
-  program
-    .command('gen-tests')
-    .description('generate a mocha suite from the statechart that exercises every reachable transition against an implementation, with a coverage report')
+export const registerGenTests: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(new Option('--coverage <criterion>', 'state | transition (every (state, event) pair, accepted or rejected) | path (every simple path up to --depth)').default('transition'))
     .addOption(new Option('--depth <k>', `path coverage: the longest path (default ${DEFAULT_PATH_DEPTH}); state/transition coverage: explore only this deep (default: everything)`))

@@ -23,10 +23,8 @@ interface ProveFlags {
   readonly timeoutMs?: string;
 }
 
-export const registerProve: RegisterCommand = (program, io, exit) => {
-  program
-    .command('prove')
-    .description('prove the hardware invariants of docs/protocol.md §5 with Z3, for all 64-bit values, with decoded counterexamples')
+export const registerProve: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(
       new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')}`)

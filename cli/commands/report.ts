@@ -1,5 +1,5 @@
 /**
- * `guillotine report [--policy FILE] [--trace FILE] --out FILE.html`: writes the whole review as
+ * `guillotine report [--policy FILE] [--trace FILE | --log FILE] --out FILE.html`: writes the whole review as
  * one self-contained HTML file (statechart, check results with replayable counterexamples, the
  * proofs' verdicts, the coverage of the generated tests with its overlay, and the simulator's
  * plots) that opens with no network. Exit 0 when every section was built and everything it judges
@@ -15,7 +15,7 @@ import { allSections } from '../../viz/sectionFeed.ts';
 import { sectionsInWorker } from '../../viz/sectionsThread.ts';
 import { action, BadInput, integerOption, policyOption, writeOutput, type ExitCode, type RegisterCommand } from '../command.ts';
 import { progressLine } from '../progress.ts';
-import { diffOption, reviewInput, seedOption, traceOption } from './viz.ts';
+import { diffOption, logInput, logOption, reviewInput, seedOption, traceOption } from './viz.ts';
 
 /** Parses `--sections a,b`: known ids only, kept in page order. */
 export function sectionsOption(raw: string | undefined): readonly SectionId[] {
@@ -33,12 +33,11 @@ function verdict(s: Section): { text: string; ok: boolean } {
   return { text: `${s.id} ${s.holds ? 'holds' : 'DOES NOT HOLD'}`, ok: s.holds };
 }
 
-export const registerReport: RegisterCommand = (program, io, exit) => {
-  program
-    .command('report')
-    .description('write the review (statechart, check results and counterexamples, proofs, coverage, simulator plots) as one self-contained HTML file')
+export const registerReport: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(traceOption())
+    .addOption(logOption())
     .addOption(new Option('--out <file>', 'the HTML file to write').makeOptionMandatory())
     .addOption(new Option('--sections <ids>', `only these sections, comma-separated, of: ${SECTION_IDS.join(', ')} (default: all)`))
     .addOption(diffOption())
@@ -51,12 +50,14 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
         'any path replayed. Progress goes to stderr, a line when each section starts and when it is done.\n\n' +
         'Exit status: 0 every section was built and everything it judges holds; 1 a property, theorem\n' +
         'or claim does not hold, or a section could not be built (the file is written either way);\n' +
-        '2 bad input (--policy, --trace, --diff, --sections, --seed, --max-states, or an --out that cannot be written).\n',
+        '2 bad input (--policy, --trace, --log, --diff, --sections, --seed, --max-states, or an --out that cannot be written).\n',
     )
     .action(
-      action(exit, async (opts: { policy?: string; trace?: string; diff?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
+      action(exit, async (opts: { policy?: string; trace?: string; log?: string; diff?: string; out: string; sections?: string; seed: string; maxStates?: string }): Promise<ExitCode> => {
         assertWritable(opts.out); // before minutes of work, not after
-        const input = reviewInput(opts);
+        if (opts.log !== undefined && opts.trace !== undefined) throw new BadInput('--log and --trace both open a trace; give one of them');
+        const opened = opts.log === undefined ? null : logInput(opts.log, opts);
+        const input = opened?.input ?? reviewInput(opts);
         const only = sectionsOption(opts.sections);
         const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
         const maxStates = integerOption('--max-states', opts.maxStates, 1, 1e9);
@@ -87,10 +88,11 @@ export const registerReport: RegisterCommand = (program, io, exit) => {
           if (tick !== null) clearInterval(tick);
           line.done();
         }
-        const html = await buildReport(input.policy, { policySource: input.policySource, trace: input.trace, sections, generated: new Date().toISOString() });
+        const html = await buildReport(input.policy, { policySource: input.policySource, trace: input.trace, log: opened?.log ?? null, sections, generated: new Date().toISOString() });
         // Written beside and renamed into place: an interrupt leaves the previous report or this one, whole.
         writeOutput('--out', [{ path: opts.out, text: html }]);
-        const verdicts = sections.map(verdict);
+        // A log opened in the report is judged too: one that diverges (or could not be decided) is something that does not hold.
+        const verdicts = [...sections.map(verdict), ...(opened === null ? [] : [{ text: `log ${opened.log.verdict === 'consistent' ? 'consistent' : opened.log.verdict.toUpperCase()}`, ok: opened.log.verdict === 'consistent' }])];
         io.out(`wrote ${opts.out} (${Math.round(Buffer.byteLength(html) / 1024)} KB, ${((performance.now() - started) / 1000).toFixed(1)} s): statechart, ${verdicts.map((v) => v.text).join(', ')}\n`);
         return verdicts.every((v) => v.ok) ? 0 : 1;
       }),

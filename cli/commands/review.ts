@@ -12,10 +12,8 @@ import { table } from '../table.ts';
 import { terminalSafe } from '../../spec/terminalText.ts';
 import { maxMemoryOption, memoryGuard } from '../limits.ts';
 
-export const registerReview: RegisterCommand = (program, io, exit) => {
-  program
-    .command('review')
-    .description('the whole review of a policy (what `npm start` runs): check, prove, simulate, test coverage, then one summary table')
+export const registerReview: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption())
     .addOption(jsonOption())
     .addOption(new Option('--seed <n>', `seed of the simulator's experiments, a whole number from 0 to 4294967295 (default ${DEFAULT_SEED})`))

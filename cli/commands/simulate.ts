@@ -29,10 +29,8 @@ interface SimulateFlags {
 /** The longest soak the CLI accepts: a simulated year (about 10 s of wall time per 72 h). */
 const MAX_HOURS = 8_760;
 
-export const registerSimulate: RegisterCommand = (program, io, exit) => {
-  program
-    .command('simulate')
-    .description("run one of the reference simulator's experiments (side-channel, port-resilience, soak) and judge its claims")
+export const registerSimulate: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(new Option('--scenario <name>', 'the experiment to run').choices([...SCENARIO_NAMES]).makeOptionMandatory())
     .addOption(new Option('--seed <n>', `seed of the run, a whole number from 0 to 4294967295 (default ${DEFAULT_SEED})`))
     .addOption(new Option('--hours <h>', `soak only: simulated hours, a positive number up to ${MAX_HOURS} (default ${DEFAULT_SOAK_HOURS})`))

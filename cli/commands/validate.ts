@@ -36,11 +36,8 @@ const FOLLOW_POLL_MS = 200;
 /** A replay handle longer than this is not printed in the text output (--json always has it). */
 const PRINTED_PATH_CHARS = 2_000;
 
-export const registerValidate: RegisterCommand = (program, io, exit) => {
-  program
-    .command('validate')
-    .description("check a log an implementation wrote against the statechart: consistent, or the first record no behaviour explains")
-    .argument('<log>', 'the log (JSON Lines, docs/log-format.md), or - for standard input')
+export const registerValidate: RegisterCommand = (command, io, exit) => {
+  command
     .addOption(policyOption().default(undefined, "the log's own, else the embedded default"))
     .addOption(jsonOption())
     .addOption(new Option('--follow', 'keep reading the file as it grows; report the first divergence as it happens (Ctrl-C ends)'))

@@ -14,8 +14,8 @@ import { adminIds, MAX_ADMINS, type Policy } from '../../spec/policy.ts';
 import { obligation, type Obligation } from '../obligation.ts';
 import type { Theorem } from '../theorem.ts';
 
-/** Counts up to 4 × 1024 fit in 16 bits, so no sum below wraps. */
-const COUNT_BITS = 16;
+/** Bits enough for every sum below (at most four groups of at most MAX_ADMINS admins), so none wraps. */
+const COUNT_BITS = Math.ceil(Math.log2(4 * MAX_ADMINS + 1));
 
 const VENN = { onlyFirst: COUNT_BITS, both: COUNT_BITS, onlySecond: COUNT_BITS, neither: COUNT_BITS } as const;
 

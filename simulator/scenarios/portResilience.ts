@@ -173,19 +173,24 @@ export function runPortResilience(options: PortResilienceOptions): PortResilienc
   const secretB = progress('timing, secret B', runProgram(timing, options.seed, policy, durationUs, undefined, 0xfedc_ba98_7654_3210n, true).system.core.observations);
   const timingIndependent = secretA.length > 0 && JSON.stringify(secretA) === JSON.stringify(secretB);
   const sweep = progress('level sweep', levelSweep(options.seed, policy, durationUs));
+  const totals = totalsOf(programs);
+  // The probe program makes exactly one access per executed step, each to a forbidden address.
+  const probeSteps = runs.find((r) => r.run.program === 'hypervisor-probe')!.system.core.executed;
+  const claims = portClaims({ policy, durationUs, programs, totals, sweep, controls, probeSteps, timingObservations: secretA.length, timingIndependent });
+  return { scenario: 'port-resilience', seed: options.seed, holds: claims.every((c) => c.holds), durationMs, totals, programs, levelSweep: sweep, controls, timingIndependentOfHypervisorData: timingIndependent, claims };
+}
 
+/** The programs' counts added up. */
+function totalsOf(programs: readonly ProgramRun[]): PortResilienceReport['totals'] {
   const refused = emptyRefusals();
   for (const p of programs) for (const r of REFUSALS) refused[r] += p.refused[r];
   const sum = (f: (p: ProgramRun) => number) => programs.reduce((s, p) => s + f(p), 0);
-  const totals = { tried: sum((p) => p.tried), serviced: sum((p) => p.serviced), refused, invalidServiced: sum((p) => p.invalidServiced), servicedAboveLevel: sum((p) => p.servicedAboveLevel) };
+  return { tried: sum((p) => p.tried), serviced: sum((p) => p.serviced), refused, invalidServiced: sum((p) => p.invalidServiced), servicedAboveLevel: sum((p) => p.servicedAboveLevel) };
+}
 
-  const period = policy.heartbeat.periodMs * MICROS_PER_MS;
-  // Heartbeats are sent at period/2, 3·period/2, ...: every one due before the end must get through.
-  const expectedBeats = durationUs > period / 2 ? Math.floor((durationUs - period / 2 - 1) / period) + 1 : 0;
-  const cap = policy.detector.maxLevel;
-  const missingAlarms = programs.flatMap((p) => p.expectedAlarms.filter((rule) => !p.alarms.some((a) => a.rule === rule)).map((rule) => `${p.program}: ${rule}`));
-  const badEscalations = programs.flatMap((p) => p.alarms.filter((a) => levelIndex(a.levelAfter) < levelIndex(minLevel(a.asked, cap))).map((a) => `${p.program}: ${a.rule} left the level at ${a.levelAfter}`));
-  const sweepMismatch = sweep.flatMap((row) => {
+/** Where the level sweep's serviced ports differ from §2's row for the level, one line each. */
+function sweepMismatches(sweep: readonly LevelSweepRow[]): string[] {
+  return sweep.flatMap((row) => {
     const service = CAPABILITIES[row.level].ports;
     return PORTS.filter((p) => p.device !== 'mmu').flatMap((p) => {
       const should = service === 'all' || (service === 'allowlist' && p.allowlisted) || (service === 'local' && p.class === 'local');
@@ -193,10 +198,36 @@ export function runPortResilience(options: PortResilienceOptions): PortResilienc
       return should === served ? [] : [`${row.level}: ${p.name} ${served ? 'serviced' : 'not serviced'}`];
     });
   });
+}
+
+/** What the experiment measured, as its claims judge it. */
+interface PortMeasurements {
+  readonly policy: Policy;
+  readonly durationUs: number;
+  readonly programs: readonly ProgramRun[];
+  readonly totals: PortResilienceReport['totals'];
+  readonly sweep: readonly LevelSweepRow[];
+  readonly controls: PortResilienceReport['controls'];
+  /** Steps the hypervisor-probe program executed: one forbidden access each. */
+  readonly probeSteps: number;
+  readonly timingObservations: number;
+  readonly timingIndependent: boolean;
+}
+
+/** The experiment's claims, each with its evidence. */
+function portClaims(m: PortMeasurements): Claim[] {
+  const { policy, durationUs, programs, totals, sweep, controls } = m;
+  const sum = (f: (p: ProgramRun) => number) => programs.reduce((s, p) => s + f(p), 0);
+  const period = policy.heartbeat.periodMs * MICROS_PER_MS;
+  // Heartbeats are sent at period/2, 3·period/2, ...: every one due before the end must get through.
+  const expectedBeats = durationUs > period / 2 ? Math.floor((durationUs - period / 2 - 1) / period) + 1 : 0;
+  const cap = policy.detector.maxLevel;
+  const missingAlarms = programs.flatMap((p) => p.expectedAlarms.filter((rule) => !p.alarms.some((a) => a.rule === rule)).map((rule) => `${p.program}: ${rule}`));
+  const badEscalations = programs.flatMap((p) => p.alarms.filter((a) => levelIndex(a.levelAfter) < levelIndex(minLevel(a.asked, cap))).map((a) => `${p.program}: ${a.rule} left the level at ${a.levelAfter}`));
+  const sweepMismatch = sweepMismatches(sweep);
   const probe = programs.find((p) => p.program === 'hypervisor-probe')!;
-  // The probe program makes exactly one access per executed step, each to a forbidden address.
-  const probeSteps = runs.find((r) => r.run.program === 'hypervisor-probe')!.system.core.executed;
-  const claims: Claim[] = [
+  const probeSteps = m.probeSteps;
+  return [
     claim('no-invalid-serviced', 'no invalid request is ever serviced', totals.invalidServiced === 0, `${totals.invalidServiced} invalid of ${totals.serviced} serviced; ${totals.tried - totals.serviced} refused`),
     claim('no-port-above-level', 'no request is serviced above what the current level allows', totals.servicedAboveLevel === 0 && sweep.every((r) => r.servicedAboveLevel === 0),
       `${totals.servicedAboveLevel} in the programs, ${sweep.reduce((s, r) => s + r.servicedAboveLevel, 0)} in the level sweep`),
@@ -211,9 +242,8 @@ export function runPortResilience(options: PortResilienceOptions): PortResilienc
       `${programs.find((p) => p.program === 'page-table-attack')?.refused.pte ?? 0} attacking writes refused; ${sum((p) => p.executableMappingsChanged)} changes`),
     claim('hypervisor-memory-unreachable', 'every model access to hypervisor DRAM, the control bus or page-table memory faults', probe.busFaults > 0 && probe.busFaults === probeSteps,
       `${probe.busFaults} faults for ${probeSteps} probes`),
-    claim('timing-independent', 'the timing probe sees identical latencies whatever the hypervisor-private data', timingIndependent, `${secretA.length} observations compared across two hypervisor secrets`),
+    claim('timing-independent', 'the timing probe sees identical latencies whatever the hypervisor-private data', m.timingIndependent, `${m.timingObservations} observations compared across two hypervisor secrets`),
     claim('controls-have-power', 'negative controls: a double-fetching hypervisor and the naive bounds check do get invalid requests serviced', controls.every((c) => c.invalidServiced > 0),
       controls.map((c) => `${c.program} vs ${c.variant}: ${c.invalidServiced}`).join('; ')),
   ];
-  return { scenario: 'port-resilience', seed: options.seed, holds: claims.every((c) => c.holds), durationMs, totals, programs, levelSweep: sweep, controls, timingIndependentOfHypervisorData: timingIndependent, claims };
 }

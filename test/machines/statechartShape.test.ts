@@ -105,4 +105,18 @@ describe('machines/statechart: reading the config, and refusing a shape a reader
     const read = readEdited((c) => { c.states['hypervisor']!.states!['rebooting']!.on!['reboot-complete']![0]!.target = 'idle'; });
     refuses(read, /unknown target "idle" in hypervisor\.rebooting on reboot-complete/);
   });
+
+  it("reads the machine's id, each state's tags and each transition's description, which the visualizer and the coverage report show", () => {
+    const chart = readEdited(() => {})();
+    assert.equal(chart.id, 'guillotine');
+    const isolation = chart.regions.find((r) => r.name === 'isolation')!;
+    assert.deepEqual(isolation.states.filter((s) => s.tags.includes('irreversible')).map((s) => s.name), ['decapitation', 'immolation']);
+    const approve = chart.regions.find((r) => r.name === 'proposal')!.states.find((s) => s.name === 'open')!.on['approve']!;
+    assert.equal(approve[1]!.description, 'quorum: 3 of 7 to escalate, 5 of 7 to de-escalate');
+    assert.equal(approve[0]!.description, undefined);
+  });
+
+  it('refuses tags that are not a list of strings, naming region.state', () => {
+    refuses(readEdited((c) => { (c.states['detector']!.states!['listening'] as { tags?: unknown }).tags = 'irreversible'; }), /state detector\.listening has tags that are not a list of strings/);
+  });
 });

@@ -84,6 +84,6 @@ describe('guillotine viz as a process', function () {
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 2);
-    assert.equal(err, 'guillotine: --watch needs --policy FILE: the file to re-check when it is saved\n');
+    assert.equal(err, 'guillotine: --watch needs --policy FILE (the file to re-check when it is saved) or --log FILE (the log to follow)\n');
   });
 });

@@ -205,6 +205,7 @@
       f.effects.length ? el('ul', { class: 'effects' }, f.effects.map((x) => el('li', { class: `effect-${x.kind}` }, effectText(x)))) : null,
       f.violations.length ? el('ul', { class: 'violations', role: 'alert' }, f.violations.map((v) => el('li', {}, el('strong', {}, `✗ ${v.property}`), `: ${v.reason}`))) : null,
     ));
+    renderLogSource(frame);
     renderOptions(f);
     renderNow(f, prev);
     highlight();
@@ -380,6 +381,7 @@
         el('li', { class: [g.accepted ? '' : 'rejected', g.violations.length ? 'violating' : '', g.inCycle ? 'cycle' : ''].join(' '), 'data-step': i },
           el('button', { type: 'button', 'data-go': i }, g.event === null ? 'initial' : g.event.label, g.accepted ? '' : ` — rejected: ${g.effects.find((x) => x.kind === 'reject')?.reason ?? ''}`, g.violations.length ? ` ✗ ${g.violations.map((v) => v.property).join(', ')}` : ''))));
       $('#steps-section h2').textContent = `All steps (${trace.frames.length - 1}, ${trace.rejected} rejected)`;
+      annotateLogSteps(list);
     }
     list.querySelector('.current')?.classList.remove('current');
     const current = list.children[frame];
@@ -400,6 +402,92 @@
     if (row) { row.classList.add('current'); scrollWithin($('#view-sequence'), row); }
   }
   $('#sequence').addEventListener('click', (e) => { const g = e.target.closest('.step[data-step]'); if (g) go(Number(g.dataset.step)); });
+
+  // ------------------------------------------------------------------ a log opened as the trace (viz --log)
+  // `data.log` is what `guillotine validate` concluded (viz/logView.ts): the matched behaviour, and
+  // for each of its events the record it was the stimulus of ({line, t}) or null when the search
+  // supplied it. The steps of the trace that follow that behaviour say so; the divergence is
+  // marked after its last step. Steps the reader fires beyond it are the reader's own.
+  let logTokens = null;
+  let logBuilt = -1;
+  let logCount = 0;
+  let shownAt = new Map(); // step → the records matched in its state that are not its own stimulus
+  function useLog(log) {
+    data.log = log;
+    logTokens = log && log.path !== null ? (log.path === '' ? [] : log.path.split(',')) : null;
+    shownAt = new Map();
+    for (const r of (log && log.explained) || []) {
+      const own = r.after > 0 && log.sources && log.sources[r.after - 1] && log.sources[r.after - 1].line === r.line;
+      if (own) continue;
+      if (!shownAt.has(r.after)) shownAt.set(r.after, []);
+      shownAt.get(r.after).push(r);
+    }
+    logBuilt = -1;
+    document.body.dataset.log = log ? log.verdict : '';
+  }
+  useLog(data.log ?? null);
+  /** How many leading steps of the trace are the log's behaviour. */
+  function logMatched() {
+    if (logBuilt === built) return logCount;
+    logBuilt = built;
+    logCount = 0;
+    if (!logTokens) return 0;
+    while (logCount < logTokens.length && logCount + 1 < trace.frames.length) {
+      const f = trace.frames[logCount + 1];
+      if (f.inCycle || f.event === null || f.event.encoded !== logTokens[logCount]) break;
+      logCount++;
+    }
+    return logCount;
+  }
+  /** The record of step `i` (1-based), null when supplied, undefined when the step is not the log's. */
+  function logSource(i) {
+    const log = data.log;
+    if (!log || !log.sources || i < 1 || i > logMatched()) return undefined;
+    return log.sources[i - 1];
+  }
+  const logWords = (src) => (src ? `observed: log line ${src.line}, t = ${src.t} ms` : 'supplied by the search: the log does not show it');
+  /** Whether the trace is the matched behaviour and nothing more, so the divergence follows its last step. */
+  const divergesAfter = () => Boolean(data.log && data.log.divergence && logTokens && logMatched() === logTokens.length && trace.frames.length - 1 === logTokens.length);
+  function showDivergence() {
+    const d = $('#log-divergence');
+    if (!d) return;
+    d.open = true;
+    scrollWithin($('#panel'), d, false);
+    d.classList.add('flash');
+    setTimeout(() => d.classList.remove('flash'), 900);
+  }
+  function renderLogSource(i) {
+    const box = $('#frame');
+    if (!box || !data.log) return;
+    const src = logSource(i);
+    if (src !== undefined) box.append(el('p', { class: `log-source ${src ? 'observed' : 'supplied'}`, 'data-source': src ? 'observed' : 'supplied', 'data-line': src ? src.line : null }, el('span', { class: `badge ${src ? 'observed' : 'supplied'}` }, src ? 'observed' : 'supplied'), ' ', logWords(src)));
+    else if (i > 0) box.append(el('p', { class: 'log-source muted', 'data-source': 'none' }, 'not in the log\'s behaviour (fired here)'));
+    const shown = i <= logMatched() ? shownAt.get(i) : undefined;
+    if (shown) box.append(el('p', { class: 'log-shown muted', 'data-lines': shown.map((r) => r.line).join(',') }, `the log's ${shown.length === 1 ? 'record' : 'records'} at ${shown.map((r) => `line ${r.line} (t = ${r.t} ms)`).join(', ')} ${shown.length === 1 ? 'shows' : 'show'} this state, with no event of ${shown.length === 1 ? 'its' : 'their'} own`));
+    if (divergesAfter() && i === logTokens.length) {
+      const d = data.log.divergence;
+      box.append(el('p', { class: 'diverges', role: 'alert', 'data-line': d.line }, el('strong', {}, `✗ ${data.log.verdict === 'incomplete' ? 'not explained (search bound reached)' : 'the log diverges'} after this step at line ${d.line}`), ` (t = ${d.t} ms): ${d.summary} `, el('button', { type: 'button', class: 'link', onclick: showDivergence }, 'details')));
+    }
+  }
+  function annotateLogSteps(list) {
+    if (!data.log) return;
+    const n = logMatched();
+    for (let i = 1; i <= n && i < list.children.length; i++) {
+      const src = logSource(i);
+      const li = list.children[i];
+      li.classList.add(src ? 'observed' : 'supplied');
+      li.dataset.source = src ? 'observed' : 'supplied';
+      li.querySelector('button')?.append(el('span', { class: 'src' }, src ? `line ${src.line}` : 'supplied'));
+    }
+    for (let i = 0; i <= n && i < list.children.length; i++) {
+      const shown = shownAt.get(i);
+      if (shown) list.children[i].querySelector('button')?.append(el('span', { class: 'src shown', title: 'records that show the state after this step, with no event of their own' }, `+ line ${shown.map((r) => r.line).join(', ')}`));
+    }
+    if (divergesAfter()) {
+      const d = data.log.divergence;
+      list.append(el('li', { class: 'divergence', 'data-line': d.line }, el('button', { type: 'button', onclick: () => { go(n); showDivergence(); } }, `✗ line ${d.line}: ${data.log.verdict === 'incomplete' ? 'not explained within the bounds' : 'the log diverges'}`)));
+    }
+  }
 
   // ------------------------------------------------------------------ controls
   $('#first').addEventListener('click', () => go(0));
@@ -555,9 +643,24 @@
     s.title = text;
     s.className = bad ? 'error' : 'ok';
   }
-  if (live && data.watch) {
-    watchStatus(`watching ${data.policySource}`, false);
+  /** The followed log was validated again: a new panel, and the new behaviour opened if the reader was at the old one's end. */
+  async function reloadLog() {
+    const m = await (await fetch('/api/log')).json();
+    const atEnd = logTokens !== null && logMatched() === logTokens.length && trace.frames.length - 1 === logTokens.length && frame === trace.frames.length - 1;
+    $('#log-panel').innerHTML = m.html;
+    $('#log-section').dataset.verdict = m.log.verdict;
+    useLog(m.log);
+    built++;
+    watchStatus(`following ${m.log.file}: ${m.log.records} record(s), ${m.log.verdict} (${new Date().toLocaleTimeString()})`, m.log.verdict !== 'consistent');
+    document.body.dataset.logVersion = String(m.version);
+    if (atEnd && m.hash && m.hash !== location.hash) location.hash = m.hash;
+    else render();
+  }
+  if (live && (data.watch || data.watchLog)) {
+    if (data.watch) watchStatus(`watching ${data.policySource}`, false);
+    if (data.watchLog && data.log) watchStatus(`following ${data.log.file}${data.watch ? ` and ${data.policySource}` : ''}`, false);
     const events = new EventSource('/api/events');
+    events.addEventListener('log', () => reloadLog().catch((err) => watchStatus(`could not load the log: ${err}`, true)));
     // The policy may have changed between the page's load and the stream's start.
     events.addEventListener('hello', (e) => { if (JSON.parse(e.data).version !== data.version) reload().catch((err) => watchStatus(`could not load the new policy: ${err}`, true)); });
     events.addEventListener('policy', (e) => {
