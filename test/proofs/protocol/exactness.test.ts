@@ -7,8 +7,8 @@
  * says why it must.
  *
  * By default a sample of the matrix runs (a few seconds): per N, the corner quorums and the default
- * policy's ratio (and for N ≤ 5 a majority to rise, a minority to fall), with miss limits of 1
- * and 3 and de-escalation steps of 1 and 2.
+ * policy's ratio (and for N ≤ 5 quorums that just intersect, escalate + deescalate = N + 1), with
+ * miss limits of 1 and 3 and de-escalation steps of 1 and 2.
  * `npm run exactness` (GUILLOTINE_FULL_EXACTNESS=1) runs all of it: every quorum pair for N = 1..9,
  * miss limits 1 and 3 (570 assignments: 50 s of CPU, two minutes of wall time on a loaded 2-core machine).
  */
