@@ -20,6 +20,7 @@ import { referenceEngine } from '../../machines/engine.ts';
 import { eventAlphabet, outsiderId } from '../../machines/alphabet.ts';
 import { adminClasses } from '../../machines/adminClasses.ts';
 import { CLASSES, OUTSIDER_CLASS } from '../../machines/classCounts.ts';
+import type { Knob } from '../../machines/protocolOps.ts';
 import { stateKey } from '../../machines/stateKey.ts';
 import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../../properties/history.ts';
 import { stateVerdict, transitionVerdict } from '../../properties/judge.ts';
@@ -28,6 +29,7 @@ import type { CountSystem } from './countSystem.ts';
 import type { EventSlot } from './countMachine.ts';
 import type { AbstractStep, CountExploration, KnobValues } from './explore.ts';
 import { countStateOf } from './project.ts';
+import { evaluate } from './term.ts';
 
 /** A counterexample on counts made concrete and confirmed by the reference engine and the property's judge. */
 export interface ConcreteCounterexample {
@@ -76,7 +78,8 @@ export function abstractCounterexample(exploration: CountExploration, property: 
 /**
  * Makes an abstract counterexample of `system`, explored at `knobs`, concrete, and confirms it.
  *
- * The policy is {@link policyForKnobs}; each step's voter is the first admin of its class in the
+ * The policy is {@link policyForKnobs}; the concrete initial state must be the count system's at
+ * the knobs; each step's voter is the first admin of its class in the
  * concrete state (or the outsider); the path runs in the reference engine with the system's rules,
  * the history kept as the checker keeps it, and after each step the concrete state read as counts
  * must equal the abstract one. Then the property judges: a transition property the last step, a
@@ -102,6 +105,11 @@ export function concretize(system: CountSystem, knobs: KnobValues, path: readonl
   const ids = adminIds(policy);
 
   let state: CheckState = { machine: engine.initial(), history: INITIAL_HISTORY };
+  // The path starts where the count system starts: its initial state, a term of the knobs, evaluated at them.
+  const start = system.initial.map((t) => Number(evaluate(t, (name) => knobs[name as Knob])));
+  const initialCounts = countStateOf(sig, policy, state);
+  const off = initialCounts.findIndex((v, j) => v !== start[j]);
+  if (off >= 0) return { ok: false, message: `the initial state: the concrete ${sig.vars[off]!.name} is ${initialCounts[off]}, the count system's ${start[off]}` };
   let last: { before: CheckState; event: GuillotineEvent } | undefined;
   const events: GuillotineEvent[] = [];
   for (const [i, step] of path.entries()) {
