@@ -17,6 +17,7 @@
  *   so these counts are exact (docs/checker.md says why).
  */
 import type { Knob, ProtocolOps } from '../../machines/protocolOps.ts';
+import { classSetOps, type ClassSet as ClassCountSet } from '../../machines/classCounts.ts';
 import type { Policy } from '../../spec/policy.ts';
 
 /** An expression's text. */
@@ -83,51 +84,17 @@ export function bitSetOps(policy: Policy, admins: number): ProtocolOps<Js, Js, J
   };
 }
 
-/** The classes of admins under symmetry, then the outsider. */
-export const CLASSES = ['approved and voted', 'approved only', 'voted only', 'neither', 'the outsider'] as const;
-export const OUTSIDER_CLASS = 4;
+export { CLASSES, OUTSIDER_CLASS } from '../../machines/classCounts.ts';
 
-/** A set of voters under symmetry, over the classes of the state a step started in. */
-export interface ClassSet {
-  /** How many admins of each class (0..3) the set holds. */
-  readonly members: readonly [Js, Js, Js, Js];
-  /** Whether it holds the outsider. */
-  readonly outsider: Js;
-  /** Whether it holds the event's voter. */
-  readonly voter: Js;
-}
+/** A set of voters under symmetry, over the classes of the state a step started in (`machines/classCounts.ts`). */
+export type ClassSet = ClassCountSet<Js, Js>;
 
 /**
- * Sets as class counts. `voterClass` is the class of the event's voter (0..4, a constant of the
- * generated code; -1 for an event no voter sends), and the operations only ever ask about that voter.
+ * Sets as class counts (`machines/classCounts.ts`, over JavaScript source). `voterClass` is the
+ * class of the event's voter (0..4, a constant of the generated code; -1 for an event no voter
+ * sends), and the operations only ever ask about that voter.
  */
 export function classCountOps(policy: Policy): ProtocolOps<Js, Js, number, ClassSet> {
   const s = scalarOps(policy);
-  const unit = (k: number): ClassSet['members'] => [k === 0 ? '1' : '0', k === 1 ? '1' : '0', k === 2 ? '1' : '0', k === 3 ? '1' : '0'];
-  const sum = (xs: readonly Js[]) => xs.reduce((a, b) => s.add(a, b), '0');
-  const implies = (a: Js, b: Js) => s.or(s.not(a), b);
-  const noVoter = (k: number) => {
-    if (k < 0) throw new Error('classCountOps: a set operation on an event no voter sends');
-  };
-  return {
-    ...s,
-    isAdmin: (k) => s.bool(k >= 0 && k < OUTSIDER_CLASS),
-    noVoters: () => ({ members: ['0', '0', '0', '0'], outsider: 'false', voter: 'false' }),
-    onlyVoter: (k) => (noVoter(k), { members: unit(k), outsider: s.bool(k === OUTSIDER_CLASS), voter: 'true' }),
-    withVoter: (set, k) => {
-      noVoter(k);
-      if (k === OUTSIDER_CLASS) return { members: set.members, outsider: 'true', voter: 'true' };
-      const members = set.members.map((m, j) => (j === k ? s.ite(set.voter, m, s.add(m, '1')) : m)) as unknown as ClassSet['members'];
-      return { members, outsider: set.outsider, voter: 'true' };
-    },
-    iteSet: (c, a, b) => ({
-      members: a.members.map((m, j) => s.ite(c, m, b.members[j]!)) as unknown as ClassSet['members'],
-      outsider: s.ite(c, a.outsider, b.outsider),
-      voter: s.ite(c, a.voter, b.voter),
-    }),
-    has: (set) => set.voter,
-    size: (set) => s.add(sum(set.members), s.ite(set.outsider, '1', '0')),
-    countAdmins: (set) => sum(set.members),
-    subset: (a, b) => s.and(...a.members.map((m, j) => s.le(m, b.members[j]!)), implies(a.outsider, b.outsider), implies(a.voter, b.voter)),
-  };
+  return { ...s, ...classSetOps({ ...s, iteBool: s.ite }) };
 }
