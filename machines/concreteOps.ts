@@ -8,7 +8,7 @@
 import { ACTUATORS, CAPABILITIES, LEVELS, type Level } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
 import type { GuillotineEvent } from '../spec/events.ts';
-import { ACTUATOR, LEVEL, type ContextUpdate, type ContextView, type EventView, type Knob, type ProtocolOps, type RaisedEvent } from './protocolOps.ts';
+import { ACTUATOR, knobsOf, LEVEL, type ContextUpdate, type ContextView, type EventView, type ProtocolOps, type RaisedEvent } from './protocolOps.ts';
 import type { GuillotineContext, InternalEvent, MachineEvent } from './protocol.ts';
 import { commandedLevel } from './rules.ts';
 
@@ -37,13 +37,7 @@ function build(policy: Policy): Concrete {
     if (ra !== undefined || rb !== undefined) return (ra ?? ids.length) - (rb ?? ids.length) || (a < b ? -1 : a > b ? 1 : 0);
     return a < b ? -1 : a > b ? 1 : 0;
   };
-  const knobs: Readonly<Record<Knob, number>> = {
-    escalate: policy.quorum.escalate,
-    deescalate: policy.quorum.deescalate,
-    missLimit: policy.heartbeat.missLimit,
-    maxStep: policy.deescalation.maxStep,
-    admins: policy.admins.length,
-  };
+  const knobs = knobsOf(policy);
   const EMPTY: VoterList = Object.freeze([]);
   /** How many admins a list holds, per list (lists are immutable; a vote's list inherits its count). */
   const adminCounts = new WeakMap<VoterList, number>();

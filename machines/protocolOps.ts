@@ -21,6 +21,7 @@
  * implementation, several interpretations"): a second hand-written copy of a rule is a defect.
  */
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';
+import type { Policy } from '../spec/policy.ts';
 
 /** The operations a rule may use. */
 export interface ProtocolOps<B, N, V, S> {
@@ -73,6 +74,17 @@ export interface ProtocolOps<B, N, V, S> {
 
 /** The knobs of {@link ProtocolOps.knob}. */
 export type Knob = 'escalate' | 'deescalate' | 'missLimit' | 'maxStep' | 'admins';
+
+/** A policy's value of each knob: where in the policy file (docs/protocol.md §6) each one lives. */
+export function knobsOf(policy: Policy): Readonly<Record<Knob, number>> {
+  return {
+    escalate: policy.quorum.escalate,
+    deescalate: policy.quorum.deescalate,
+    missLimit: policy.heartbeat.missLimit,
+    maxStep: policy.deescalation.maxStep,
+    admins: policy.admins.length,
+  };
+}
 
 /** Level numbers as the rules see them: the index in `LEVELS`. */
 export const LEVEL = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as { readonly [L in (typeof LEVELS)[number]]: number };

@@ -16,7 +16,7 @@
  *   in one step is a class of that state, taken whole or not at all, plus or minus the one voter,
  *   so these counts are exact (docs/checker.md says why).
  */
-import type { Knob, ProtocolOps } from '../../machines/protocolOps.ts';
+import { knobsOf, type ProtocolOps } from '../../machines/protocolOps.ts';
 import { classSetOps, type ClassSet as ClassCountSet } from '../../machines/classCounts.ts';
 import type { Policy } from '../../spec/policy.ts';
 
@@ -28,13 +28,7 @@ const num = (e: Js) => Number(e);
 
 /** The operations every flavour shares: truth values and integers, with constant folding. */
 function scalarOps(policy: Policy): Omit<ProtocolOps<Js, Js, never, never>, 'isAdmin' | 'noVoters' | 'onlyVoter' | 'withVoter' | 'iteSet' | 'has' | 'size' | 'countAdmins' | 'subset'> {
-  const knobs: Readonly<Record<Knob, number>> = {
-    escalate: policy.quorum.escalate,
-    deescalate: policy.quorum.deescalate,
-    missLimit: policy.heartbeat.missLimit,
-    maxStep: policy.deescalation.maxStep,
-    admins: policy.admins.length,
-  };
+  const knobs = knobsOf(policy);
   const compare = (op: '===' | '<' | '<=', a: Js, b: Js): Js => {
     if (isInt(a) && isInt(b)) return String(op === '===' ? num(a) === num(b) : op === '<' ? num(a) < num(b) : num(a) <= num(b));
     if (op === '===' && a === b) return 'true';
