@@ -32,7 +32,8 @@ try {
   solver.set('timeout', workerData.timeoutMs);
   solver.fromString(workerData.text);
   const answer = await solver.check();
-  if (answer === 'sat') {
+  if (answer === 'sat' && workerData.args.length === 0) parentPort.postMessage({ answer, invariant: '' });
+  else if (answer === 'sat') {
     const sorts = workerData.args.map((a) => (a.sort === 'bool' ? z.Bool.sort() : z.Int.sort()));
     const consts = workerData.args.map((a) => (a.sort === 'bool' ? z.Bool.const(a.name) : z.Int.const(a.name)));
     const Inv = z.Function.declare('Inv', ...sorts, z.Bool.sort());
@@ -47,7 +48,8 @@ process.exit(0);
 `;
 
 /**
- * Solves a Horn problem (SMT-LIB text declaring `Inv` over `args`) in a fresh worker. Z3's timeout
+ * Solves a Horn problem (SMT-LIB text declaring `Inv` over `args`; with no `args`, the invariant is
+ * not read) in a fresh worker. Z3's timeout
  * gives `unknown` with its reason; a worker still running `ABANDON_GRACE_MS` past it is terminated
  * and the answer is `unknown` too. Never throws for what the solver does.
  */
