@@ -75,7 +75,7 @@ function sides(a: Sexp, b: Sexp, v: Vocabulary): [string, string] {
     // A region's states are quoted: `hypervisor = "rebooting"` is not the variable `rebooting`.
     return w.reading.kind === 'region' ? `"${readValue(w, n)}"` : readValue(w, n);
   };
-  return [named(a, b) ?? show(a, v, 2), named(b, a) ?? show(b, v, 2)];
+  return [named(a, b) ?? show(a, v, 1), named(b, a) ?? show(b, v, 1)];
 }
 
 const COMPARE: Readonly<Record<string, string>> = { '=': 'eq', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
@@ -116,12 +116,13 @@ function show(s: Sexp, v: Vocabulary, prec: number): string {
     case 'and':
       return wrap(args.map((a) => show(a, v, 1)).join(' ∧ '), 0);
     case 'or': {
-      // ¬c ∨ a reads as c → a.
+      // ¬c ∨ a reads as c → a; ¬c ∨ ¬d as c → ¬d.
       const negated = args.filter((a) => Array.isArray(a) && a[0] === 'not');
-      if (negated.length >= 1 && args.length === negated.length + 1 && negated.length <= 2) {
-        const rest = args.find((a) => !negated.includes(a))!;
-        const cond = negated.map((a) => show((a as Sexp[])[1]!, v, 1)).join(' ∧ ');
-        return wrap(`${cond} → ${show(rest, v, 1)}`, 0);
+      const plain = args.filter((a) => !negated.includes(a));
+      if (negated.length >= 1 && negated.length <= 3 && plain.length <= 1) {
+        const conditions = plain.length === 1 ? negated : negated.slice(0, -1);
+        const conclusion = plain.length === 1 ? plain[0]! : negated[negated.length - 1]!;
+        if (conditions.length > 0) return wrap(`${conditions.map((a) => show((a as Sexp[])[1]!, v, 1)).join(' ∧ ')} → ${show(conclusion, v, 1)}`, 0);
       }
       return wrap(args.map((a) => show(a, v, 1)).join(' ∨ '), 0);
     }
