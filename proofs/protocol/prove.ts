@@ -26,16 +26,18 @@ import { z3Session } from '../z3.ts';
 import { mineCandidates, sampleKnobs } from './candidates.ts';
 import { countSystem, type CountSystem } from './countSystem.ts';
 import { compileCountSystem, type KnobValues } from './explore.ts';
-import { houdini } from './houdini.ts';
+import { houdini, type HoudiniOutcome } from './houdini.ts';
 import { pathCondition, pathsOf } from './paths.ts';
 import { readSmt, readTerm, type Vocabulary } from './readable.ts';
 import { searchCounterexample, type AbstractStepWords } from './refute.ts';
 import { FULL_REGION, inRegion, regionProblem, regionTerm, regionWords, type ProtocolRegion } from './region.ts';
 import { checkWithin } from './solve.ts';
+import { SolverAbandoned } from '../discharge.ts';
 import { hornProblem } from './smtlib.ts';
 import { runSpacer } from './spacer.ts';
 import { isConst, type Term } from './term.ts';
 import { Z3Terms } from './z3Terms.ts';
+import { collectZ3Garbage } from './z3Garbage.ts';
 
 type Ctx = Context<'main'>;
 
@@ -137,7 +139,14 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
   const candidates = samples.length === 0 ? [] : mineCandidates(compiled, samples, { conditional: options.candidates !== 'plain' });
   progress(`prove --protocol: Houdini over ${candidates.length} candidates…`);
   const { ctx } = await z3Session();
-  const h = await houdini(ctx, sys, candidates, regionT, { timeoutMs });
+  // One translator for every query of this proof, holding every Z3 object they make until the last
+  // one has answered; garbage is collected only before the first and after the last (`z3Garbage.ts`).
+  const z = new Z3Terms(ctx);
+  await collectZ3Garbage();
+  const h = await houdini(z, sys, candidates, regionT, { timeoutMs }).catch((error: unknown): HoudiniOutcome => {
+    if (error instanceof SolverAbandoned) return { status: 'unknown', reason: error.message, queries: 0, seconds: 0 };
+    throw error;
+  });
   const lemmas = h.status === 'done' ? h.lemmas : [];
   const summary: HoudiniSummary = {
     status: h.status === 'done' ? 'inductive' : 'unknown',
@@ -153,41 +162,49 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
   const inv = [...sys.vars, ...sys.knobs].map((v) => ({ name: v.name!, sort: v.sort }));
   const verdicts: ProtocolVerdict[] = [];
   const emitted: { property: PropertyId; file: string; text: string; spacer: string }[] = [];
-  for (const p of selected) {
-    const t0 = performance.now();
-    const seconds = () => Math.round(performance.now() - t0) / 1000;
-    const failures = failuresOf(sys, p);
-    const text = () => hornProblem(sys, regionT, strengthen, failures, `${p.id} for every policy with ${regionWords(region)}`);
-    const direct = await directCheck(ctx, sys, regionT, lemmas, failures, Math.min(DIRECT_TIMEOUT_MS, timeoutMs));
-    let spacerAnswer = 'not run';
-    let verdict: ProtocolVerdict;
-    if (direct.open === 0) {
-      verdict = { property: p.id, verdict: 'proved', method: 'houdini', invariant: direct.used.map((l) => readTerm(l, vocabulary)), seconds: seconds() };
-    } else {
-      progress(`prove --protocol: ${p.id}: ${direct.open} of ${failures.length} failures not excluded by the lemmas; Spacer…`);
-      const spacer = await runSpacer(text(), inv, timeoutMs);
-      spacerAnswer = spacer.answer;
-      if (spacer.answer === 'sat') {
-        verdict = { property: p.id, verdict: 'proved', method: 'spacer', invariant: readSmt(spacer.invariant, vocabulary), seconds: seconds() };
+  const direct = new DirectCheck(z, regionT, lemmas, Math.min(DIRECT_TIMEOUT_MS, timeoutMs));
+  try {
+    for (const p of selected) {
+      const t0 = performance.now();
+      const seconds = () => Math.round(performance.now() - t0) / 1000;
+      const failures = failuresOf(sys, p);
+      const text = () => hornProblem(sys, regionT, strengthen, failures, `${p.id} for every policy with ${regionWords(region)}`);
+      const excluded = await direct.exclude(failures);
+      let spacerAnswer = 'not run';
+      let verdict: ProtocolVerdict;
+      if (excluded.open === 0) {
+        verdict = { property: p.id, verdict: 'proved', method: 'houdini', invariant: excluded.used.map((l) => readTerm(l, vocabulary)), seconds: seconds() };
       } else {
-        progress(`prove --protocol: ${p.id}: Spacer answered ${spacer.answer}; searching for the smallest counterexample…`);
-        const found = searchCounterexample(compiled, p.id, region, {
-          maxAdmins: options.search?.maxAdmins ?? 9,
-          maxMissLimit: options.search?.maxMissLimit ?? 3,
-          maxStates: options.search?.maxStates ?? 200_000,
-          budgetMs: timeoutMs,
-        });
-        if (found.found) verdict = { property: p.id, verdict: 'refuted', knobs: found.knobs, initial: found.initial, abstractPath: found.path, seconds: seconds() };
-        else {
-          const why = spacer.answer === 'unsat' ? 'Spacer found a failure reachable for some policy of the region' : `Spacer: ${spacer.reason}`;
-          const searched = `no counterexample among ${found.policies} policies with at most ${found.maxAdmins} admins${found.capped > 0 ? ` (${found.capped} searched only in part)` : ''}`;
-          verdict = { property: p.id, verdict: 'unknown', reason: `${why}; ${searched}`, seconds: seconds() };
+        progress(`prove --protocol: ${p.id}: ${excluded.open} of ${failures.length} failures not excluded by the lemmas; Spacer…`);
+        const spacer = await runSpacer(text(), inv, timeoutMs);
+        spacerAnswer = spacer.answer;
+        if (spacer.answer === 'sat') {
+          verdict = { property: p.id, verdict: 'proved', method: 'spacer', invariant: readSmt(spacer.invariant, vocabulary), seconds: seconds() };
+        } else {
+          progress(`prove --protocol: ${p.id}: Spacer answered ${spacer.answer}; searching for the smallest counterexample…`);
+          const found = searchCounterexample(compiled, p.id, region, {
+            maxAdmins: options.search?.maxAdmins ?? 9,
+            maxMissLimit: options.search?.maxMissLimit ?? 3,
+            maxStates: options.search?.maxStates ?? 200_000,
+            budgetMs: timeoutMs,
+          });
+          if (found.found) verdict = { property: p.id, verdict: 'refuted', knobs: found.knobs, initial: found.initial, abstractPath: found.path, seconds: seconds() };
+          else {
+            const why = spacer.answer === 'unsat' ? 'Spacer found a failure reachable for some policy of the region' : `Spacer: ${spacer.reason}`;
+            const searched = `no counterexample among ${found.policies} policies with at most ${found.maxAdmins} admins${found.capped > 0 ? ` (${found.capped} searched only in part)` : ''}`;
+            verdict = { property: p.id, verdict: 'unknown', reason: `${why}; ${searched}`, seconds: seconds() };
+          }
         }
       }
+      progress(`prove --protocol: ${p.id}: ${verdict.verdict}${verdict.verdict === 'proved' ? ` (${verdict.method})` : ''} in ${verdict.seconds.toFixed(2)} s`);
+      verdicts.push(verdict);
+      if (options.emitSmt2 !== undefined) emitted.push({ property: p.id, file: `${p.id}.smt2`, text: text(), spacer: spacerAnswer });
     }
-    progress(`prove --protocol: ${p.id}: ${verdict.verdict}${verdict.verdict === 'proved' ? ` (${verdict.method})` : ''} in ${verdict.seconds.toFixed(2)} s`);
-    verdicts.push(verdict);
-    if (options.emitSmt2 !== undefined) emitted.push({ property: p.id, file: `${p.id}.smt2`, text: text(), spacer: spacerAnswer });
+  } finally {
+    direct.release();
+    // Every query has answered: what this proof made may be freed now, before anyone else's query runs.
+    z.release();
+    await collectZ3Garbage();
   }
   if (options.emitSmt2 !== undefined) emit(options.emitSmt2, region, emitted);
   return { region: { words: regionWords(region), bounds: region }, houdini: summary, properties: verdicts };
@@ -216,35 +233,63 @@ function failuresOf(sys: CountSystem, p: GuillotineProperty): Term[] {
 }
 
 /**
- * Each failure against the region and the lemmas, one query each: how many Z3 could not exclude
- * (a model or a timeout), and the lemmas the excluded ones' unsat cores used, in the lemmas' order.
+ * Each failure against the region and the lemmas, one query each on one solver (the lemmas asserted
+ * once, each behind a flag so that unsat cores name them): how many Z3 could not exclude (a model,
+ * a timeout), and the lemmas the excluded ones' cores used, in the lemmas' order. Once a query was
+ * abandoned, Z3 can answer nothing more in this process, and every failure stays open (for Spacer,
+ * which runs a Z3 of its own).
  */
-async function directCheck(ctx: Ctx, sys: CountSystem, region: Term, lemmas: readonly Term[], failures: readonly Term[], timeoutMs: number): Promise<{ open: number; used: Term[] }> {
-  const z = new Z3Terms(ctx);
-  const solver = new ctx.Solver();
-  const used = new Set<number>();
-  let open = 0;
-  try {
-    solver.add(z.bool(region));
-    const flags = lemmas.map((l, i) => {
-      const f = ctx.Bool.const(`lemma!${i}`);
-      solver.add(ctx.Implies(f, z.bool(l)));
+class DirectCheck {
+  private readonly solver: InstanceType<Ctx['Solver']>;
+  private readonly flags: ReturnType<Ctx['Bool']['const']>[];
+  private readonly index: Map<string, number>;
+  private abandoned = false;
+
+  constructor(
+    private readonly z: Z3Terms,
+    region: Term,
+    private readonly lemmas: readonly Term[],
+    private readonly timeoutMs: number,
+  ) {
+    const ctx = z.ctx;
+    this.solver = new ctx.Solver();
+    this.solver.add(z.bool(region));
+    this.flags = lemmas.map((l, i) => {
+      const f = z.hold(ctx.Bool.const(`lemma!${i}`));
+      this.solver.add(z.hold(ctx.Implies(f, z.bool(l))));
       return f;
     });
-    const index = new Map(flags.map((f, i) => [String(f), i]));
-    for (const bad of failures) {
-      solver.push();
-      solver.add(z.bool(bad));
-      const answer = await checkWithin(solver, flags, { timeoutMs });
-      if (answer === 'unsat') for (const f of solver.unsatCore()) used.add(index.get(String(f)) ?? -1);
-      else open++;
-      solver.pop();
-    }
-  } finally {
-    solver.release();
+    this.index = new Map(this.flags.map((f, i) => [String(f), i]));
   }
-  void sys;
-  return { open, used: lemmas.filter((_, i) => used.has(i)) };
+
+  async exclude(failures: readonly Term[]): Promise<{ open: number; used: Term[] }> {
+    const used = new Set<number>();
+    let open = 0;
+    for (const bad of failures) {
+      if (this.abandoned) {
+        open++;
+        continue;
+      }
+      this.solver.push();
+      try {
+        this.solver.add(this.z.bool(bad));
+        const answer = await checkWithin(this.solver, this.flags, { timeoutMs: this.timeoutMs });
+        if (answer === 'unsat') for (const f of this.z.hold(this.solver.unsatCore())) used.add(this.index.get(String(this.z.hold(f))) ?? -1);
+        else open++;
+      } catch (error) {
+        if (!(error instanceof SolverAbandoned)) throw error;
+        this.abandoned = true;
+        open++;
+        continue;
+      }
+      this.solver.pop();
+    }
+    return { open, used: this.lemmas.filter((_, i) => used.has(i)) };
+  }
+
+  release(): void {
+    if (!this.abandoned) this.solver.release();
+  }
 }
 
 function emit(dir: string, region: ProtocolRegion, problems: readonly { property: PropertyId; file: string; text: string; spacer: string }[]): void {
