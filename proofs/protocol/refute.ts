@@ -5,7 +5,7 @@
  * the smallest policy that breaks it (in that order), and its path is a shortest one there.
  */
 import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
-import { CLASSES } from '../../machines/classCounts.ts';
+import { OUTSIDER_CLASS } from '../../machines/classCounts.ts';
 import type { PropertyId } from '../../properties/property.ts';
 import type { EventSlot } from './countMachine.ts';
 import { readValue } from './countState.ts';
@@ -41,7 +41,7 @@ export function slotWords(slot: EventSlot): string {
   if (slot.target !== undefined) parts.push(LEVELS[slot.target]!);
   if (slot.level !== undefined) parts.push(LEVELS[slot.level]!);
   if (slot.actuator !== undefined) parts.push(ACTUATORS[slot.actuator]!);
-  if (slot.voter !== undefined) parts.push(slot.voter === CLASSES.length - 1 ? 'by the outsider' : `by an admin who ${voterWords[slot.voter]}`);
+  if (slot.voter !== undefined) parts.push(slot.voter === OUTSIDER_CLASS ? 'by the outsider' : `by an admin who ${voterWords[slot.voter]}`);
   return parts.join(' ');
 }
 
