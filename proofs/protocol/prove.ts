@@ -22,7 +22,7 @@ import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineProperty, PropertyId } from '../../properties/property.ts';
 import { writeFilesAtomically, WriteFailed } from '../../spec/atomicWrite.ts';
 import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
-import { z3Session } from '../z3.ts';
+import { abandonZ3, z3Session, z3Usable } from '../z3.ts';
 import { mineCandidates, sampleKnobs } from './candidates.ts';
 import { countSystem, type CountSystem } from './countSystem.ts';
 import { compileCountSystem, type KnobValues } from './explore.ts';
@@ -111,6 +111,9 @@ export const DEFAULT_PROTOCOL_TIMEOUT_MS = 60_000;
 /** How long one failure's direct check against the Houdini invariant may take before Spacer gets it. */
 const DIRECT_TIMEOUT_MS = 3_000;
 
+/** The Z3 objects of proofs whose last query was abandoned and may still run: never freed. */
+const PINNED: Z3Terms[] = [];
+
 /** Thrown for a region with no policy in it (bad input: the caller says which bound). */
 export class EmptyRegion extends Error {}
 
@@ -143,9 +146,11 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
   // one has answered; garbage is collected only before the first and after the last (`z3Garbage.ts`).
   const z = new Z3Terms(ctx);
   await collectZ3Garbage();
-  const h = await houdini(z, sys, candidates, regionT, { timeoutMs }).catch((error: unknown): HoudiniOutcome => {
-    if (error instanceof SolverAbandoned) return { status: 'unknown', reason: error.message, queries: 0, seconds: 0 };
-    throw error;
+  const h = await houdini(z, sys, candidates, regionT, { timeoutMs }).catch(async (error: unknown): Promise<HoudiniOutcome> => {
+    if (!(error instanceof SolverAbandoned)) throw error;
+    // Z3's lock is lost for good in this process (`proofs/z3.ts`); Spacer's workers still run.
+    await abandonZ3();
+    return { status: 'unknown', reason: error.message, queries: 0, seconds: 0 };
   });
   const lemmas = h.status === 'done' ? h.lemmas : [];
   const summary: HoudiniSummary = {
@@ -202,9 +207,14 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
     }
   } finally {
     direct.release();
-    // Every query has answered: what this proof made may be freed now, before anyone else's query runs.
-    z.release();
-    await collectZ3Garbage();
+    if (z3Usable()) {
+      // Every query has answered: what this proof made may be freed now, before anyone else's query runs.
+      z.release();
+      await collectZ3Garbage();
+    } else {
+      // An abandoned query may still be running: freeing anything now could race with it.
+      PINNED.push(z);
+    }
   }
   if (options.emitSmt2 !== undefined) emit(options.emitSmt2, region, emitted);
   return { region: { words: regionWords(region), bounds: region }, houdini: summary, properties: verdicts };
@@ -240,9 +250,9 @@ function failuresOf(sys: CountSystem, p: GuillotineProperty): Term[] {
  * which runs a Z3 of its own).
  */
 class DirectCheck {
-  private readonly solver: InstanceType<Ctx['Solver']>;
-  private readonly flags: ReturnType<Ctx['Bool']['const']>[];
-  private readonly index: Map<string, number>;
+  private readonly solver: InstanceType<Ctx['Solver']> | undefined;
+  private readonly flags: ReturnType<Ctx['Bool']['const']>[] = [];
+  private readonly index = new Map<string, number>();
   private abandoned = false;
 
   constructor(
@@ -251,44 +261,48 @@ class DirectCheck {
     private readonly lemmas: readonly Term[],
     private readonly timeoutMs: number,
   ) {
+    // After an abandoned query, even building terms could race with the query still running.
+    if (!z3Usable()) return;
     const ctx = z.ctx;
-    this.solver = new ctx.Solver();
-    this.solver.add(z.bool(region));
-    this.flags = lemmas.map((l, i) => {
+    const solver = (this.solver = new ctx.Solver());
+    solver.add(z.bool(region));
+    lemmas.forEach((l, i) => {
       const f = z.hold(ctx.Bool.const(`lemma!${i}`));
-      this.solver.add(z.hold(ctx.Implies(f, z.bool(l))));
-      return f;
+      solver.add(z.hold(ctx.Implies(f, z.bool(l))));
+      this.flags.push(f);
+      this.index.set(String(f), i);
     });
-    this.index = new Map(this.flags.map((f, i) => [String(f), i]));
   }
 
   async exclude(failures: readonly Term[]): Promise<{ open: number; used: Term[] }> {
     const used = new Set<number>();
     let open = 0;
     for (const bad of failures) {
-      if (this.abandoned) {
+      const solver = this.solver;
+      if (solver === undefined || this.abandoned || !z3Usable()) {
         open++;
         continue;
       }
-      this.solver.push();
+      solver.push();
       try {
-        this.solver.add(this.z.bool(bad));
-        const answer = await checkWithin(this.solver, this.flags, { timeoutMs: this.timeoutMs });
-        if (answer === 'unsat') for (const f of this.z.hold(this.solver.unsatCore())) used.add(this.index.get(String(this.z.hold(f))) ?? -1);
+        solver.add(this.z.bool(bad));
+        const answer = await checkWithin(solver, this.flags, { timeoutMs: this.timeoutMs });
+        if (answer === 'unsat') for (const f of this.z.hold(solver.unsatCore())) used.add(this.index.get(String(this.z.hold(f))) ?? -1);
         else open++;
       } catch (error) {
         if (!(error instanceof SolverAbandoned)) throw error;
         this.abandoned = true;
+        await abandonZ3();
         open++;
         continue;
       }
-      this.solver.pop();
+      solver.pop();
     }
     return { open, used: this.lemmas.filter((_, i) => used.has(i)) };
   }
 
   release(): void {
-    if (!this.abandoned) this.solver.release();
+    if (!this.abandoned && z3Usable()) this.solver?.release();
   }
 }
 
