@@ -108,6 +108,10 @@ export interface ProtocolProofOptions {
 
 export const DEFAULT_PROTOCOL_TIMEOUT_MS = 60_000;
 
+/** The short search for a counterexample before Spacer: policies of at most this many admins, for at most this long. */
+const QUICK_ADMINS = 3;
+const QUICK_SEARCH_MS = 5_000;
+
 /** How long one failure's direct check against the Houdini invariant may take before Spacer gets it. */
 const DIRECT_TIMEOUT_MS = 3_000;
 
@@ -180,24 +184,28 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
       if (excluded.open === 0) {
         verdict = { property: p.id, verdict: 'proved', method: 'houdini', invariant: excluded.used.map((l) => readTerm(l, vocabulary)), seconds: seconds() };
       } else {
-        progress(`prove --protocol: ${p.id}: ${excluded.open} of ${failures.length} failures not excluded by the lemmas; Spacer…`);
-        const spacer = await runSpacer(text(), inv, timeoutMs);
-        spacerAnswer = spacer.answer;
-        if (spacer.answer === 'sat') {
-          verdict = { property: p.id, verdict: 'proved', method: 'spacer', invariant: readSmt(spacer.invariant, vocabulary), seconds: seconds() };
-        } else {
-          progress(`prove --protocol: ${p.id}: Spacer answered ${spacer.answer}; searching for the smallest counterexample…`);
-          const found = searchCounterexample(compiled, p.id, region, {
-            maxAdmins: options.search?.maxAdmins ?? 9,
-            maxMissLimit: options.search?.maxMissLimit ?? 3,
-            maxStates: options.search?.maxStates ?? 200_000,
-            budgetMs: timeoutMs,
-          });
-          if (found.found) verdict = { property: p.id, verdict: 'refuted', knobs: found.knobs, initial: found.initial, abstractPath: found.path, seconds: seconds() };
-          else {
-            const why = spacer.answer === 'unsat' ? 'Spacer found a failure reachable for some policy of the region' : `Spacer: ${spacer.reason}`;
-            const searched = `no counterexample among ${found.policies} policies with at most ${found.maxAdmins} admins${found.capped > 0 ? ` (${found.capped} searched only in part)` : ''}`;
-            verdict = { property: p.id, verdict: 'unknown', reason: `${why}; ${searched}`, seconds: seconds() };
+        const limits = { maxAdmins: options.search?.maxAdmins ?? 9, maxMissLimit: options.search?.maxMissLimit ?? 3, maxStates: options.search?.maxStates ?? 200_000 };
+        // A design bug usually shows with a few admins: a short search first spares Spacer's slowest answer, "unsat".
+        progress(`prove --protocol: ${p.id}: ${excluded.open} of ${failures.length} failures not excluded by the lemmas; searching small policies…`);
+        const small = searchCounterexample(compiled, p.id, region, { ...limits, maxAdmins: Math.min(QUICK_ADMINS, limits.maxAdmins), budgetMs: QUICK_SEARCH_MS });
+        if (small.found) verdict = { property: p.id, verdict: 'refuted', knobs: small.knobs, initial: small.initial, abstractPath: small.path, seconds: seconds() };
+        else {
+          progress(`prove --protocol: ${p.id}: no counterexample with at most ${small.maxAdmins} admins; Spacer…`);
+          const spacer = await runSpacer(text(), inv, timeoutMs);
+          spacerAnswer = spacer.answer;
+          if (spacer.answer === 'sat') {
+            verdict = { property: p.id, verdict: 'proved', method: 'spacer', invariant: readSmt(spacer.invariant, vocabulary), seconds: seconds() };
+          } else {
+            progress(`prove --protocol: ${p.id}: Spacer answered ${spacer.answer}; searching for the smallest counterexample…`);
+            const found = searchCounterexample(compiled, p.id, region, { ...limits, fromAdmins: small.maxAdmins + 1, budgetMs: timeoutMs });
+            if (found.found) verdict = { property: p.id, verdict: 'refuted', knobs: found.knobs, initial: found.initial, abstractPath: found.path, seconds: seconds() };
+            else {
+              const why = spacer.answer === 'unsat' ? 'Spacer found a failure reachable for some policy of the region' : `Spacer: ${spacer.reason}`;
+              const policies = small.policies + found.policies;
+              const capped = small.capped + found.capped;
+              const searched = `no counterexample among ${policies} policies with at most ${Math.max(small.maxAdmins, found.maxAdmins)} admins${capped > 0 ? ` (${capped} searched only in part)` : ''}`;
+              verdict = { property: p.id, verdict: 'unknown', reason: `${why}; ${searched}`, seconds: seconds() };
+            }
           }
         }
       }

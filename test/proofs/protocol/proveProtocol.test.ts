@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z3Session } from '../../../proofs/z3.ts';
-import { protocolProperties } from '../../../proofs/protocol/prove.ts';
+import { protocolHolds, protocolProperties, proveProtocol } from '../../../proofs/protocol/prove.ts';
 import { runSpacer } from '../../../proofs/protocol/spacer.ts';
 import { countSystem } from '../../../proofs/protocol/countSystem.ts';
-import { correctMachine } from '../../../machines/mutants.ts';
+import { correctMachine, mutatedMachine, specMutant } from '../../../machines/mutants.ts';
 import { KNOBS } from '../../../proofs/protocol/termOps.ts';
 import { LEVELS } from '../../../spec/levels.ts';
 import { DEFAULT_POLICY } from '../../../spec/policy.ts';
@@ -124,6 +124,15 @@ describe('guillotine prove --protocol', () => {
     };
     assert.equal(await verdict(policy(3, 1, 3)), 'fail');
     for (const [e, d] of [[1, 1], [1, 2], [2, 1], [2, 2]] as const) assert.equal(await verdict(policy(2, e, d)), 'pass', `2 admins, escalate ${e}, deescalate ${d}`);
+  });
+
+  it('says_unknown_never_proved_when_spacer_finds_a_failure_beyond_the_searched_policies', async () => {
+    // The bug shows first at 3 admins; a search bounded at 2 cannot name the policy, and Spacer's "unsat" is no proof.
+    const report = await proveProtocol(mutatedMachine(DEFAULT_POLICY, specMutant('deescalate-one-short')!), { only: ['deescalation-needs-quorum'], candidates: 'plain', search: { maxAdmins: 2 } });
+    const [verdict] = report.properties;
+    assert.ok(verdict?.verdict === 'unknown', JSON.stringify(verdict));
+    assert.match(verdict.reason, /^Spacer found a failure reachable for some policy of the region; no counterexample among \d+ policies with at most 2 admins$/);
+    assert.equal(protocolHolds(report), false);
   });
 
   it('refuses_an_empty_region_an_unknown_mutant_or_property_and_protocol_options_without_protocol_with_one_line_and_exit_2', async () => {
