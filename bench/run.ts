@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const AREAS = ['check', 'prove', 'simulate', 'gen-tests', 'viz', 'validate'] as const;
+const AREAS = ['check', 'prove', 'protocol-proofs', 'simulate', 'gen-tests', 'viz', 'validate'] as const;
 const json = process.argv.includes('--json');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : [...AREAS];

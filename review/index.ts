@@ -1,6 +1,6 @@
 /**
  * The whole review of a policy, what `npm start` runs: check the statechart's safety properties,
- * cross-examine the verdicts with SPIN on the Promela export, prove the hardware invariants, run
+ * cross-examine the verdicts with SPIN on the Promela export, prove the hardware invariants and the protocol for every number of admins, run
  * the simulator's experiments, and generate the transition tests and run them against the
  * simulator. Each stage is one library call (`stages.ts`); this module only sequences them and
  * condenses each into rows of one summary table a reviewer reads at a glance (`summary.ts`).
@@ -8,10 +8,11 @@
  */
 import type { CheckOptions, CheckReport } from '../checker/index.ts';
 import { reportHolds, type ProveReport } from '../proofs/index.ts';
+import { protocolHolds, type ProtocolProofReport } from '../proofs/protocol/prove.ts';
 import { ScenarioInputError, type ScenarioResult } from '../simulator/index.ts';
 import type { Policy } from '../spec/policy.ts';
 import { REVIEW_STAGES, type CoverageStage, type ReviewStages } from './stages.ts';
-import { checkRows, coverageRow, crossCheckRow, proveRows, simulateRow, type SummaryRow } from './summary.ts';
+import { checkRows, coverageRow, crossCheckRow, protocolRows, proveRows, simulateRow, type SummaryRow } from './summary.ts';
 
 export { REVIEW_STAGES, type CoverageStage, type ReviewStages } from './stages.ts';
 export type { SummaryRow, Verdict } from './summary.ts';
@@ -20,6 +21,8 @@ export interface ReviewReport {
   readonly seed: number;
   readonly check: CheckReport;
   readonly prove: ProveReport;
+  /** The §4 safety properties proved for every number of admins (`guillotine prove --protocol --json`). */
+  readonly protocol: ProtocolProofReport;
   /** The simulator's experiments that ran, in the stages' order, each as `guillotine simulate --json` prints it. */
   readonly simulate: readonly ScenarioResult[];
   readonly coverage: CoverageStage;
@@ -82,6 +85,9 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions, stage
   progress('prove: discharging the hardware invariants with Z3…');
   const prove = await stages.prove(policy, progress);
 
+  progress('prove: the safety properties for every number of admins (Houdini, Spacer)…');
+  const protocol = await stages.proveProtocol(policy, progress);
+
   const simulate = simulateAll(policy, options.seed, stages, progress);
 
   progress('gen-tests: generating the transition tests and running them against the simulator…');
@@ -91,6 +97,7 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions, stage
     ...checkRows(check),
     crossCheckRow(spin.value, check, spin.seconds),
     ...proveRows(prove),
+    ...protocolRows(protocol),
     ...simulate.rows,
     coverageRow(coverage.value, coverage.seconds),
   ];
@@ -98,9 +105,10 @@ export async function reviewPolicy(policy: Policy, options: ReviewOptions, stage
     seed: options.seed,
     check,
     prove,
+    protocol,
     simulate: simulate.results,
     coverage: coverage.value,
     summary,
-    holds: summary.every((r) => r.verdict === 'holds' || r.verdict === 'not run') && reportHolds(prove),
+    holds: summary.every((r) => r.verdict === 'holds' || r.verdict === 'not run') && reportHolds(prove) && protocolHolds(protocol),
   };
 }

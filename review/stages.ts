@@ -8,6 +8,9 @@ import { checkPolicy, type CheckOptions, type CheckReport } from '../checker/ind
 import { promelaModel } from '../export/promela.ts';
 import { runSpin, type SpinResult } from '../export/spin.ts';
 import { proveAll, shutdownProver, type ProveReport } from '../proofs/index.ts';
+import { proveProtocol, type ProtocolProofReport } from '../proofs/protocol/prove.ts';
+import { shutdownZ3 } from '../proofs/z3.ts';
+import { correctMachine } from '../machines/mutants.ts';
 import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from '../simulator/index.ts';
 import { createSimulatorSut } from '../simulator/sut.ts';
 import type { Policy } from '../spec/policy.ts';
@@ -36,6 +39,8 @@ export interface ReviewStages {
   readonly spin: (policy: Policy) => Promise<SpinResult>;
   /** The §5 hardware invariants with Z3, negative controls included. */
   readonly prove: (policy: Policy, progress: (line: string) => void) => Promise<ProveReport>;
+  /** The §4 safety properties for every number of admins, quorums, miss limit and step (Houdini, Spacer). */
+  readonly proveProtocol: (policy: Policy, progress: (line: string) => void) => Promise<ProtocolProofReport>;
   /** The simulator's experiments, run in this order. */
   readonly scenarios: readonly ScenarioName[];
   /** One experiment; throws `ScenarioInputError` for a policy it cannot run (said as `not run`, never a pass). */
@@ -50,6 +55,14 @@ async function proveWithControls(policy: Policy, progress: (line: string) => voi
   } finally {
     // The review is the solver's only user here: its worker threads would keep the process alive.
     await shutdownProver();
+  }
+}
+
+async function protocolForEveryAdminCount(policy: Policy, progress: (line: string) => void): Promise<ProtocolProofReport> {
+  try {
+    return await proveProtocol(correctMachine(policy), { progress });
+  } finally {
+    await shutdownZ3();
   }
 }
 
@@ -83,6 +96,7 @@ export const REVIEW_STAGES: ReviewStages = {
   check: (policy, onProgress) => checkPolicy(policy, { onProgress }),
   spin: (policy) => runSpin(promelaModel(policy)),
   prove: proveWithControls,
+  proveProtocol: protocolForEveryAdminCount,
   scenarios: SCENARIO_NAMES,
   simulate: (scenario, options) => runScenario(scenario, options),
   coverage: transitionCoverage,

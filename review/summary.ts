@@ -5,6 +5,7 @@
 import { allHold, type CheckReport } from '../checker/index.ts';
 import { propertyVerdicts, type SpinResult } from '../export/spin.ts';
 import type { ProveReport } from '../proofs/index.ts';
+import type { ProtocolProofReport } from '../proofs/protocol/prove.ts';
 import type { ScenarioResult } from '../simulator/index.ts';
 import type { CoverageStage } from './stages.ts';
 
@@ -81,6 +82,17 @@ export function proveRows(prove: ProveReport): SummaryRow[] {
       seconds: prove.controls.reduce((s, c) => s + c.seconds, 0),
     },
   ];
+}
+
+/** A row per safety property proved (or refuted) for every number of admins in the region. */
+export function protocolRows(r: ProtocolProofReport): SummaryRow[] {
+  return r.properties.map((p): SummaryRow => ({
+    stage: 'prove',
+    subject: `${p.property}, every number of admins`,
+    result: p.verdict === 'proved' ? `proved (${p.method})` : p.verdict === 'refuted' ? `refuted at ${p.knobs.admins} admins, quorums ${p.knobs.escalate}/${p.knobs.deescalate}` : `unknown: ${p.reason}`,
+    verdict: p.verdict === 'unknown' ? 'incomplete' : verdict(p.verdict === 'proved'),
+    seconds: p.seconds,
+  }));
 }
 
 /** The figure of an experiment a reviewer looks at first, in a few words. */

@@ -4,14 +4,21 @@
  * page replays them itself, with the bundled model).
  */
 
-/** Every section, in the order the page shows them (`diff` only when a policy is compared, `--diff FILE`). */
-export const SECTION_IDS = ['check', 'diff', 'proofs', 'coverage', 'experiments'] as const;
+/**
+ * Every section, in the order the page shows them (`diff` only when a policy is compared, `--diff
+ * FILE`; `protocol`, half a minute of proof, only when asked for by name).
+ */
+export const SECTION_IDS = ['check', 'diff', 'proofs', 'protocol', 'coverage', 'experiments'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
+
+/** The sections built when none are named: all but `protocol`. */
+export const DEFAULT_SECTION_IDS: readonly SectionId[] = SECTION_IDS.filter((id) => id !== 'protocol');
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
   check: 'Check results (docs/protocol.md §4)',
   diff: 'Compared with another policy',
   proofs: 'Proofs (docs/protocol.md §5)',
+  protocol: 'The protocol for every number of admins (docs/proofs.md)',
   coverage: 'Transition coverage of the generated tests',
   experiments: 'Simulator experiments',
 };

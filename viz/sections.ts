@@ -12,7 +12,8 @@ import { diffSection } from './diffSection.ts';
 import { coverageSection } from './coverageSection.ts';
 import { experimentsSection } from './experimentsSection.ts';
 import { proofSection } from './proofSection.ts';
-import { SECTION_IDS, SECTION_TITLES, type Section, type SectionId } from './section.ts';
+import { protocolSection } from './protocolSection.ts';
+import { DEFAULT_SECTION_IDS, SECTION_IDS, SECTION_TITLES, type Section, type SectionId } from './section.ts';
 
 /** The seed of the simulator experiments when none is given: `guillotine simulate`'s, so the figures match it. */
 export { DEFAULT_SEED };
@@ -31,9 +32,9 @@ export interface SectionOptions {
   readonly compare?: { readonly source: string; readonly policy: Policy };
 }
 
-/** The sections a review builds, in page order: those asked for (default all), `diff` only when comparing. */
+/** The sections a review builds, in page order: those asked for (default all but `protocol`), `diff` only when comparing. */
 export function selectedSections(options: SectionOptions = {}): SectionId[] {
-  return SECTION_IDS.filter((id) => (options.only === undefined || options.only.includes(id)) && (id !== 'diff' || options.compare !== undefined));
+  return SECTION_IDS.filter((id) => (options.only ?? DEFAULT_SECTION_IDS).includes(id) && (id !== 'diff' || options.compare !== undefined));
 }
 
 /** A section whose producer threw: the review still renders, and says what failed. */
@@ -56,6 +57,12 @@ export async function buildSection(id: SectionId, policy: Policy, options: Secti
       case 'proofs':
         try {
           return await proofSection(policy);
+        } finally {
+          await shutdownProver();
+        }
+      case 'protocol':
+        try {
+          return await protocolSection(policy);
         } finally {
           await shutdownProver();
         }

@@ -5,6 +5,10 @@
  * Exit 0 when every theorem is proved (and, with --controls, every control refuted), 1 when one is
  * refuted (or a control is not), 2 for bad input, 3 when the solver gave up (unknown) and nothing
  * was refuted.
+ *
+ * `guillotine prove --protocol [--admins RANGE …] [--mutant NAME] [--timeout SECONDS]`: the protocol's
+ * safety properties (§4) for every number of admins, quorum pair, miss limit and step in a region
+ * (`cli/protocolProof.ts`), with the same exit codes.
  */
 import { Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
@@ -13,8 +17,9 @@ import { WriteFailed } from '../../spec/atomicWrite.ts';
 import { quoted, terminalSafe } from '../../spec/terminalText.ts';
 import { table } from '../table.ts';
 import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
+import { addProtocolOptions, proveProtocolCommand, rejectProtocolOnly, type ProtocolFlags } from '../protocolProof.ts';
 
-interface ProveFlags {
+interface ProveFlags extends ProtocolFlags {
   readonly policy?: string;
   readonly only: readonly string[];
   readonly controls?: boolean;
@@ -24,10 +29,9 @@ interface ProveFlags {
 }
 
 export const registerProve: RegisterCommand = (command, io, exit) => {
-  command
-    .addOption(policyOption())
+  addProtocolOptions(command.addOption(policyOption()))
     .addOption(
-      new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')}`)
+      new Option('--only <id>', `prove only this theorem (repeat or separate with commas); ids: ${THEOREM_IDS.join(', ')} (with --protocol: property ids)`)
         // An empty id (`--only ''`, `--only a,,b`) is kept, so that it is refused rather than read as "all theorems".
         .argParser((value: string, previous: readonly string[]) => [...previous, ...value.split(',').map((s) => s.trim())])
         .default([], 'every theorem'),
@@ -42,10 +46,15 @@ export const registerProve: RegisterCommand = (command, io, exit) => {
         'Exit status: 0 every theorem proved (and, with --controls, every control refuted); 1 a theorem refuted\n' +
         '(or a control proved, not refuted); 2 bad input (bad --policy file, --only id, --timeout-ms or --emit-smt2\n' +
         'directory); 3 incomplete: the solver answered unknown (a timeout) for a theorem or control, and nothing\n' +
-        'was refuted; raise --timeout-ms.\n',
+        'was refuted; raise --timeout-ms.\n' +
+        '\nWith --protocol, the safety properties of docs/protocol.md §4 are proved for every number of admins\n' +
+        '(docs/proofs.md, "The protocol for every number of admins"): exit 0 all proved, 1 one refuted, 2 bad input\n' +
+        '(an empty region, a bad policy, an unknown mutant or property), 3 unknown (a solver limit), nothing refuted.\n',
     )
     .action(
       action(exit, async (flags: ProveFlags) => {
+        if (flags.protocol === true) return proveProtocolCommand(io, flags);
+        rejectProtocolOnly(flags);
         const policy = policyFrom(flags.policy);
         const only = theoremIds(flags.only);
         const timeoutMs = integerOption('--timeout-ms', flags.timeoutMs, 1, 3_600_000) ?? DEFAULT_TIMEOUT_MS;

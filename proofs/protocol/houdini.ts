@@ -26,12 +26,13 @@ export type HoudiniOutcome =
 
 /**
  * The largest inductive subset of `candidates` (terms over the state's variables and the knobs),
- * for every value of the knobs satisfying `region` (a term over the knobs).
+ * for every value of the knobs satisfying `region` (a term over the knobs). Every Z3 object it
+ * makes is held by `z` (see `z3Garbage.ts`): the caller decides when they may be freed.
  */
-export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly Term[], region: Term, limits: SolverLimits): Promise<HoudiniOutcome> {
+export async function houdini(z: Z3Terms, sys: CountSystem, candidates: readonly Term[], region: Term, limits: SolverLimits): Promise<HoudiniOutcome> {
   const started = performance.now();
   const bank = sys.bank;
-  const z = new Z3Terms(ctx);
+  const ctx: Ctx = z.ctx;
   let queries = 0;
   const alive = new Map(candidates.map((c) => [c.id, c]));
   const seconds = () => Math.round(performance.now() - started) / 1000;
@@ -41,7 +42,7 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
   const valuesIn = (model: ReturnType<InstanceType<Ctx['Solver']>['model']>) => {
     const values = new Map<string, number | boolean>();
     for (const v of names) {
-      const x = model.eval(z.variable(v), true);
+      const x = z.hold(model.eval(z.variable(v), true));
       values.set(v.name!, ctx.isIntVal(x) ? Number(x.value()) : ctx.isTrue(x));
     }
     return (name: string) => {
@@ -61,7 +62,7 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
       const open = [...alive.keys()].filter((id) => !isTrue(initial.get(id)!));
       if (open.length === 0) break;
       first.push();
-      first.add(ctx.Or(...open.map((id) => ctx.Not(z.bool(initial.get(id)!)))));
+      first.add(z.hold(ctx.Or(...open.map((id) => z.hold(ctx.Not(z.bool(initial.get(id)!)))))));
       queries++;
       const answer = await checkWithin(first, [], limits);
       if (answer === 'unknown') return { status: 'unknown', reason: reasonOf(first, limits), queries, seconds: seconds() };
@@ -69,7 +70,7 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
         first.pop();
         break;
       }
-      const value = valuesIn(first.model());
+      const value = valuesIn(z.hold(first.model()));
       first.pop();
       for (const id of open) if (evaluate(initial.get(id)!, value) === false) alive.delete(id);
     }
@@ -92,9 +93,9 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
     solver.add(z.bool(region));
     const flag = new Map<number, ReturnType<Ctx['Bool']['const']>>();
     for (const c of alive.values()) {
-      const f = ctx.Bool.const(`candidate!${c.id}`);
+      const f = z.hold(ctx.Bool.const(`candidate!${c.id}`));
       flag.set(c.id, f);
-      solver.add(ctx.Implies(f, z.bool(c)));
+      solver.add(z.hold(ctx.Implies(f, z.bool(c))));
     }
     for (let changed = true; changed; ) {
       changed = false;
@@ -107,10 +108,10 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
               return isTrue(t) || alive.has(t.id) ? [] : [{ id: c.id, next: t }];
             }),
           );
-          const asked = paths.flatMap((p, j) => (open[j]!.length === 0 ? [] : [ctx.And(z.bool(p.condition), ctx.Or(...open[j]!.map((x) => ctx.Not(z.bool(x.next)))))]));
+          const asked = paths.flatMap((p, j) => (open[j]!.length === 0 ? [] : [z.hold(ctx.And(z.bool(p.condition), z.hold(ctx.Or(...open[j]!.map((x) => z.hold(ctx.Not(z.bool(x.next))))))))]));
           if (asked.length === 0) break;
           solver.push();
-          solver.add(ctx.Or(...asked));
+          solver.add(z.hold(ctx.Or(...asked)));
           queries++;
           const answer = await checkWithin(solver, [...alive.keys()].map((id) => flag.get(id)!), limits);
           if (answer === 'unknown') {
@@ -122,7 +123,7 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
             solver.pop();
             break;
           }
-          const model = solver.model();
+          const model = z.hold(solver.model());
           const value = valuesIn(model);
           solver.pop();
           let dropped = 0;
@@ -135,15 +136,6 @@ export async function houdini(ctx: Ctx, sys: CountSystem, candidates: readonly T
               }
             }
           });
-          if (dropped === 0 && process.env.HDEBUG) {
-            paths.forEach((p, j) => {
-              const mc = evaluate(p.condition, value);
-              const zc = String(model.eval(z.bool(p.condition), true));
-              console.log('path', j, 'mine', mc, 'z3', zc, 'open', open[j]!.length);
-              if (zc === 'true') for (const x of open[j]!) { const zv = String(model.eval(z.bool(x.next), true)); const mv = evaluate(x.next, value); if (String(mv) !== zv) console.log('  next', zv, mv, String(z.bool(x.next)).slice(0, 400)); }
-            });
-            console.log([...sys.vars, ...sys.knobs].map((v) => `${v.name}=${value(v.name!)}`).join(' '));
-          }
           if (dropped === 0) throw new Error('houdini: Z3 found a step that breaks a candidate, but the terms evaluate otherwise on its model');
           changed = true;
         }

@@ -10,11 +10,28 @@ export type Z3Expr = ReturnType<Ctx['Int']['const']> | ReturnType<Ctx['Bool']['c
 type Z3Int = ReturnType<Ctx['Int']['const']>;
 type Z3Bool = ReturnType<Ctx['Bool']['const']>;
 
-/** Translates terms into one context, remembering what it translated. */
+/**
+ * Translates terms into one context, remembering what it translated. It also holds every other Z3
+ * object its user passes to {@link hold}: while it is reachable, none of them is freed, so no
+ * finalizer frees a Z3 object while a query runs (`z3Garbage.ts`).
+ */
 export class Z3Terms {
   private readonly memo = new Map<number, Z3Expr>();
+  private readonly held: unknown[] = [];
 
   constructor(readonly ctx: Ctx) {}
+
+  /** Forgets what it translated and holds: the Z3 objects may be freed once collected (`z3Garbage.ts`). */
+  release(): void {
+    this.memo.clear();
+    this.held.length = 0;
+  }
+
+  /** Keeps a Z3 object (an expression, a model, a vector) alive as long as this translator. */
+  hold<T>(x: T): T {
+    this.held.push(x);
+    return x;
+  }
 
   /** The Z3 constant of a variable term. */
   variable(t: Term): Z3Expr {

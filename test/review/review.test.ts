@@ -12,6 +12,8 @@ import type { SpinResult } from '../../export/spin.ts';
 import { printSummary } from '../../cli/commands/review.ts';
 import { blockIsCurrent, findBlocks, REPOSITORY_ROOT } from '../../docs/outputBlocks.ts';
 import { proveAll } from '../../proofs/index.ts';
+import type { ProtocolProofReport, ProtocolVerdict } from '../../proofs/protocol/prove.ts';
+import { FULL_REGION, regionWords } from '../../proofs/protocol/region.ts';
 import { REVIEW_STAGES, reviewPolicy, type CoverageStage, type ReviewReport, type ReviewStages } from '../../review/index.ts';
 import { runScenario } from '../../simulator/index.ts';
 import { loadPolicyFile } from '../../spec/loadPolicy.ts';
@@ -52,6 +54,13 @@ const passingSuite: CoverageStage = {
   outcome: { kind: 'passed', walks: 2, tests: 40, steps: 45 },
 };
 
+/** A protocol proof of one property (the real one takes half a minute; `test/proofs/protocol/` runs it). */
+const protocolProof = (verdict: ProtocolVerdict = { property: 'level-capabilities', verdict: 'proved', method: 'houdini', invariant: ['isolation = level', 'isolation = commanded'], seconds: 0.1 }): ProtocolProofReport => ({
+  region: { words: regionWords(FULL_REGION), bounds: FULL_REGION },
+  houdini: { status: 'inductive', candidates: 3, lemmas: ['isolation = level', 'isolation = commanded'], queries: 2, seconds: 0.2 },
+  properties: [verdict],
+});
+
 /** `compute` once per policy: the stand-ins return real results, computed once for the whole file. */
 function oncePerPolicy<T>(compute: (policy: Policy) => T): (policy: Policy) => T {
   const results = new Map<Policy, T>();
@@ -79,6 +88,7 @@ function smallStages(calls: string[] = [], overrides: Partial<ReviewStages> = {}
       for (const t of report.theorems) progress(`prove: ${t.id} ${t.status}`);
       return report;
     },
+    proveProtocol: async () => protocolProof(),
     scenarios: ['side-channel'],
     simulate: (_, options) => realSideChannel(options.policy),
     coverage: async () => passingSuite,
@@ -88,6 +98,7 @@ function smallStages(calls: string[] = [], overrides: Partial<ReviewStages> = {}
     check: (policy, onProgress) => (calls.push('check'), stages.check(policy, onProgress)),
     spin: (policy) => (calls.push('spin'), stages.spin(policy)),
     prove: (policy, progress) => (calls.push('prove'), stages.prove(policy, progress)),
+    proveProtocol: (policy, progress) => (calls.push('prove protocol'), stages.proveProtocol(policy, progress)),
     scenarios: stages.scenarios,
     simulate: (scenario, options) => (calls.push(`simulate ${scenario}`), stages.simulate(scenario, options)),
     coverage: (policy) => (calls.push('coverage'), stages.coverage(policy)),
@@ -111,9 +122,9 @@ describe('review: the stages of a review, sequenced and condensed into one table
     const lines: string[] = [];
     const stages = smallStages(calls, { scenarios: ['side-channel', 'soak'], simulate: (_, options) => realSideChannel(options.policy) });
     await reviewPolicy(DEFAULT_POLICY, { seed: 7, progress: (line) => lines.push(line) }, stages);
-    assert.deepEqual(calls, ['check', 'spin', 'prove', 'simulate side-channel', 'simulate soak', 'coverage']);
+    assert.deepEqual(calls, ['check', 'spin', 'prove', 'prove protocol', 'simulate side-channel', 'simulate soak', 'coverage']);
     const starts = lines.filter((l) => l.endsWith('…')).map((l) => l.split(':')[0]);
-    assert.deepEqual(starts, ['check', 'cross-check', 'prove', 'simulate', 'simulate', 'gen-tests']);
+    assert.deepEqual(starts, ['check', 'cross-check', 'prove', 'prove', 'simulate', 'simulate', 'gen-tests']);
     assert.ok(lines.includes('simulate: soak (seed 7)…'), 'the seed is named');
     assert.ok(lines.some((l) => /^prove: quorum-arithmetic proved/.test(l)), "the prover's own progress is passed on");
   });
@@ -128,7 +139,11 @@ describe('review: the stages of a review, sequenced and condensed into one table
     assert.match(check!.subject, new RegExp(`^§4 safety properties \\(${report.check.states.toLocaleString('en-US')} states, ${report.check.transitions.toLocaleString('en-US')} transitions\\)$`));
     assert.equal(check!.result, `${report.check.properties.length}/${report.check.properties.length} pass`);
     assert.match(rowsOf(report, 'cross-check')[0]!.result, /^4,321 states; agrees on all \d+ safety verdicts$/);
-    assert.deepEqual(rowsOf(report, 'prove').map((r) => [r.subject, r.result]), [['quorum-arithmetic', 'proved'], ['negative controls (weakened checks)', '1/1 refuted']]);
+    assert.deepEqual(rowsOf(report, 'prove').map((r) => [r.subject, r.result]), [
+      ['quorum-arithmetic', 'proved'],
+      ['negative controls (weakened checks)', '1/1 refuted'],
+      ['level-capabilities, every number of admins', 'proved (houdini)'],
+    ]);
     assert.deepEqual(rowsOf(report, 'simulate').map((r) => r.result), [`${report.simulate[0]!.claims.length}/${report.simulate[0]!.claims.length} claims`]);
     assert.match(rowsOf(report, 'simulate')[0]!.subject, /^side-channel: attacker \d+\.\d% conventional, \d+\.\d% guillotine$/);
     assert.deepEqual(rowsOf(report, 'gen-tests').map((r) => [r.subject, r.result]), [['(state, event) pairs, in 2 walks of 45 steps', '40/40 covered; simulator passes']]);
@@ -140,7 +155,7 @@ describe('review: the stages of a review, sequenced and condensed into one table
     const calls: string[] = [];
     const unsafe = policyFile('unsafe-small.json');
     const report = await reviewPolicy(unsafe, { seed: 1 }, smallStages(calls));
-    assert.deepEqual(calls, ['check', 'spin', 'prove', 'simulate side-channel', 'coverage'], 'the stages after the check still ran');
+    assert.deepEqual(calls, ['check', 'spin', 'prove', 'prove protocol', 'simulate side-channel', 'coverage'], 'the stages after the check still ran');
     assert.equal(report.holds, false);
     const failing = report.check.properties.filter((p) => p.status === 'fail').map((p) => p.id);
     assert.ok(failing.includes('irreversible-levels'), failing.join(', '));
@@ -150,7 +165,7 @@ describe('review: the stages of a review, sequenced and condensed into one table
     assert.equal(cross.verdict, 'fails');
     assert.match(cross.result, /DISAGREES on .*irreversible-levels \(SPIN: pass, check: fail\)/);
     // A de-escalation quorum of 1 of 3 is no strict majority.
-    assert.deepEqual(rowsOf(report, 'prove').map((r) => r.verdict), ['fails', 'holds']);
+    assert.deepEqual(rowsOf(report, 'prove').map((r) => r.verdict), ['fails', 'holds', 'holds']);
     assert.match(printed(report), /Some claims FAIL: run the command of each failing stage/);
   });
 
@@ -195,6 +210,16 @@ describe('review: the stages of a review, sequenced and condensed into one table
     assert.deepEqual(rowsOf(uncovered, 'gen-tests').map((r) => [r.result, r.verdict]), [['39/40 covered; simulator passes', 'fails']]);
     const limit = await withCoverage({ kind: 'limit', message: 'more than 1,000,000 states; lower --depth' });
     assert.deepEqual(rowsOf(limit, 'gen-tests').map((r) => [r.subject, r.result, r.verdict]), [['transition coverage', 'more than 1,000,000 states; lower --depth', 'incomplete']]);
+  });
+
+  it('fails when a protocol property is refuted for some number of admins, and is incomplete when the solver gave up on one', async () => {
+    const withProtocol = (verdict: ProtocolVerdict) => reviewPolicy(DEFAULT_POLICY, { seed: 7 }, smallStages([], { proveProtocol: async () => protocolProof(verdict) }));
+    const refuted = await withProtocol({ property: 'deescalation-needs-quorum', verdict: 'refuted', knobs: { admins: 3, escalate: 1, deescalate: 3, missLimit: 1, maxStep: 1 }, initial: {}, abstractPath: [], seconds: 1 });
+    assert.deepEqual(rowsOf(refuted, 'prove').slice(2).map((r) => [r.subject, r.result, r.verdict]), [['deescalation-needs-quorum, every number of admins', 'refuted at 3 admins, quorums 1/3', 'fails']]);
+    assert.equal(refuted.holds, false);
+    const unknown = await withProtocol({ property: 'no-deadlock', verdict: 'unknown', reason: 'Spacer: timeout after 60000 ms', seconds: 60 });
+    assert.deepEqual(rowsOf(unknown, 'prove').slice(2).map((r) => r.verdict), ['incomplete']);
+    assert.equal(unknown.holds, false, 'an unknown is no proof');
   });
 
   it('fails when an experiment breaks a claim, naming the claims that fail', async () => {

@@ -100,7 +100,7 @@ describe('viz/report', () => {
   it('rejects_an_unknown_section_naming_the_sections_there_are', async () => {
     const run = await runCli(['report', '--sections', 'check,plots', '--out', join(tmpdir(), 'never.html')]);
     assert.equal(run.code, 2);
-    assert.equal(run.err, 'guillotine: --sections takes a comma-separated list of check, diff, proofs, coverage, experiments (diff with --diff FILE); got "check,plots"\n');
+    assert.equal(run.err, 'guillotine: --sections takes a comma-separated list of check, diff, proofs, protocol, coverage, experiments (diff with --diff FILE); got "check,plots"\n');
     const diff = await runCli(['report', '--sections', 'diff', '--out', join(tmpdir(), 'never.html')]);
     assert.equal(diff.code, 2);
     assert.equal(diff.err, 'guillotine: --sections diff needs --diff FILE: the policy to compare with\n');
