@@ -4,6 +4,7 @@
  * through `proofs/protocol/prove.ts`, printed as a table, each proof's invariant in the protocol's
  * words, each refutation's smallest policy and abstract path. The options are added to `prove`'s.
  */
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { correctMachine, mutatedMachine } from '../machines/mutants.ts';
 import type { Knob } from '../machines/protocolOps.ts';
@@ -13,9 +14,10 @@ import { FULL_REGION, regionProblem, type Interval, type ProtocolRegion } from '
 import { shutdownZ3, z3Started } from '../proofs/z3.ts';
 import { WriteFailed } from '../spec/atomicWrite.ts';
 import { fileErrorWords, makeDirectory } from '../spec/fileError.ts';
+import { decodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
 import { quoted, terminalSafe } from '../spec/terminalText.ts';
-import { BadInput, EXIT, integerOption, policyFrom, printJson, type ExitCode, type Output } from './command.ts';
+import { BadInput, EXIT, integerOption, policyFrom, printJson, writeOutput, type ExitCode, type Output } from './command.ts';
 import { mutantFrom, mutantOption, mutantSummary } from './mutantOption.ts';
 import { table } from './table.ts';
 
@@ -35,6 +37,7 @@ export interface ProtocolFlags {
   readonly missLimit?: string;
   readonly maxStep?: string;
   readonly candidates?: 'conditional' | 'plain';
+  readonly traces?: string;
 }
 
 /** The region flags, by knob. */
@@ -52,13 +55,14 @@ export function addProtocolOptions(command: Command): Command {
   for (const r of REGION_FLAGS) command.addOption(new Option(`${r.flag} <range>`, `with --protocol: the ${r.what} the proof covers, as LO..HI, LO.. or N (default: all)`));
   return command
     .addOption(mutantOption())
+    .addOption(new Option('--traces <dir>', 'with --protocol: write each refutation as a trace file <property>.trace.json, its smallest policy inside, that `guillotine replay` runs'))
     .addOption(new Option('--timeout <seconds>', `with --protocol: Z3's timeout per query, in seconds (default ${DEFAULT_PROTOCOL_TIMEOUT_MS / 1000}); a timeout is reported as unknown`))
     .addOption(new Option('--candidates <kind>', 'with --protocol: candidate lemmas for Houdini: conditional (also under one condition; more proved without Spacer) or plain').choices(['conditional', 'plain']).default('conditional'));
 }
 
 /** Refuses the --protocol options on the hardware proofs (they would be silently ignored). */
 export function rejectProtocolOnly(flags: ProtocolFlags): void {
-  const given = [...REGION_FLAGS.filter((r) => flags[r.key] !== undefined).map((r) => r.flag), ...(flags.mutant !== undefined ? ['--mutant'] : []), ...(flags.timeout !== undefined ? ['--timeout'] : []), ...(flags.candidates !== undefined && flags.candidates !== 'conditional' ? ['--candidates'] : [])];
+  const given = [...REGION_FLAGS.filter((r) => flags[r.key] !== undefined).map((r) => r.flag), ...(flags.mutant !== undefined ? ['--mutant'] : []), ...(flags.traces !== undefined ? ['--traces'] : []), ...(flags.timeout !== undefined ? ['--timeout'] : []), ...(flags.candidates !== undefined && flags.candidates !== 'conditional' ? ['--candidates'] : [])];
   if (given.length > 0) throw new BadInput(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only with --protocol; the hardware theorems take --policy, --only, --controls, --timeout-ms and --emit-smt2`);
 }
 
@@ -108,6 +112,13 @@ export async function proveProtocolCommand(io: Output, flags: ProtocolFlags): Pr
       throw new BadInput(`--emit-smt2: cannot create directory ${quoted(flags.emitSmt2, 300)}: ${fileErrorWords(error)}`);
     }
   }
+  if (flags.traces !== undefined) {
+    try {
+      makeDirectory(flags.traces);
+    } catch (error) {
+      throw new BadInput(`--traces: cannot create directory ${quoted(flags.traces, 300)}: ${fileErrorWords(error)}`);
+    }
+  }
   const machine = chosen === undefined ? correctMachine(policy) : mutatedMachine(policy, chosen);
   // Whoever starts the solver stops it (see `prove`): an embedding that already runs it keeps it.
   const ownsSolver = !z3Started();
@@ -127,11 +138,12 @@ export async function proveProtocolCommand(io: Output, flags: ProtocolFlags): Pr
   } finally {
     if (ownsSolver) await shutdownZ3();
   }
+  const traceFiles = flags.traces === undefined ? undefined : writeRefutations(flags.traces, report);
   const fixed = fixedParameters(machine.policy);
   if (flags.json === true) printJson(io, { ...report, fixed, ...(chosen === undefined ? {} : { mutant: mutantSummary(chosen) }) });
   else {
     if (chosen !== undefined) io.out(`Mutant ${chosen.name} (${chosen.mutates}): ${chosen.bug}; expected to fail ${chosen.caughtBy.join(', ')}\n`);
-    printProtocolReport(io, report, flags.policy ?? '(embedded default)', fixed, timeoutMs);
+    printProtocolReport(io, report, flags.policy ?? '(embedded default)', fixed, timeoutMs, { mutant: chosen?.name, traceFiles });
   }
   if (protocolHolds(report)) return EXIT.holds;
   if (report.properties.some((p) => p.verdict === 'refuted')) return EXIT.violated;
@@ -159,8 +171,32 @@ function resultCell(v: ProtocolVerdict): string {
   return 'UNKNOWN';
 }
 
+/**
+ * Each refutation as a self-contained trace file (its smallest policy inside), written as one set:
+ * all of them or, on a failure, none. Returns the files written, by property.
+ */
+function writeRefutations(dir: string, report: ProtocolProofReport): ReadonlyMap<PropertyId, string> {
+  const files = report.properties.flatMap((v) => {
+    if (v.verdict !== 'refuted') return [];
+    const decoded = decodePath(v.replay.handle);
+    // The handle was made by encodePath from events the reference engine ran: it always decodes.
+    if (!decoded.ok) throw new Error(`prove --protocol: the replay handle of ${v.property} does not decode: ${decoded.message}`);
+    const text = JSON.stringify({ property: v.property, policy: v.replay.policy, events: decoded.events }, null, 2) + '\n';
+    return [{ property: v.property, path: join(dir, `${v.property}.trace.json`), text }];
+  });
+  writeOutput('--traces', files);
+  return new Map(files.map((f) => [f.property, f.path]));
+}
+
 /** The report as a person reads it. */
-export function printProtocolReport(io: Output, r: ProtocolProofReport, source: string, fixed: Record<string, string>, timeoutMs: number): void {
+export function printProtocolReport(
+  io: Output,
+  r: ProtocolProofReport,
+  source: string,
+  fixed: Record<string, string>,
+  timeoutMs: number,
+  replayHints: { readonly mutant?: string; readonly traceFiles?: ReadonlyMap<PropertyId, string> } = {},
+): void {
   io.out(`Protocol safety properties (docs/protocol.md §4) for every policy with ${r.region.words}\n`);
   io.out(`policy ${terminalSafe(source)}, whose fixed parameters stay: ${Object.entries(fixed).map(([k, v]) => `${k} ${v}`).join('; ')}; Z3 timeout ${timeoutMs / 1000} s per query\n`);
   const h = r.houdini;
@@ -179,6 +215,10 @@ export function printProtocolReport(io: Output, r: ProtocolProofReport, source: 
         io.out(`  ${i + 1}. ${step.event}${changed.length > 0 ? ` → ${changed.map(([k, x]) => `${k} ${x}`).join(', ')}` : ''}\n`);
         before = step.state;
       });
+      const mutant = replayHints.mutant === undefined ? '' : ` --mutant ${replayHints.mutant}`;
+      const file = replayHints.traceFiles?.get(v.property);
+      io.out(`  concretely, with admins a1…a${v.knobs.admins}: ${terminalSafe(v.replay.handle)}\n  ${terminalSafe(v.replay.reason)}\n`);
+      io.out(file === undefined ? `  replay: prove again with --traces DIR, then guillotine replay DIR/${v.property}.trace.json${mutant}\n` : `  replay: guillotine replay ${terminalSafe(file)}${mutant}\n`);
     } else io.out(`\n${v.property} UNKNOWN: ${v.reason}\n`);
   }
   const proved = r.properties.filter((p) => p.verdict === 'proved').length;

@@ -27,7 +27,9 @@ function evidence(v: ProtocolVerdict): string {
         const changed = Object.entries(s.state).filter(([name, value]) => before[name] !== value);
         return `${s.event}${changed.length > 0 ? ` → ${changed.map(([name, value]) => `${name} ${value}`).join(', ')}` : ''}`;
       });
-      return `smallest policy that breaks it: ${k.admins} admins, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}<ol class="mono">${steps.map((s) => `<li>${xml(s)}</li>`).join('')}</ol>`;
+      // The handle replays on the refutation's own policy, not the page's: shown as text, not as a link.
+      const concrete = `<p>concretely, with admins a1…a${k.admins}: <code>${xml(v.replay.handle)}</code> — ${xml(v.replay.reason)}</p>`;
+      return `smallest policy that breaks it: ${k.admins} admins, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}<ol class="mono">${steps.map((s) => `<li>${xml(s)}</li>`).join('')}</ol>${concrete}`;
     }
     case 'unknown':
       return `<span class="warning">${xml(v.reason)}</span>`;

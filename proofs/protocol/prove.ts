@@ -21,6 +21,8 @@ import type { MachineUnderCheck } from '../../machines/mutants.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { GuillotineProperty, PropertyId } from '../../properties/property.ts';
 import { writeFilesAtomically, WriteFailed } from '../../spec/atomicWrite.ts';
+import type { Policy } from '../../spec/policy.ts';
+import { concretize } from './concretize.ts';
 import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 import { abandonZ3, z3Session, z3Usable } from '../z3.ts';
 import { mineCandidates, sampleKnobs } from './candidates.ts';
@@ -29,7 +31,7 @@ import { compileCountSystem, type KnobValues } from './explore.ts';
 import { houdini, type HoudiniOutcome } from './houdini.ts';
 import { pathCondition, pathsOf } from './paths.ts';
 import { readSmt, readTerm, type Vocabulary } from './readable.ts';
-import { searchCounterexample, type AbstractStepWords } from './refute.ts';
+import { searchCounterexample, type AbstractStepWords, type SearchOutcome } from './refute.ts';
 import { FULL_REGION, inRegion, regionProblem, regionTerm, regionWords, type ProtocolRegion } from './region.ts';
 import { checkWithin } from './solve.ts';
 import { SolverAbandoned } from '../discharge.ts';
@@ -65,6 +67,13 @@ export type ProtocolVerdict =
       readonly initial: Readonly<Record<string, string>>;
       /** A shortest path there in the abstract alphabet (voters by class); empty when the initial state fails. */
       readonly abstractPath: readonly AbstractStepWords[];
+      /**
+       * The same counterexample made concrete (`concretize.ts`): the policy of those knobs (admins
+       * a1…aN), the events' replay handle, and the property's own sentence of the violation, as the
+       * reference engine replayed and judged it — what `guillotine replay --path` and `check` at that
+       * policy confirm.
+       */
+      readonly replay: { readonly policy: Policy; readonly handle: string; readonly reason: string };
       readonly seconds: number;
     }
   | { readonly property: PropertyId; readonly verdict: 'unknown'; readonly reason: string; readonly seconds: number };
@@ -188,7 +197,7 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
         // A design bug usually shows with a few admins: a short search first spares Spacer's slowest answer, "unsat".
         progress(`prove --protocol: ${p.id}: ${excluded.open} of ${failures.length} failures not excluded by the lemmas; searching small policies…`);
         const small = searchCounterexample(compiled, p.id, region, { ...limits, maxAdmins: Math.min(QUICK_ADMINS, limits.maxAdmins), budgetMs: QUICK_SEARCH_MS });
-        if (small.found) verdict = { property: p.id, verdict: 'refuted', knobs: small.knobs, initial: small.initial, abstractPath: small.path, seconds: seconds() };
+        if (small.found) verdict = refutation(sys, p.id, small, seconds());
         else {
           progress(`prove --protocol: ${p.id}: no counterexample with at most ${small.maxAdmins} admins; Spacer…`);
           const spacer = await runSpacer(text(), inv, timeoutMs);
@@ -198,7 +207,7 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
           } else {
             progress(`prove --protocol: ${p.id}: Spacer answered ${spacer.answer}; searching for the smallest counterexample…`);
             const found = searchCounterexample(compiled, p.id, region, { ...limits, fromAdmins: small.maxAdmins + 1, budgetMs: timeoutMs });
-            if (found.found) verdict = { property: p.id, verdict: 'refuted', knobs: found.knobs, initial: found.initial, abstractPath: found.path, seconds: seconds() };
+            if (found.found) verdict = refutation(sys, p.id, found, seconds());
             else {
               const why = spacer.answer === 'unsat' ? 'Spacer found a failure reachable for some policy of the region' : `Spacer: ${spacer.reason}`;
               const policies = small.policies + found.policies;
@@ -324,4 +333,23 @@ function emit(dir: string, region: ProtocolRegion, problems: readonly { property
   const manifest = { rerun, region: { words: regionWords(region), bounds: region }, problems: problems.map(({ property, file, spacer }) => ({ property, file, spacer })) };
   const outcome = writeFilesAtomically([...problems.map((p) => ({ path: join(dir, p.file), text: p.text })), { path: join(dir, 'manifest.json'), text: JSON.stringify(manifest, null, 2) + '\n' }]);
   if (!outcome.ok) throw new WriteFailed(outcome.path, outcome.why);
+}
+
+/**
+ * A counterexample the search found on counts, made concrete and confirmed by the reference engine
+ * and the property's judge; if it does not replay, the count system and the machine disagree (a bug
+ * of the workbench), which is reported as unknown with the reason, never as refuted.
+ */
+function refutation(sys: CountSystem, property: PropertyId, found: Extract<SearchOutcome, { found: true }>, seconds: number): ProtocolVerdict {
+  const concrete = concretize(sys, found.knobs, found.steps, property);
+  if (!concrete.ok) return { property, verdict: 'unknown', reason: `the counterexample on counts does not replay on the machine (a bug of the workbench, please report it): ${concrete.message}`, seconds };
+  return {
+    property,
+    verdict: 'refuted',
+    knobs: found.knobs,
+    initial: found.initial,
+    abstractPath: found.path,
+    replay: { policy: concrete.policy, handle: concrete.handle, reason: concrete.reason },
+    seconds,
+  };
 }

@@ -19,7 +19,15 @@ export interface AbstractStepWords {
 }
 
 export type SearchOutcome =
-  | { readonly found: true; readonly knobs: KnobValues; readonly initial: Readonly<Record<string, string>>; readonly path: readonly AbstractStepWords[]; readonly policies: number }
+  | {
+      readonly found: true;
+      readonly knobs: KnobValues;
+      readonly initial: Readonly<Record<string, string>>;
+      readonly path: readonly AbstractStepWords[];
+      /** The same path as the count system's steps, for `concretize`. */
+      readonly steps: readonly AbstractStep[];
+      readonly policies: number;
+    }
   | { readonly found: false; readonly policies: number; readonly maxAdmins: number; readonly exhausted: boolean; readonly capped: number };
 
 export interface SearchLimits {
@@ -64,7 +72,7 @@ export function searchCounterexample(c: CompiledCountSystem, property: PropertyI
     policies++;
     const ex = exploreCounts(c, knobs, { stopAt: property, maxStates: limits.maxStates });
     const path: readonly AbstractStep[] | undefined = property === 'no-deadlock' ? ex.deadlock : ex.violations.get(property);
-    if (path !== undefined) return { found: true, knobs, initial: stateWords(c, c.initial(knobs)), path: path.map((s) => ({ event: slotWords(s.slot), state: stateWords(c, s.state) })), policies };
+    if (path !== undefined) return { found: true, knobs, initial: stateWords(c, c.initial(knobs)), path: path.map((s) => ({ event: slotWords(s.slot), state: stateWords(c, s.state) })), steps: path, policies };
     if (!ex.complete) capped++;
   }
   return { found: false, policies, maxAdmins: limits.maxAdmins, exhausted: true, capped };

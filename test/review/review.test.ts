@@ -214,7 +214,7 @@ describe('review: the stages of a review, sequenced and condensed into one table
 
   it('fails when a protocol property is refuted for some number of admins, and is incomplete when the solver gave up on one', async () => {
     const withProtocol = (verdict: ProtocolVerdict) => reviewPolicy(DEFAULT_POLICY, { seed: 7 }, smallStages([], { proveProtocol: async () => protocolProof(verdict) }));
-    const refuted = await withProtocol({ property: 'deescalation-needs-quorum', verdict: 'refuted', knobs: { admins: 3, escalate: 1, deescalate: 3, missLimit: 1, maxStep: 1 }, initial: {}, abstractPath: [], seconds: 1 });
+    const refuted = await withProtocol({ property: 'deescalation-needs-quorum', verdict: 'refuted', knobs: { admins: 3, escalate: 1, deescalate: 3, missLimit: 1, maxStep: 1 }, initial: {}, abstractPath: [], replay: { policy: DEFAULT_POLICY, handle: 'alarm:probation,propose:a1:standard,approve:a2', reason: 'de-escalated with 2 of 3 approvals' }, seconds: 1 });
     assert.deepEqual(rowsOf(refuted, 'prove').slice(2).map((r) => [r.subject, r.result, r.verdict]), [['deescalation-needs-quorum, every number of admins', 'refuted at 3 admins, quorums 1/3', 'fails']]);
     assert.equal(refuted.holds, false);
     const unknown = await withProtocol({ property: 'no-deadlock', verdict: 'unknown', reason: 'Spacer: timeout after 60000 ms', seconds: 60 });

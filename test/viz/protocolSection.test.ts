@@ -3,6 +3,7 @@ import type { ProtocolProofReport } from '../../proofs/protocol/prove.ts';
 import { FULL_REGION, regionWords } from '../../proofs/protocol/region.ts';
 import { protocolSectionOf } from '../../viz/protocolSection.ts';
 import { selectedSections } from '../../viz/sections.ts';
+import { DEFAULT_POLICY } from '../../spec/policy.ts';
 
 const report: ProtocolProofReport = {
   region: { words: regionWords(FULL_REGION), bounds: FULL_REGION },
@@ -20,6 +21,7 @@ const report: ProtocolProofReport = {
         { event: 'propose probation by an admin who neither approved nor voted', state: { isolation: 'probation', approved_voted: '0' } },
         { event: 'approve by an admin who neither approved nor voted', state: { isolation: 'standard', approved_voted: '0' } },
       ],
+      replay: { policy: DEFAULT_POLICY, handle: 'alarm:probation,propose:a1:standard,approve:a2', reason: 'a de-escalation with 2 approvals <fewer than 3>' },
       seconds: 5,
     },
     { property: 'reboot-keeps-level', verdict: 'unknown', reason: 'Spacer: timeout after 60000 ms; no counterexample among 10 policies with at most 2 admins', seconds: 60 },
@@ -37,6 +39,7 @@ describe('viz: the protocol for every number of admins, on the review page', () 
     assert.match(section.html, /PROVED \(spacer\).*<li>proposal ≠ &quot;open&quot; ∨ approved_only &lt; 1<\/li>/, 'the invariant is escaped');
     assert.match(section.html, /holds on every step from every state of the region; no lemma needed/);
     assert.match(section.html, /smallest policy that breaks it: 3 admins, escalate 1, deescalate 3, missLimit 1, maxStep 1<ol class="mono"><li>propose probation by an admin who neither approved nor voted → isolation probation<\/li><li>approve by an admin who neither approved nor voted → isolation standard<\/li><\/ol>/);
+    assert.match(section.html, /concretely, with admins a1…a3: <code>alarm:probation,propose:a1:standard,approve:a2<\/code> — a de-escalation with 2 approvals &lt;fewer than 3&gt;/, 'the replay handle and the reason, escaped');
     assert.match(section.html, /UNKNOWN.*Spacer: timeout after 60000 ms/);
     assert.match(section.html, /the inductive invariant \(3 lemmas\)/);
   });

@@ -17,7 +17,7 @@ import { looksLikeCrash, runCli } from '../../cli/runCli.ts';
 interface ProtocolJson {
   region: { words: string; bounds: Record<string, { min: number; max?: number }> };
   houdini: { status: string; candidates: number; lemmas: string[]; queries: number; seconds: number };
-  properties: ({ property: string; seconds: number } & ({ verdict: 'proved'; method: 'houdini' | 'spacer'; invariant: string[] } | { verdict: 'refuted'; knobs: Record<string, number>; initial: Record<string, string>; abstractPath: { event: string; state: Record<string, string> }[] } | { verdict: 'unknown'; reason: string }))[];
+  properties: ({ property: string; seconds: number } & ({ verdict: 'proved'; method: 'houdini' | 'spacer'; invariant: string[] } | { verdict: 'refuted'; knobs: Record<string, number>; initial: Record<string, string>; abstractPath: { event: string; state: Record<string, string> }[]; replay: { policy: object; handle: string; reason: string } } | { verdict: 'unknown'; reason: string }))[];
   fixed: Record<string, string>;
 }
 
@@ -107,10 +107,21 @@ describe('guillotine prove --protocol', () => {
   });
 
   it('refutes_a_spec_mutant_at_the_smallest_policy_that_shows_it_and_check_agrees_there_and_below', async () => {
-    const run = await runCli(['prove', '--protocol', '--mutant', 'deescalate-one-short', '--only', 'deescalation-needs-quorum', '--candidates', 'plain']);
+    const traces = join(dir, 'refutations');
+    const run = await runCli(['prove', '--protocol', '--mutant', 'deescalate-one-short', '--only', 'deescalation-needs-quorum', '--candidates', 'plain', '--traces', traces]);
     assert.equal(run.code, 1, run.out + run.err);
     assert.match(run.out, /deescalation-needs-quorum REFUTED; the smallest policy that breaks it: 3 admins, escalate 1, deescalate 3, missLimit 1, maxStep 1\n/);
     assert.match(run.out, /1\. propose probation by an admin who neither approved nor voted/);
+    // The same counterexample, concrete: a handle and a trace file that `replay` confirms on the mutant (and the correct machine refuses to violate).
+    const handle = /concretely, with admins a1…a3: (\S+)\n/.exec(run.out)?.[1];
+    assert.ok(handle, run.out);
+    const file = join(traces, 'deescalation-needs-quorum.trace.json');
+    assert.match(run.out, new RegExp(`replay: guillotine replay ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --mutant deescalate-one-short\n`));
+    const replayed = await runCli(['replay', file, '--mutant', 'deescalate-one-short', '--json']);
+    assert.equal(replayed.code, 1, replayed.out + replayed.err);
+    assert.match(replayed.out, /deescalation-needs-quorum/);
+    const onCorrect = await runCli(['replay', file, '--json']);
+    assert.equal(onCorrect.code, 0, 'the correct machine does not break the property on the same events');
     // The checker, on concrete policies: the bug shows at 3 admins with those quorums, and at no quorum pair of 2 admins.
     const policy = (admins: number, escalate: number, deescalate: number) => {
       const file = join(dir, `n${admins}-${escalate}-${deescalate}.json`);
