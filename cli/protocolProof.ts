@@ -36,7 +36,7 @@ export interface ProtocolFlags {
   readonly deescalate?: string;
   readonly missLimit?: string;
   readonly maxStep?: string;
-  readonly candidates?: 'conditional' | 'plain';
+  readonly candidates?: 'conditional' | 'plain' | 'none';
   readonly traces?: string;
 }
 
@@ -57,7 +57,7 @@ export function addProtocolOptions(command: Command): Command {
     .addOption(mutantOption())
     .addOption(new Option('--traces <dir>', 'with --protocol: write each refutation as a trace file <property>.trace.json, its smallest policy inside, that `guillotine replay` runs'))
     .addOption(new Option('--timeout <seconds>', `with --protocol: Z3's timeout per query, in seconds (default ${DEFAULT_PROTOCOL_TIMEOUT_MS / 1000}); a timeout is reported as unknown`))
-    .addOption(new Option('--candidates <kind>', 'with --protocol: candidate lemmas for Houdini: conditional (also under one condition; more proved without Spacer) or plain').choices(['conditional', 'plain']).default('conditional'));
+    .addOption(new Option('--candidates <kind>', 'with --protocol: candidate lemmas for Houdini: conditional (also under one condition; more proved without Spacer), plain, or none (no Houdini: a search of small policies, then Spacer alone)').choices(['conditional', 'plain', 'none']).default('conditional'));
 }
 
 /** Refuses the --protocol options on the hardware proofs (they would be silently ignored). */
@@ -200,7 +200,8 @@ export function printProtocolReport(
   io.out(`Protocol safety properties (docs/protocol.md §4) for every policy with ${r.region.words}\n`);
   io.out(`policy ${terminalSafe(source)}, whose fixed parameters stay: ${Object.entries(fixed).map(([k, v]) => `${k} ${v}`).join('; ')}; Z3 timeout ${timeoutMs / 1000} s per query\n`);
   const h = r.houdini;
-  io.out(h.status === 'inductive' ? `Houdini: ${h.lemmas.length} of ${h.candidates} candidate lemmas are inductive together (${h.queries} queries, ${h.seconds.toFixed(1)} s)\n\n` : `Houdini gave up (${h.reason ?? 'unknown'}): no lemmas; Spacer alone\n\n`);
+  if (h.candidates === 0) io.out('Houdini: no candidate lemmas (--candidates none, or no small policy in the region to mine them from); Spacer alone\n\n');
+  else io.out(h.status === 'inductive' ? `Houdini: ${h.lemmas.length} of ${h.candidates} candidate lemmas are inductive together (${h.queries} queries, ${h.seconds.toFixed(1)} s)\n\n` : `Houdini gave up (${h.reason ?? 'unknown'}): no lemmas; Spacer alone\n\n`);
   io.out(table(['property', 'result', 'seconds'], r.properties.map((v) => [v.property, resultCell(v), v.seconds.toFixed(2)])));
   for (const v of r.properties) {
     if (v.verdict === 'proved') {

@@ -108,9 +108,10 @@ export interface ProtocolProofOptions {
   /**
    * Which candidate lemmas to mine: `conditional` (the default) adds each shape under one condition
    * (`proposal_open → …`), so Houdini alone proves more; `plain` mines only the unconditional shapes,
-   * fewer and faster, and leaves more to Spacer.
+   * fewer and faster, and leaves more to Spacer; `none` runs no Houdini: each property goes to the
+   * search of small policies and then to Spacer alone (the quickest way to refute a design bug).
    */
-  readonly candidates?: 'conditional' | 'plain';
+  readonly candidates?: 'conditional' | 'plain' | 'none';
   readonly search?: { readonly maxAdmins?: number; readonly maxMissLimit?: number; readonly maxStates?: number };
   readonly progress?: (line: string) => void;
 }
@@ -150,8 +151,9 @@ export async function proveProtocol(machine: MachineUnderCheck, options: Protoco
   const bank = sys.bank;
   const regionT = regionTerm(bank, sys.knobs, region);
   const vocabulary: Vocabulary = new Map(sys.signature.vars.map((v) => [v.name, v]));
-  const samples = sampleKnobs((k) => inRegion(region, k), 3);
-  progress(`prove --protocol: mining candidate lemmas from ${samples.length} small policies…`);
+  // `none`: no lemmas, so every property goes to the small-policy search and then Spacer alone.
+  const samples = options.candidates === 'none' ? [] : sampleKnobs((k) => inRegion(region, k), 3);
+  if (samples.length > 0) progress(`prove --protocol: mining candidate lemmas from ${samples.length} small policies…`);
   const candidates = samples.length === 0 ? [] : mineCandidates(compiled, samples, { conditional: options.candidates !== 'plain' });
   progress(`prove --protocol: Houdini over ${candidates.length} candidates…`);
   const { ctx } = await z3Session();

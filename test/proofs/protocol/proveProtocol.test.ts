@@ -108,7 +108,8 @@ describe('guillotine prove --protocol', () => {
 
   it('refutes_a_spec_mutant_at_the_smallest_policy_that_shows_it_and_check_agrees_there_and_below', async () => {
     const traces = join(dir, 'refutations');
-    const run = await runCli(['prove', '--protocol', '--mutant', 'deescalate-one-short', '--only', 'deescalation-needs-quorum', '--candidates', 'plain', '--traces', traces]);
+    const run = await runCli(['prove', '--protocol', '--mutant', 'deescalate-one-short', '--only', 'deescalation-needs-quorum', '--candidates', 'none', '--traces', traces]);
+    assert.match(run.out, /Houdini: no candidate lemmas \(--candidates none/);
     assert.equal(run.code, 1, run.out + run.err);
     assert.match(run.out, /deescalation-needs-quorum REFUTED; the smallest policy that breaks it: 3 admins, escalate 1, deescalate 3, missLimit 1, maxStep 1\n/);
     assert.match(run.out, /1\. propose probation by an admin who neither approved nor voted/);
