@@ -28,7 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'prove',
-    description: 'prove the hardware invariants of docs/protocol.md §5 with Z3, for all 64-bit values, with decoded counterexamples',
+    description: 'prove the hardware invariants of docs/protocol.md §5 with Z3, for all 64-bit values, with decoded counterexamples; with --protocol, the §4 safety properties for every number of admins and quorum pair',
     load: async () => (await import('./prove.ts')).registerProve,
   },
   {
