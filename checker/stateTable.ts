@@ -59,7 +59,10 @@ export class StateTable {
       grown.set(this.rows);
       this.rows = grown;
     }
-    this.rows.set(words.subarray(at, at + width), id * width);
+    // A word-by-word copy, not `set(subarray(…))`: no view object per new state for the GC to collect.
+    const rows = this.rows;
+    const to = id * width;
+    for (let i = 0; i < width; i++) rows[to + i] = words[at + i]!;
     slots[2 * slot] = id + 1;
     slots[2 * slot + 1] = hash;
     if (this.count * 4 > slots.length) this.rehash();
