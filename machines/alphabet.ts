@@ -6,7 +6,7 @@
  */
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import { adminIds, type Policy } from '../spec/policy.ts';
-import type { GuillotineEvent } from '../spec/events.ts';
+import type { EventType, GuillotineEvent } from '../spec/events.ts';
 
 /** An id that is not an admin of the policy, so the alphabet also tries outsiders' votes. */
 export function outsiderId(policy: Policy): string {
@@ -51,3 +51,51 @@ export const AUTOMATIC_EVENTS: readonly GuillotineEvent[] = [
     { type: 'actuator-fault', actuator },
   ]),
 ];
+
+/**
+ * One event of the alphabet with its fields as indices: the type, a voter by its index (admins in
+ * policy order, then the outsider) or, under symmetry, by its class, and the target, alarm level or
+ * actuator by their index in `LEVELS`/`ACTUATORS`. The generated checker and the count system number
+ * their actions by these.
+ */
+export interface EventSlot {
+  readonly type: EventType;
+  readonly voter?: number;
+  readonly target?: number;
+  readonly level?: number;
+  readonly actuator?: number;
+}
+
+/** The alphabet as slots for the given voters (indices or classes), in {@link eventAlphabet}'s order. */
+export function slotAlphabet(voters: readonly number[]): EventSlot[] {
+  const slots: EventSlot[] = [];
+  for (const voter of voters) for (let target = 0; target < LEVELS.length; target++) slots.push({ type: 'propose', voter, target });
+  for (const voter of voters) slots.push({ type: 'approve', voter });
+  for (const event of AUTOMATIC_EVENTS) {
+    if (event.type === 'alarm') slots.push({ type: 'alarm', level: LEVELS.indexOf(event.level) });
+    else if (event.type === 'actuator-confirm' || event.type === 'actuator-fault') slots.push({ type: event.type, actuator: ACTUATORS.indexOf(event.actuator) });
+    else slots.push({ type: event.type });
+  }
+  return slots;
+}
+
+/** The event a slot names, its voter's id asked of `voter` (undefined there, e.g. an empty class: no event). */
+export function eventOfSlot(slot: EventSlot, voter: () => string | undefined): GuillotineEvent | undefined {
+  switch (slot.type) {
+    case 'propose': {
+      const admin = voter();
+      return admin === undefined ? undefined : { type: 'propose', admin, target: LEVELS[slot.target!]! };
+    }
+    case 'approve': {
+      const admin = voter();
+      return admin === undefined ? undefined : { type: 'approve', admin };
+    }
+    case 'alarm':
+      return { type: 'alarm', level: LEVELS[slot.level!]! };
+    case 'actuator-confirm':
+    case 'actuator-fault':
+      return { type: slot.type, actuator: ACTUATORS[slot.actuator!]! };
+    default:
+      return { type: slot.type } as GuillotineEvent;
+  }
+}

@@ -5,10 +5,10 @@
  * state, a representative one under symmetry — so that a counterexample is rebuilt, explained and
  * replayed by the reference engine.
  */
-import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
+import { LEVELS } from '../../spec/levels.ts';
 import { adminIds, type Policy } from '../../spec/policy.ts';
 import { encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
-import { outsiderId } from '../../machines/alphabet.ts';
+import { eventOfSlot, outsiderId } from '../../machines/alphabet.ts';
 import type { CheckState } from '../../properties/history.ts';
 import type { CheckedModel } from '../checkedModel.ts';
 import { guillotineCodec } from '../guillotineCodec.ts';
@@ -116,19 +116,8 @@ export function compileChecker(checked: CheckedModel, symmetry: boolean): Compil
   const eventOf = (i: number, words: Uint32Array, at: number): GuillotineEvent => {
     const slot = generated.actions[i];
     if (slot === undefined) throw new RangeError(`the generated checker has no action ${i}`);
-    switch (slot.type) {
-      case 'propose':
-        return { type: 'propose', admin: voterOf(slot, words, at), target: LEVELS[slot.target!]! };
-      case 'approve':
-        return { type: 'approve', admin: voterOf(slot, words, at) };
-      case 'alarm':
-        return { type: 'alarm', level: LEVELS[slot.level!]! };
-      case 'actuator-confirm':
-      case 'actuator-fault':
-        return { type: slot.type, actuator: ACTUATORS[slot.actuator!]! };
-      default:
-        return { type: slot.type } as GuillotineEvent;
-    }
+    // Every slot's voter exists: a class a representative's counts name is never empty.
+    return eventOfSlot(slot, () => voterOf(slot, words, at))!;
   };
 
   // Fairness names: without symmetry each concrete event; under symmetry the admin left out.

@@ -18,7 +18,8 @@
  * representative per orbit, as `symmetry.ts` keeps it, in five words whatever the number of admins,
  * and canonicalising a successor is a few additions instead of a sort.
  */
-import { ACTUATORS, CAPABILITIES, LEVELS } from '../../spec/levels.ts';
+import { CAPABILITIES, LEVELS } from '../../spec/levels.ts';
+import { slotAlphabet, type EventSlot } from '../../machines/alphabet.ts';
 import { adminIds, type Policy } from '../../spec/policy.ts';
 import { EFFECTS, REJECTIONS } from '../../machines/guillotine.ts';
 import { readStatechart, ruleVocabulary, REGIONS, type ActionRef, type RegionRef, type TransitionRef } from '../../machines/statechart.ts';
@@ -36,14 +37,7 @@ export type Item =
   | { readonly kind: 'eventually'; readonly property: PropertyId };
 
 /** What action `i` of the generated alphabet is: an event type and its fields (a voter by index, or by class under symmetry). */
-export interface ActionSlot {
-  readonly type: string;
-  /** Voter index (admins in policy order, then the outsider), or under symmetry the voter's class (0..4). */
-  readonly voter?: number;
-  readonly target?: number;
-  readonly level?: number;
-  readonly actuator?: number;
-}
+export type ActionSlot = EventSlot;
 
 export interface GeneratedChecker {
   /** The body of a function of `tables` that returns `{ expand, judgeState, witnessInitial }`. */
@@ -167,15 +161,7 @@ class Generator {
 
   /** The actions in the order of `eventAlphabet` (under symmetry, one voter per class). */
   private alphabet(): ActionSlot[] {
-    const slots: ActionSlot[] = [];
-    const voters = this.symmetry ? [0, 1, 2, 3, OUTSIDER_CLASS] : Array.from({ length: this.voters }, (_, i) => i);
-    for (const voter of voters) for (let target = 0; target < LEVELS.length; target++) slots.push({ type: 'propose', voter, target });
-    for (const voter of voters) slots.push({ type: 'approve', voter });
-    slots.push({ type: 'timeout' }, { type: 'heartbeat' }, { type: 'heartbeat-missed' });
-    for (let level = 0; level < LEVELS.length; level++) slots.push({ type: 'alarm', level });
-    slots.push({ type: 'mce' }, { type: 'assertion-failure' }, { type: 'reboot-complete' });
-    for (let actuator = 0; actuator < ACTUATORS.length; actuator++) slots.push({ type: 'actuator-confirm', actuator }, { type: 'actuator-fault', actuator });
-    return slots;
+    return slotAlphabet(this.symmetry ? [0, 1, 2, 3, OUTSIDER_CLASS] : Array.from({ length: this.voters }, (_, i) => i));
   }
 
   // ------------------------------------------------------------ views

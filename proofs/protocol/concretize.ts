@@ -13,11 +13,10 @@
  * (`project.ts`), must be the abstract path's state: a path that drifts from the count system is
  * refused, never printed, because it would mean the abstraction is not exact where it was used.
  */
-import { LEVELS, ACTUATORS } from '../../spec/levels.ts';
 import { encodePath, encodeEvent, type GuillotineEvent } from '../../spec/events.ts';
 import { adminIds, parsePolicy, type Policy } from '../../spec/policy.ts';
 import { referenceEngine } from '../../machines/engine.ts';
-import { eventAlphabet, outsiderId } from '../../machines/alphabet.ts';
+import { eventAlphabet, eventOfSlot, outsiderId } from '../../machines/alphabet.ts';
 import { adminClasses } from '../../machines/adminClasses.ts';
 import { CLASSES, OUTSIDER_CLASS } from '../../machines/classCounts.ts';
 import type { Knob } from '../../machines/protocolOps.ts';
@@ -26,9 +25,9 @@ import { INITIAL_HISTORY, advanceHistory, type CheckState } from '../../properti
 import { stateVerdict, transitionVerdict } from '../../properties/judge.ts';
 import type { PropertyId } from '../../properties/property.ts';
 import type { CountSystem } from './countSystem.ts';
-import type { EventSlot } from './countMachine.ts';
 import type { AbstractStep, CountExploration, KnobValues } from './explore.ts';
 import { countStateOf } from './project.ts';
+import { slotWords } from './refute.ts';
 import { evaluate } from './term.ts';
 
 /** A counterexample on counts made concrete and confirmed by the reference engine and the property's judge. */
@@ -113,8 +112,8 @@ export function concretize(system: CountSystem, knobs: KnobValues, path: readonl
   let last: { before: CheckState; event: GuillotineEvent } | undefined;
   const events: GuillotineEvent[] = [];
   for (const [i, step] of path.entries()) {
-    const at = `step ${i + 1} (${describeSlot(step.slot)})`;
-    const event = concreteEvent(step.slot, () => {
+    const at = `step ${i + 1} (${slotWords(step.slot)})`;
+    const event = eventOfSlot(step.slot, () => {
       const k = step.slot.voter!;
       if (k === OUTSIDER_CLASS) return outsider;
       const members = adminClasses(ids, { approvals: state.machine.context.proposal?.approvals ?? [], votes: state.history.votes })[k as 0 | 1 | 2 | 3];
@@ -148,34 +147,6 @@ export function concretize(system: CountSystem, knobs: KnobValues, path: readonl
   }
   if (verdict === true) return { ok: false, message: `${property}: the reference engine runs the path to its end and the property's judge finds nothing wrong there` };
   return { ok: true, policy, events, handle: encodePath(events), reason: verdict };
-}
-
-/** The concrete event of an abstract step, its voter (if it has one) from `voter`; undefined when the class is empty. */
-function concreteEvent(slot: EventSlot, voter: () => string | undefined): GuillotineEvent | undefined {
-  switch (slot.type) {
-    case 'propose': {
-      const admin = voter();
-      return admin === undefined ? undefined : { type: 'propose', admin, target: LEVELS[slot.target!]! };
-    }
-    case 'approve': {
-      const admin = voter();
-      return admin === undefined ? undefined : { type: 'approve', admin };
-    }
-    case 'alarm':
-      return { type: 'alarm', level: LEVELS[slot.level!]! };
-    case 'actuator-confirm':
-    case 'actuator-fault':
-      return { type: slot.type, actuator: ACTUATORS[slot.actuator!]! };
-    default:
-      return { type: slot.type } as GuillotineEvent;
-  }
-}
-
-/** An abstract step in words: `approve by an admin of class "approved only"`. */
-export function describeSlot(slot: EventSlot): string {
-  const by = slot.voter === undefined ? '' : slot.voter === OUTSIDER_CLASS ? ' by the outsider' : ` by an admin of class "${CLASSES[slot.voter]}"`;
-  const what = slot.target !== undefined ? `:${LEVELS[slot.target]}` : slot.level !== undefined ? `:${LEVELS[slot.level]}` : slot.actuator !== undefined ? `:${ACTUATORS[slot.actuator]}` : '';
-  return `${slot.type}${what}${by}`;
 }
 
 function describeKnobs(k: KnobValues): string {

@@ -14,7 +14,7 @@
  * As in the checker, the voter of a proposal or an approval is a class of admins (0..3, 4 for the
  * outsider); an admin class is only offered while it has a member.
  */
-import { ACTUATORS, LEVELS } from '../../spec/levels.ts';
+import { ACTUATORS } from '../../spec/levels.ts';
 import type { EventType } from '../../spec/events.ts';
 import type { Policy } from '../../spec/policy.ts';
 import { EFFECTS, REJECTIONS } from '../../machines/guillotine.ts';
@@ -23,6 +23,7 @@ import { readStatechart, type ActionRef, type Statechart, type TransitionRef } f
 import { NO_LEVEL, type ContextView, type EventView, type RaisedEvent, type StateView } from '../../machines/protocolOps.ts';
 import type { ProtocolRules } from '../../machines/rules.ts';
 import { classCount, OUTSIDER_CLASS, reclassify, stateSets } from '../../machines/classCounts.ts';
+import { slotAlphabet, type EventSlot } from '../../machines/alphabet.ts';
 import { nextHistory } from '../../properties/history.ts';
 import type { GuillotineProperty, PropertyId } from '../../properties/property.ts';
 import { ISOLATION, stateSignature, type CountState, type StateSignature } from './countState.ts';
@@ -33,13 +34,7 @@ import type { Term, TermBank } from './term.ts';
 export type Choose = (b: Term) => boolean;
 
 /** One event of the abstract alphabet: the checker's under symmetry, a voter being a class (0..4). */
-export interface EventSlot {
-  readonly type: EventType;
-  readonly voter?: number;
-  readonly target?: number;
-  readonly level?: number;
-  readonly actuator?: number;
-}
+export type { EventSlot };
 
 /** A property's condition on one path, as a term (true where the property holds). */
 export interface PropertyCondition {
@@ -65,15 +60,7 @@ const MAX_RAISED = 16;
 
 /** The alphabet under symmetry, in the checker's order: proposals and approvals per voter class, then the automatic events. */
 export function abstractAlphabet(): EventSlot[] {
-  const slots: EventSlot[] = [];
-  const voters = [0, 1, 2, 3, OUTSIDER_CLASS];
-  for (const voter of voters) for (let target = 0; target < LEVELS.length; target++) slots.push({ type: 'propose', voter, target });
-  for (const voter of voters) slots.push({ type: 'approve', voter });
-  slots.push({ type: 'timeout' }, { type: 'heartbeat' }, { type: 'heartbeat-missed' });
-  for (let level = 0; level < LEVELS.length; level++) slots.push({ type: 'alarm', level });
-  slots.push({ type: 'mce' }, { type: 'assertion-failure' }, { type: 'reboot-complete' });
-  for (let actuator = 0; actuator < ACTUATORS.length; actuator++) slots.push({ type: 'actuator-confirm', actuator }, { type: 'actuator-fault', actuator });
-  return slots;
+  return slotAlphabet([0, 1, 2, 3, OUTSIDER_CLASS]);
 }
 
 /** The statechart of one machine (a policy and its rules), stepped over count states of terms. */

@@ -4,7 +4,8 @@ import { decodePath } from '../../../spec/events.ts';
 import { specMutant, mutatedMachine } from '../../../machines/mutants.ts';
 import { replay } from '../../../checker/replay.ts';
 import { exploreCounts, type AbstractStep, type KnobValues } from '../../../proofs/protocol/explore.ts';
-import { abstractCounterexample, concretize, describeSlot, policyForKnobs } from '../../../proofs/protocol/concretize.ts';
+import { abstractCounterexample, concretize, policyForKnobs } from '../../../proofs/protocol/concretize.ts';
+import { slotWords } from '../../../proofs/protocol/refute.ts';
 import type { PropertyId } from '../../../properties/property.ts';
 import { compiledCounts } from './countsAndChecker.ts';
 
@@ -21,7 +22,7 @@ describe('proofs/protocol: concretize turns a counterexample on counts into a re
   it('names real admins, first of their class, and gives the handle replay takes (deescalate-one-short, 3 admins, quorums 2/3)', () => {
     const k = knobs(3, 2, 3);
     const path = refutation('deescalate-one-short', k, 'deescalation-needs-quorum');
-    assert.deepEqual(path.map((s) => describeSlot(s.slot)), ['alarm:probation', 'propose:standard by an admin of class "neither"', 'approve by an admin of class "neither"']);
+    assert.deepEqual(path.map((s) => slotWords(s.slot)), ['alarm probation', 'propose standard by an admin who neither approved nor voted', 'approve by an admin who neither approved nor voted']);
     const r = concretize(compiledCounts('deescalate-one-short').system, k, path, 'deescalation-needs-quorum');
     assert.ok(r.ok, r.ok ? '' : r.message);
     assert.equal(r.handle, 'alarm:probation,propose:a1:standard,approve:a2');
@@ -77,7 +78,7 @@ describe('proofs/protocol: concretize turns a counterexample on counts into a re
     const tampered = [path[0]!, { ...path[1]!, state }, path[2]!];
     const r = concretize(compiledCounts('deescalate-one-short').system, k, tampered, 'deescalation-needs-quorum');
     assert.ok(!r.ok);
-    assert.match(r.message, /^step 2 \(propose:standard by an admin of class "neither"\): after propose:a1:standard the concrete approved_voted is 1, the count system's 2$/);
+    assert.match(r.message, /^step 2 \(propose standard by an admin who neither approved nor voted\): after propose:a1:standard the concrete approved_voted is 1, the count system's 2$/);
   });
 
   it('refuses a path whose last step breaks nothing, and properties no path can show', () => {
