@@ -21,7 +21,7 @@
  * ({@link ClassSetOps.subset}) exactly. A rule that named an admin, or a set built across two steps
  * without going through the state, would break this (docs/checker.md, "The count abstraction").
  */
-import type { Knob, ProtocolOps } from './protocolOps.ts';
+import type { Knob, ProtocolOps, Scalars } from './protocolOps.ts';
 
 /** The classes of admins under symmetry, then the outsider, in class order. */
 export const CLASSES = ['approved and voted', 'approved only', 'voted only', 'neither', 'the outsider'] as const;
@@ -30,19 +30,7 @@ export const CLASSES = ['approved and voted', 'approved only', 'voted only', 'ne
 export const OUTSIDER_CLASS = 4;
 
 /** The operations on truth values and integers that counting needs: every interpretation has them. */
-export interface ScalarOps<B, N> {
-  readonly interpretation: string;
-  bool(value: boolean): B;
-  and(...bs: B[]): B;
-  or(...bs: B[]): B;
-  not(b: B): B;
-  int(value: number): N;
-  add(a: N, b: N): N;
-  sub(a: N, b: N): N;
-  eq(a: N, b: N): B;
-  lt(a: N, b: N): B;
-  le(a: N, b: N): B;
-  ite(c: B, a: N, b: N): N;
+export interface ScalarOps<B, N> extends Scalars<B, N> {
   /** `c ? a : b` on truth values. */
   iteBool(c: B, a: B, b: B): B;
   knob(name: Knob): N;

@@ -23,8 +23,8 @@
 import { ACTUATORS, LEVELS } from '../spec/levels.ts';
 import type { Policy } from '../spec/policy.ts';
 
-/** The operations a rule may use. */
-export interface ProtocolOps<B, N, V, S> {
+/** Truth values and integers: the part of the algebra every interpretation has, counting included. */
+export interface Scalars<B, N> {
   /** Which interpretation this is (for messages and tests; rules must not branch on it). */
   readonly interpretation: string;
 
@@ -41,6 +41,10 @@ export interface ProtocolOps<B, N, V, S> {
   le(a: N, b: N): B;
   /** `c ? a : b` on integers. */
   ite(c: B, a: N, b: N): N;
+}
+
+/** The operations a rule may use. */
+export interface ProtocolOps<B, N, V, S> extends Scalars<B, N> {
 
   /**
    * A knob of the policy that some interpretations keep symbolic (the Horn clauses prove a property
