@@ -10,21 +10,12 @@ import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { buildReport } from '../../viz/report.ts';
-import { DEFAULT_SECTION_IDS, isSectionId, SECTION_IDS, type Section, type SectionId } from '../../viz/section.ts';
+import type { Section, SectionId } from '../../viz/section.ts';
 import { allSections } from '../../viz/sectionFeed.ts';
 import { sectionsInWorker } from '../../viz/sectionsThread.ts';
 import { action, BadInput, integerOption, policyOption, writeOutput, type ExitCode, type RegisterCommand } from '../command.ts';
 import { progressLine } from '../progress.ts';
-import { diffOption, logInput, logOption, reviewInput, seedOption, traceOption } from './viz.ts';
-
-/** Parses `--sections a,b`: known ids only, kept in page order. */
-export function sectionsOption(raw: string | undefined): readonly SectionId[] {
-  if (raw === undefined) return DEFAULT_SECTION_IDS;
-  const asked = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = asked.filter((s) => !isSectionId(s));
-  if (asked.length === 0 || unknown.length > 0) throw new BadInput(`--sections takes a comma-separated list of ${SECTION_IDS.join(', ')} (diff with --diff FILE); got ${JSON.stringify(raw)}`);
-  return SECTION_IDS.filter((id) => asked.includes(id));
-}
+import { diffOption, logInput, logOption, reviewInput, sectionsOption, sectionsOptionHelp, seedOption, traceOption } from './viz.ts';
 
 /** What a section says in the one-line summary, and whether it lets the report exit 0. */
 function verdict(s: Section): { text: string; ok: boolean } {
@@ -39,7 +30,7 @@ export const registerReport: RegisterCommand = (command, io, exit) => {
     .addOption(traceOption())
     .addOption(logOption())
     .addOption(new Option('--out <file>', 'the HTML file to write').makeOptionMandatory())
-    .addOption(new Option('--sections <ids>', `only these sections, comma-separated, of: ${SECTION_IDS.join(', ')} (default: all but protocol, half a minute of proof)`))
+    .addOption(new Option('--sections <ids>', sectionsOptionHelp))
     .addOption(diffOption())
     .addOption(seedOption())
     .addOption(new Option('--max-states <n>', 'stop the checker after this many states (properties not yet refuted become "unknown")'))

@@ -16,7 +16,7 @@ import type { Policy } from '../../spec/policy.ts';
 import { loadAnyTraceFile } from '../../spec/itf.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import { sectionsInWorker } from '../../viz/sectionsThread.ts';
-import { SECTION_TITLES, traceHash } from '../../viz/section.ts';
+import { DEFAULT_SECTION_IDS, isSectionId, SECTION_IDS, SECTION_TITLES, traceHash, type SectionId } from '../../viz/section.ts';
 import { DEFAULT_SEED } from '../../viz/sections.ts';
 import { watchFile } from '../../viz/watchFile.ts';
 import { encodePath } from '../../spec/events.ts';
@@ -76,6 +76,17 @@ export function logInput(file: string, opts: { policy?: string; diff?: string },
   return { input: { policy: v.policy!, policySource, trace: null, ...compare }, log: logView(file, v, first.result, opts.policy), follow: read };
 }
 
+export const sectionsOptionHelp = `only these sections, comma-separated, of: ${SECTION_IDS.join(', ')} (default: all but protocol, half a minute of proof)`;
+
+/** Parses `--sections a,b`: known ids only, kept in page order. */
+export function sectionsOption(raw: string | undefined): readonly SectionId[] {
+  if (raw === undefined) return DEFAULT_SECTION_IDS;
+  const asked = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = asked.filter((s) => !isSectionId(s));
+  if (asked.length === 0 || unknown.length > 0) throw new BadInput(`--sections takes a comma-separated list of ${SECTION_IDS.join(', ')} (diff with --diff FILE); got ${JSON.stringify(raw)}`);
+  return SECTION_IDS.filter((id) => asked.includes(id));
+}
+
 /** Progress lines for sections built on a thread: one when each starts, one when each is ready. */
 export function sectionProgress(io: Output, label: string) {
   const started = performance.now();
@@ -96,9 +107,12 @@ export const registerViz: RegisterCommand = (command, io, exit) => {
     .addOption(logOption())
     .addOption(new Option('--port <n>', 'port to listen on; 0 picks a free one').default('0'))
     .addOption(seedOption())
+    .addOption(new Option('--sections <ids>', sectionsOptionHelp))
     .addHelpText('after', '\nThe page answers only on 127.0.0.1 (Host 127.0.0.1, localhost or [::1] with this port); Ctrl-C stops it at once.\n')
     .action(
-      action(exit, async (opts: { policy?: string; watch?: boolean; diff?: string; trace?: string; log?: string; port: string; seed: string }): Promise<ExitCode> => {
+      action(exit, async (opts: { policy?: string; watch?: boolean; diff?: string; trace?: string; log?: string; port: string; seed: string; sections?: string }): Promise<ExitCode> => {
+        const only = sectionsOption(opts.sections);
+        if (only.includes('diff') && opts.sections !== undefined && opts.diff === undefined) throw new BadInput('--sections diff needs --diff FILE: the policy to compare with');
         const port = integerOption('--port', opts.port, 0, 65535)!;
         const seed = integerOption('--seed', opts.seed, 0, 2 ** 32 - 1)!;
         if (opts.watch && opts.policy === undefined && opts.log === undefined) throw new BadInput('--watch needs --policy FILE (the file to re-check when it is saved) or --log FILE (the log to follow)');
@@ -109,7 +123,7 @@ export const registerViz: RegisterCommand = (command, io, exit) => {
         const sections = (policy: Policy) => {
           io.err('viz: building the sections below on a worker thread…\n');
           const progress = sectionProgress(io, 'viz');
-          const feed = sectionsInWorker(policy, { seed, ...(input.compare ? { compare: input.compare } : {}) }, { onStart: progress.onStart });
+          const feed = sectionsInWorker(policy, { only, seed, ...(input.compare ? { compare: input.compare } : {}) }, { onStart: progress.onStart });
           for (const id of feed.ids) void feed.section(id).then((s) => progress.ready(id, s));
           return feed;
         };

@@ -78,6 +78,19 @@ describe('guillotine viz as a process', function () {
     assert.deepEqual(processesWithMarker(marker), []);
   });
 
+  it('builds_only_the_sections_named_by_--sections_the_protocol_proofs_among_them_and_refuses_an_unknown_one', async () => {
+    const viz = await startViz(randomUUID(), ['--sections', 'protocol,check']);
+    const listed = (await (await fetch(`${viz.url}api/sections`)).json()) as { sections: { id: string }[] };
+    assert.deepEqual(listed.sections.map((s) => s.id), ['check', 'protocol'], 'in page order, and nothing else');
+    viz.child.kill('SIGINT');
+    assert.equal((await viz.exited).code, 0);
+    const child = spawn(process.execPath, [BIN, 'viz', '--sections', 'check,bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    assert.equal(await new Promise<number | null>((resolve) => child.on('exit', resolve)), 2);
+    assert.match(err, /^guillotine: --sections takes a comma-separated list of check, .*protocol.*; got "check,bogus"\n$/);
+  });
+
   it('refuses_watch_without_a_policy_file', async () => {
     const child = spawn(process.execPath, [BIN, 'viz', '--watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
