@@ -62,17 +62,23 @@ type Solver = InstanceType<Z3Session['ctx']['Solver']>;
 
 /** `solver.check()`, raced against the hard bound; throws {@link SolverAbandoned} when the bound wins. */
 async function checkWithin(solver: Solver, options: DischargeOptions): Promise<'sat' | 'unsat' | 'unknown'> {
-  const limit = options.abandonAfterMs ?? options.timeoutMs + ABANDON_GRACE_MS;
-  const running = solver.check();
-  // If the bound wins, the check may still settle (or reject when its thread is terminated): ignore it.
+  return raceAgainstBound(solver.check(), options.abandonAfterMs ?? options.timeoutMs + ABANDON_GRACE_MS, options.timeoutMs);
+}
+
+/**
+ * A running Z3 check raced against a hard bound of `limitMs`: its answer, or {@link SolverAbandoned}
+ * when the bound wins (Z3's own `timeoutMs` is cooperative and can be overrun). The check may still
+ * settle, or reject when its thread is terminated, after the bound: that is ignored.
+ */
+export async function raceAgainstBound<T extends string>(running: Promise<T>, limitMs: number, timeoutMs: number): Promise<T> {
   running.catch(() => {});
   let timer: ReturnType<typeof setTimeout> | undefined;
   const bound = new Promise<'abandoned'>((resolve) => {
-    timer = setTimeout(() => resolve('abandoned'), limit);
+    timer = setTimeout(() => resolve('abandoned'), limitMs);
   });
   try {
     const answer = await Promise.race([running, bound]);
-    if (answer === 'abandoned') throw new SolverAbandoned(`Z3 was still running ${limit} ms into a query whose timeout is ${options.timeoutMs} ms; abandoned`);
+    if (answer === 'abandoned') throw new SolverAbandoned(`Z3 was still running ${limitMs} ms into a query whose timeout is ${timeoutMs} ms; abandoned`);
     return answer;
   } finally {
     clearTimeout(timer);

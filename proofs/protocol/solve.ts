@@ -4,7 +4,7 @@
  * the hardware proofs: Z3 is then unusable in this process, and every later query is `unknown`).
  */
 import type { Context } from 'z3-solver';
-import { ABANDON_GRACE_MS, SolverAbandoned } from '../discharge.ts';
+import { ABANDON_GRACE_MS, raceAgainstBound } from '../discharge.ts';
 import { letProcessExit } from '../z3.ts';
 
 type Ctx = Context<'main'>;
@@ -21,20 +21,9 @@ export interface SolverLimits {
 /** `solver.check(...assumptions)` under the limits; throws {@link SolverAbandoned} when the hard bound wins. */
 export async function checkWithin(solver: Solver, assumptions: readonly Bool[], limits: SolverLimits): Promise<'sat' | 'unsat' | 'unknown'> {
   solver.set('timeout', limits.timeoutMs);
-  const bound = limits.abandonAfterMs ?? limits.timeoutMs + ABANDON_GRACE_MS;
-  const running = solver.check(...assumptions);
-  // If the bound wins, the check may still settle later: ignore it.
-  running.catch(() => {});
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'abandoned'>((resolve) => {
-    timer = setTimeout(() => resolve('abandoned'), bound);
-  });
   try {
-    const answer = await Promise.race([running, late]);
-    if (answer === 'abandoned') throw new SolverAbandoned(`Z3 was still running ${bound} ms into a query whose timeout is ${limits.timeoutMs} ms; abandoned`);
-    return answer;
+    return await raceAgainstBound(solver.check(...assumptions), limits.abandonAfterMs ?? limits.timeoutMs + ABANDON_GRACE_MS, limits.timeoutMs);
   } finally {
-    clearTimeout(timer);
     await letProcessExit();
   }
 }
