@@ -6,6 +6,7 @@ import { Option } from 'commander';
 import { DEFAULT_POLICY, type Policy } from '../spec/policy.ts';
 import { loadPolicyFile } from '../spec/loadPolicy.ts';
 import { writeFilesAtomically, type FileToWrite } from '../spec/atomicWrite.ts';
+import { fileErrorWords, makeDirectory } from '../spec/fileError.ts';
 import { quoted, terminalSafeJson } from '../spec/terminalText.ts';
 
 /**
@@ -65,6 +66,15 @@ export function integerOption(name: string, raw: string | undefined, min: number
  */
 export function printJson(io: Output, value: unknown): void {
   io.out(terminalSafeJson(value, 2) + '\n');
+}
+
+/** Makes an output directory (and its parents) before any work, or throws {@link BadInput} naming the option and why in words. */
+export function outputDirectory(option: string, dir: string): void {
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    throw new BadInput(`${option}: cannot create directory ${quoted(dir, 300)}: ${fileErrorWords(error)}`);
+  }
 }
 
 /**

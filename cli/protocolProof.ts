@@ -13,11 +13,10 @@ import { DEFAULT_PROTOCOL_TIMEOUT_MS, protocolHolds, protocolProperties, provePr
 import { FULL_REGION, regionProblem, type Interval, type ProtocolRegion } from '../proofs/protocol/region.ts';
 import { shutdownZ3, z3Started } from '../proofs/z3.ts';
 import { WriteFailed } from '../spec/atomicWrite.ts';
-import { fileErrorWords, makeDirectory } from '../spec/fileError.ts';
 import { decodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
-import { quoted, terminalSafe } from '../spec/terminalText.ts';
-import { BadInput, EXIT, integerOption, policyFrom, printJson, writeOutput, type ExitCode, type Output } from './command.ts';
+import { terminalSafe } from '../spec/terminalText.ts';
+import { BadInput, EXIT, integerOption, outputDirectory, policyFrom, printJson, writeOutput, type ExitCode, type Output } from './command.ts';
 import { mutantFrom, mutantOption, mutantSummary } from './mutantOption.ts';
 import { table } from './table.ts';
 
@@ -105,20 +104,8 @@ export async function proveProtocolCommand(io: Output, flags: ProtocolFlags): Pr
   const region = regionFrom(flags);
   const only = propertyIds(flags.only);
   const timeoutMs = (integerOption('--timeout', flags.timeout, 1, 3600) ?? DEFAULT_PROTOCOL_TIMEOUT_MS / 1000) * 1000;
-  if (flags.emitSmt2 !== undefined) {
-    try {
-      makeDirectory(flags.emitSmt2);
-    } catch (error) {
-      throw new BadInput(`--emit-smt2: cannot create directory ${quoted(flags.emitSmt2, 300)}: ${fileErrorWords(error)}`);
-    }
-  }
-  if (flags.traces !== undefined) {
-    try {
-      makeDirectory(flags.traces);
-    } catch (error) {
-      throw new BadInput(`--traces: cannot create directory ${quoted(flags.traces, 300)}: ${fileErrorWords(error)}`);
-    }
-  }
+  if (flags.emitSmt2 !== undefined) outputDirectory('--emit-smt2', flags.emitSmt2);
+  if (flags.traces !== undefined) outputDirectory('--traces', flags.traces);
   const machine = chosen === undefined ? correctMachine(policy) : mutatedMachine(policy, chosen);
   // Whoever starts the solver stops it (see `prove`): an embedding that already runs it keeps it.
   const ownsSolver = !z3Started();

@@ -11,11 +11,10 @@ import { replay } from '../../checker/replay.ts';
 import { encodePath } from '../../spec/events.ts';
 import { itfTrace } from '../../spec/itf.ts';
 import { eventLabel } from '../eventLabel.ts';
-import { action, BadInput, EXIT, jsonOption, policyFrom, policyOption, printJson, writeOutput, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { action, BadInput, EXIT, jsonOption, policyFrom, policyOption, outputDirectory, printJson, writeOutput, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { checkingProgress } from '../progress.ts';
 import { count, table } from '../table.ts';
-import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
-import { quoted, terminalSafe } from '../../spec/terminalText.ts';
+import { terminalSafe } from '../../spec/terminalText.ts';
 import { DEFAULT_CHECK_MAX_STATES, maxMemoryOption, maxStatesFrom, maxStatesOption, memoryGuard } from '../limits.ts';
 import { shellWord } from '../shellWord.ts';
 import { correctMachine, mutatedMachine, type MachineUnderCheck } from '../../machines/mutants.ts';
@@ -49,7 +48,7 @@ export const registerCheck: RegisterCommand = (command, io, exit) => {
         guard.check(); // a limit below what the process already uses is reached before any work
         const correct = policyFrom(opts.policy);
         // An unusable --traces directory is refused before the search, not after it.
-        if (opts.traces !== undefined) tracesDirectory(opts.traces);
+        if (opts.traces !== undefined) outputDirectory('--traces', opts.traces);
         // The printed counterexamples replay on the very machine checked.
         const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
@@ -94,15 +93,6 @@ type MutantCheckReport = CheckReport & { readonly mutant?: MutantSummary };
 
 /** How the report names the embedded default policy (and knows a replay needs no --policy). */
 const EMBEDDED = '(embedded default)';
-
-/** Makes the --traces directory (and its parents), or says in words why it cannot be. */
-function tracesDirectory(dir: string): void {
-  try {
-    makeDirectory(dir);
-  } catch (error) {
-    throw new BadInput(`--traces: cannot create directory ${quoted(dir, 300)}: ${fileErrorWords(error)}`);
-  }
-}
 
 /**
  * Each counterexample as a self-contained trace file (the resolved policy travels with it), written

@@ -12,11 +12,10 @@
  */
 import { Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
-import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
+import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, outputDirectory, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
 import { WriteFailed } from '../../spec/atomicWrite.ts';
-import { quoted, terminalSafe } from '../../spec/terminalText.ts';
+import { terminalSafe } from '../../spec/terminalText.ts';
 import { table } from '../table.ts';
-import { fileErrorWords, makeDirectory } from '../../spec/fileError.ts';
 import { addProtocolOptions, proveProtocolCommand, rejectProtocolOnly, type ProtocolFlags } from '../protocolProof.ts';
 
 interface ProveFlags extends ProtocolFlags {
@@ -58,7 +57,7 @@ export const registerProve: RegisterCommand = (command, io, exit) => {
         const policy = policyFrom(flags.policy);
         const only = theoremIds(flags.only);
         const timeoutMs = integerOption('--timeout-ms', flags.timeoutMs, 1, 3_600_000) ?? DEFAULT_TIMEOUT_MS;
-        if (flags.emitSmt2 !== undefined) ensureDirectory(flags.emitSmt2);
+        if (flags.emitSmt2 !== undefined) outputDirectory('--emit-smt2', flags.emitSmt2);
         // Whoever starts the solver stops it: a process running `prove` once shuts it down so Node can
         // exit; an embedding that already runs it (the test suite, a long-lived caller) keeps it.
         const ownsSolver = !proverRunning();
@@ -102,14 +101,6 @@ function theoremIds(raw: readonly string[]): TheoremId[] | undefined {
   const bad = raw.filter((id) => !isTheoremId(id));
   if (bad.length > 0) throw new BadInput(`--only: no theorem has id ${bad.map((b) => JSON.stringify(b)).join(', ')}; ids: ${THEOREM_IDS.join(', ')}`);
   return raw.filter(isTheoremId);
-}
-
-function ensureDirectory(dir: string): void {
-  try {
-    makeDirectory(dir);
-  } catch (error) {
-    throw new BadInput(`--emit-smt2: cannot create directory ${quoted(dir, 300)}: ${fileErrorWords(error)}`);
-  }
 }
 
 /** A decoded counterexample as indented `key: value` lines (nested objects indented further). */
