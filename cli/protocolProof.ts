@@ -11,8 +11,7 @@ import type { Knob } from '../machines/protocolOps.ts';
 import type { PropertyId } from '../properties/property.ts';
 import { DEFAULT_PROTOCOL_TIMEOUT_MS, protocolHolds, protocolProperties, proveProtocol, type ProtocolProofReport, type ProtocolVerdict } from '../proofs/protocol/prove.ts';
 import { FULL_REGION, regionProblem, type Interval, type ProtocolRegion } from '../proofs/protocol/region.ts';
-import { shutdownZ3, z3Started } from '../proofs/z3.ts';
-import { WriteFailed } from '../spec/atomicWrite.ts';
+import { runProof } from './proofRun.ts';
 import { decodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
 import { terminalSafe } from '../spec/terminalText.ts';
@@ -107,24 +106,16 @@ export async function proveProtocolCommand(io: Output, flags: ProtocolFlags): Pr
   if (flags.emitSmt2 !== undefined) outputDirectory('--emit-smt2', flags.emitSmt2);
   if (flags.traces !== undefined) outputDirectory('--traces', flags.traces);
   const machine = chosen === undefined ? correctMachine(policy) : mutatedMachine(policy, chosen);
-  // Whoever starts the solver stops it (see `prove`): an embedding that already runs it keeps it.
-  const ownsSolver = !z3Started();
-  let report: ProtocolProofReport;
-  try {
-    report = await proveProtocol(machine, {
+  const report = await runProof(() =>
+    proveProtocol(machine, {
       region,
       timeoutMs,
       candidates: flags.candidates ?? 'conditional',
       ...(only === undefined ? {} : { only }),
       ...(flags.emitSmt2 === undefined ? {} : { emitSmt2: flags.emitSmt2 }),
       progress: (line) => io.err(line + '\n'),
-    });
-  } catch (error) {
-    if (error instanceof WriteFailed) throw new BadInput(`--emit-smt2: ${error.message}`);
-    throw error;
-  } finally {
-    if (ownsSolver) await shutdownZ3();
-  }
+    }),
+  );
   const traceFiles = flags.traces === undefined ? undefined : writeRefutations(flags.traces, report);
   const fixed = fixedParameters(machine.policy);
   if (flags.json === true) printJson(io, { ...report, fixed, ...(chosen === undefined ? {} : { mutant: mutantSummary(chosen) }) });

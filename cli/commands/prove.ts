@@ -11,9 +11,9 @@
  * (`cli/protocolProof.ts`), with the same exit codes.
  */
 import { Option } from 'commander';
-import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, proverRunning, reportHolds, shutdownProver, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
+import { DEFAULT_TIMEOUT_MS, isTheoremId, proveAll, reportHolds, THEOREM_IDS, THEOREMS, type ProveReport, type TheoremId } from '../../proofs/index.ts';
 import { action, BadInput, EXIT, integerOption, jsonOption, policyFrom, outputDirectory, policyOption, printJson, type ExitCode, type Output, type RegisterCommand } from '../command.ts';
-import { WriteFailed } from '../../spec/atomicWrite.ts';
+import { runProof } from '../proofRun.ts';
 import { terminalSafe } from '../../spec/terminalText.ts';
 import { table } from '../table.ts';
 import { addProtocolOptions, proveProtocolCommand, rejectProtocolOnly, type ProtocolFlags } from '../protocolProof.ts';
@@ -58,24 +58,15 @@ export const registerProve: RegisterCommand = (command, io, exit) => {
         const only = theoremIds(flags.only);
         const timeoutMs = integerOption('--timeout-ms', flags.timeoutMs, 1, 3_600_000) ?? DEFAULT_TIMEOUT_MS;
         if (flags.emitSmt2 !== undefined) outputDirectory('--emit-smt2', flags.emitSmt2);
-        // Whoever starts the solver stops it: a process running `prove` once shuts it down so Node can
-        // exit; an embedding that already runs it (the test suite, a long-lived caller) keeps it.
-        const ownsSolver = !proverRunning();
-        let report: ProveReport;
-        try {
-          report = await proveAll(policy, {
+        const report = await runProof(() =>
+          proveAll(policy, {
             ...(only === undefined ? {} : { only }),
             controls: flags.controls === true,
             timeoutMs,
             ...(flags.emitSmt2 === undefined ? {} : { emitSmt2: flags.emitSmt2 }),
             progress: (line) => io.err(line + '\n'),
-          });
-        } catch (error) {
-          if (error instanceof WriteFailed) throw new BadInput(`--emit-smt2: ${error.message}`);
-          throw error;
-        } finally {
-          if (ownsSolver) await shutdownProver();
-        }
+          }),
+        );
         if (flags.json === true) printJson(io, report);
         else printReport(io, report, flags.policy ?? '(embedded default)', timeoutMs);
         return proveVerdict(io, report, timeoutMs);
