@@ -15,7 +15,8 @@ import { allSections, feedOf, type SectionFeed } from '../../viz/sectionFeed.ts'
 import { checkSection } from '../../viz/checkSection.ts';
 import { diffSection } from '../../viz/diffSection.ts';
 import { buildReport } from '../../viz/report.ts';
-import { launchChromium, SHOTS, startVizProcess, type Browser } from './chromium.ts';
+import { launchChromium, SHOTS, type Browser } from './chromium.ts';
+import { startVizProcess } from './vizProcess.ts';
 
 function unsafePolicy(): Policy {
   const loaded = loadPolicyFile('test/fixtures/policies/unsafe.json');

@@ -3,11 +3,9 @@
  * downloads do not work here; `.ci/run` installs the `chromium` package). Without it the tests
  * skip with a message, except under CI, where a missing browser is a failure.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,39 +38,3 @@ export async function launchChromium(test: Mocha.Context, viewport = { width: 16
 
 /** Where screenshots go (outside the repository); look at them, the picture must be legible. */
 export const SHOTS = process.env.GUILLOTINE_SHOTS ?? join(tmpdir(), 'guillotine-viz-shots');
-
-/** A `guillotine viz` process the tests drive: its URL once it listens, its stderr so far, and a clean stop. */
-export interface VizProcess {
-  readonly url: string;
-  stderr(): string;
-  /** SIGINT, then waits for the exit. */
-  stop(): Promise<void>;
-}
-
-/** Starts `guillotine viz ARGS --port 0` and resolves when it prints its URL (rejects if it exits first). */
-export async function startVizProcess(args: readonly string[]): Promise<VizProcess> {
-  const bin = fileURLToPath(new URL('../../bin/guillotine.js', import.meta.url));
-  const viz = spawn(process.execPath, [bin, 'viz', ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  viz.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise((r) => viz.on('exit', r));
-  const stop = async () => {
-    viz.kill('SIGINT');
-    await exited;
-  };
-  try {
-    const url = await new Promise<string>((res, rej) => {
-      let out = '';
-      viz.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) res(m[1]!);
-      });
-      void exited.then(() => rej(new Error(`viz exited: ${err}`)));
-    });
-    return { url, stderr: () => err, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}

@@ -14,7 +14,8 @@ import { logInput } from '../../cli/commands/viz.ts';
 import { startVizServer, type VizServer } from '../../viz/server.ts';
 import { feedOf } from '../../viz/sectionFeed.ts';
 import { buildReport } from '../../viz/report.ts';
-import { launchChromium, SHOTS, startVizProcess, type Browser } from './chromium.ts';
+import { launchChromium, SHOTS, type Browser } from './chromium.ts';
+import { startVizProcess } from './vizProcess.ts';
 
 const SOAK = 'test/fixtures/logs/soak-2h-votes-and-levels.jsonl';
 const FORGED = 'test/fixtures/logs/forged-approval.jsonl';

@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startVizProcess, type VizProcess } from './vizProcess.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/guillotine.js', import.meta.url));
 
-/** `guillotine viz` in a child process, with a marker in its environment to find any process it leaves behind. */
-async function startViz(marker: string, args: readonly string[] = []): Promise<{ child: ChildProcess; url: string; err: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> }> {
-  const child = spawn(process.execPath, [BIN, 'viz', '--port', '0', ...args], { env: { ...process.env, GUILLOTINE_TEST_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(({ code }) => reject(new Error(`viz exited with ${code} before serving: ${err}`)));
-  });
-  return { child, url, err: () => err, exited };
+/** `guillotine viz` with a marker in its environment, to find any process it leaves behind. */
+function startViz(marker: string, args: readonly string[] = []): Promise<VizProcess> {
+  return startVizProcess(args, { env: { ...process.env, GUILLOTINE_TEST_MARKER: marker } });
 }
 
 /** Processes (other than this one) whose environment carries the marker. */
@@ -39,10 +27,10 @@ function processesWithMarker(marker: string): number[] {
 }
 
 /** Waits until stderr shows that the sections are being computed (the worker thread is busy). */
-async function whileSectionsCompute(viz: { url: string; err: () => string }): Promise<void> {
+async function whileSectionsCompute(viz: VizProcess): Promise<void> {
   await fetch(`${viz.url}api/sections`);
-  for (let i = 0; i < 600 && !/viz: check…/.test(viz.err()); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.match(viz.err(), /viz: check…/, 'the sections started');
+  for (let i = 0; i < 600 && !/viz: check…/.test(viz.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(viz.stderr(), /viz: check…/, 'the sections started');
 }
 
 describe('guillotine viz as a process', function () {
@@ -61,7 +49,7 @@ describe('guillotine viz as a process', function () {
       console.log(`      exited ${Math.round(at - sent)} ms after ${signal}`);
       assert.ok(at - sent < 8000, `viz took ${Math.round(at - sent)} ms to exit`);
       assert.equal(code, 0);
-      const lines = viz.err().split('\n').filter((l) => l.startsWith('viz: stopped'));
+      const lines = viz.stderr().split('\n').filter((l) => l.startsWith('viz: stopped'));
       assert.deepEqual(lines, [`viz: stopped (${signal}); the server and the sections thread are closed`]);
       assert.deepEqual(processesWithMarker(marker), [], 'no process is left behind');
     });
