@@ -10,7 +10,7 @@ import { correctMachine, mutatedMachine } from '../machines/mutants.ts';
 import type { Knob } from '../machines/protocolOps.ts';
 import type { PropertyId } from '../properties/property.ts';
 import { DEFAULT_PROTOCOL_TIMEOUT_MS, protocolHolds, protocolProperties, proveProtocol, type ProtocolProofReport, type ProtocolVerdict } from '../proofs/protocol/prove.ts';
-import { FULL_REGION, regionProblem, type Interval, type ProtocolRegion } from '../proofs/protocol/region.ts';
+import { FULL_REGION, knobWords, regionProblem, type Interval, type ProtocolRegion } from '../proofs/protocol/region.ts';
 import { runProof } from './proofRun.ts';
 import { decodePath } from '../spec/events.ts';
 import type { Policy } from '../spec/policy.ts';
@@ -140,8 +140,6 @@ function fixedParameters(p: Policy): Record<string, string> {
     actuatorFailureUpTo: p.actuators.escalateOnFailureUpTo,
   };
 }
-
-const knobWords = (k: Readonly<Record<Knob, number>>) => `${k.admins} admins, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}`;
 
 function resultCell(v: ProtocolVerdict): string {
   if (v.verdict === 'proved') return `PROVED (${v.method})`;

@@ -7,6 +7,7 @@
  */
 import { correctMachine } from '../machines/mutants.ts';
 import { protocolHolds, proveProtocol, type ProtocolProofReport, type ProtocolVerdict } from '../proofs/protocol/prove.ts';
+import { knobWords } from '../proofs/protocol/region.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { Section } from './section.ts';
 import { xml } from './svg.ts';
@@ -29,7 +30,7 @@ function evidence(v: ProtocolVerdict): string {
       });
       // The handle replays on the refutation's own policy, not the page's: shown as text, not as a link.
       const concrete = `<p>concretely, with admins a1…a${k.admins}: <code>${xml(v.replay.handle)}</code> — ${xml(v.replay.reason)}</p>`;
-      return `smallest policy that breaks it: ${k.admins} admins, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}<ol class="mono">${steps.map((s) => `<li>${xml(s)}</li>`).join('')}</ol>${concrete}`;
+      return `smallest policy that breaks it: ${xml(knobWords(k))}<ol class="mono">${steps.map((s) => `<li>${xml(s)}</li>`).join('')}</ol>${concrete}`;
     }
     case 'unknown':
       return `<span class="warning">${xml(v.reason)}</span>`;

@@ -27,6 +27,7 @@ import type { PropertyId } from '../../properties/property.ts';
 import type { CountSystem } from './countSystem.ts';
 import type { AbstractStep, CountExploration, KnobValues } from './explore.ts';
 import { countStateOf } from './project.ts';
+import { knobWords } from './region.ts';
 import { slotWords } from './refute.ts';
 import { evaluate } from './term.ts';
 
@@ -65,7 +66,7 @@ export function policyForKnobs(template: Policy, knobs: KnobValues): { readonly 
     heartbeat: { ...fixed.heartbeat, missLimit: knobs.missLimit },
     deescalation: { ...fixed.deescalation, maxStep: knobs.maxStep },
   });
-  if (!parsed.ok) return { ok: false, message: `the knobs ${describeKnobs(knobs)} are no policy of docs/protocol.md §6: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` };
+  if (!parsed.ok) return { ok: false, message: `the knobs ${knobWords(knobs)} are no policy of docs/protocol.md §6: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` };
   return { ok: true, policy: parsed.policy };
 }
 
@@ -147,8 +148,4 @@ export function concretize(system: CountSystem, knobs: KnobValues, path: readonl
   }
   if (verdict === true) return { ok: false, message: `${property}: the reference engine runs the path to its end and the property's judge finds nothing wrong there` };
   return { ok: true, policy, events, handle: encodePath(events), reason: verdict };
-}
-
-function describeKnobs(k: KnobValues): string {
-  return `admins ${k.admins}, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}`;
 }

@@ -43,6 +43,11 @@ function upper(region: ProtocolRegion, k: Knob): string | undefined {
   return max === undefined ? undefined : String(max);
 }
 
+/** One point of the region in words: "3 admins, escalate 1, deescalate 3, missLimit 1, maxStep 1". */
+export function knobWords(k: Readonly<Record<Knob, number>>): string {
+  return `${k.admins} admins, escalate ${k.escalate}, deescalate ${k.deescalate}, missLimit ${k.missLimit}, maxStep ${k.maxStep}`;
+}
+
 /** The region in words, e.g. "admins ≥ 1, 1 ≤ escalate ≤ admins, …". */
 export function regionWords(region: ProtocolRegion): string {
   return KNOBS.map((k) => {
