@@ -10,6 +10,7 @@ import { correctMachine, mutatedMachine } from '../machines/mutants.ts';
 import type { Knob } from '../machines/protocolOps.ts';
 import type { PropertyId } from '../properties/property.ts';
 import { DEFAULT_PROTOCOL_TIMEOUT_MS, protocolHolds, protocolProperties, proveProtocol, type ProtocolProofReport, type ProtocolVerdict } from '../proofs/protocol/prove.ts';
+import { pathLines } from '../proofs/protocol/refute.ts';
 import { FULL_REGION, knobWords, regionProblem, type Interval, type ProtocolRegion } from '../proofs/protocol/region.ts';
 import { runProof } from './proofRun.ts';
 import { decodePath } from '../spec/events.ts';
@@ -186,12 +187,7 @@ export function printProtocolReport(
     } else if (v.verdict === 'refuted') {
       io.out(`\n${v.property} REFUTED; the smallest policy that breaks it: ${knobWords(v.knobs)}\n`);
       if (v.abstractPath.length === 0) io.out('  the initial state breaks it\n');
-      let before = v.initial;
-      v.abstractPath.forEach((step, i) => {
-        const changed = Object.entries(step.state).filter(([k, x]) => before[k] !== x);
-        io.out(`  ${i + 1}. ${step.event}${changed.length > 0 ? ` → ${changed.map(([k, x]) => `${k} ${x}`).join(', ')}` : ''}\n`);
-        before = step.state;
-      });
+      pathLines(v.initial, v.abstractPath).forEach((line, i) => io.out(`  ${i + 1}. ${line}\n`));
       const mutant = replayHints.mutant === undefined ? '' : ` --mutant ${replayHints.mutant}`;
       const file = replayHints.traceFiles?.get(v.property);
       io.out(`  concretely, with admins a1…a${v.knobs.admins}: ${terminalSafe(v.replay.handle)}\n  ${terminalSafe(v.replay.reason)}\n`);

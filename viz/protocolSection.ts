@@ -8,6 +8,7 @@
 import { correctMachine } from '../machines/mutants.ts';
 import { protocolHolds, proveProtocol, type ProtocolProofReport, type ProtocolVerdict } from '../proofs/protocol/prove.ts';
 import { knobWords } from '../proofs/protocol/region.ts';
+import { pathLines } from '../proofs/protocol/refute.ts';
 import type { Policy } from '../spec/policy.ts';
 import type { Section } from './section.ts';
 import { xml } from './svg.ts';
@@ -23,11 +24,7 @@ function evidence(v: ProtocolVerdict): string {
       return `${v.method === 'houdini' ? 'follows from these lemmas of the inductive invariant' : "Spacer's invariant (with the Houdini lemmas)"}:${list(v.invariant)}`;
     case 'refuted': {
       const k = v.knobs;
-      const steps = v.abstractPath.map((s, i) => {
-        const before = i === 0 ? v.initial : v.abstractPath[i - 1]!.state;
-        const changed = Object.entries(s.state).filter(([name, value]) => before[name] !== value);
-        return `${s.event}${changed.length > 0 ? ` → ${changed.map(([name, value]) => `${name} ${value}`).join(', ')}` : ''}`;
-      });
+      const steps = pathLines(v.initial, v.abstractPath);
       // The handle replays on the refutation's own policy, not the page's: shown as text, not as a link.
       const concrete = `<p>concretely, with admins a1…a${k.admins}: <code>${xml(v.replay.handle)}</code> — ${xml(v.replay.reason)}</p>`;
       return `smallest policy that breaks it: ${xml(knobWords(k))}<ol class="mono">${steps.map((s) => `<li>${xml(s)}</li>`).join('')}</ol>${concrete}`;

@@ -43,6 +43,15 @@ export interface SearchLimits {
   readonly fromAdmins?: number;
 }
 
+/** Each step of an abstract path as a line: the event, then what it changed ("→ isolation probation, level probation"). */
+export function pathLines(initial: Readonly<Record<string, string>>, path: readonly AbstractStepWords[]): string[] {
+  return path.map((step, i) => {
+    const before = i === 0 ? initial : path[i - 1]!.state;
+    const changed = Object.entries(step.state).filter(([name, value]) => before[name] !== value);
+    return `${step.event}${changed.length > 0 ? ` → ${changed.map(([name, value]) => `${name} ${value}`).join(', ')}` : ''}`;
+  });
+}
+
 /** An event of the abstract alphabet in words: `approve by an admin of class "neither"`. */
 export function slotWords(slot: EventSlot): string {
   const parts: string[] = [slot.type];
