@@ -17,6 +17,7 @@ import { table } from '../cli/table.ts';
 import { promelaModel } from '../export/promela.ts';
 import { runSpin } from '../export/spin.ts';
 import { DEFAULT_POLICY, scaledPolicy } from '../spec/policy.ts';
+import { median } from './median.ts';
 
 const ONE = fileURLToPath(new URL('./checkOne.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/guillotine.js', import.meta.url));
@@ -42,7 +43,6 @@ interface SpinRun {
   verdict: string;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The median run (by CPU seconds) of `runs` fresh checker processes. */
 function checkRuns(admins: number, symmetry: boolean, runs: number): CheckRun {

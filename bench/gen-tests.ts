@@ -24,9 +24,9 @@ import { referenceEngine } from '../machines/engine.ts';
 import { exploreGraph } from '../testgen/reachableGraph.ts';
 import { coveringWalks } from '../testgen/coveringWalks.ts';
 import { DEFAULT_WALK_LENGTH } from '../testgen/generate.ts';
+import { median } from './median.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 

@@ -13,6 +13,7 @@ import { table } from '../cli/table.ts';
 import { proveAll, reportHolds, shutdownProver, THEOREM_IDS, type ProveReport, type TheoremId } from '../proofs/index.ts';
 import { z3Session } from '../proofs/z3.ts';
 import { DEFAULT_POLICY } from '../spec/policy.ts';
+import { median } from './median.ts';
 
 const RUNS = 3;
 
@@ -46,10 +47,6 @@ export interface ProveBench {
   readonly peakRssMiB: number;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

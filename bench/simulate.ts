@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { table } from '../cli/table.ts';
 import { DEFAULT_SEED, runScenario, SCENARIO_NAMES, type ScenarioName } from '../simulator/index.ts';
+import { median } from './median.ts';
 
 interface Row {
   readonly scenario: ScenarioName;
@@ -22,10 +23,6 @@ interface Row {
   readonly holds: boolean;
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export function benchSimulate(log: (line: string) => void, repeat = 5): Row[] {
   return SCENARIO_NAMES.map((scenario) => {

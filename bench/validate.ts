@@ -20,9 +20,9 @@ import type { LogKind } from '../spec/log.ts';
 import { runSoak } from '../simulator/scenarios/soak.ts';
 import { DEFAULT_SEED } from '../simulator/index.ts';
 import { logValidation } from '../validate/index.ts';
+import { median } from './median.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** One streaming validation of a file, as the CLI reads it (1 MiB chunks). */
