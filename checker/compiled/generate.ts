@@ -242,7 +242,7 @@ class Generator {
    * they are, run the selected actions (region order), then enter the targets. Returns the
    * statements and, for an external event, the condition under which it is accepted.
    */
-  private microstep(type: string, event: EventView<Js, Js | number>, selectOn: 'registers' | { voter: Js | number | undefined } = 'registers'): { select: string[]; body: string[]; accepted: Js } {
+  private microstep(type: string, event: EventView<Js, Js | number>, selectOn: 'registers' | { voter: Js | number | undefined } = 'registers'): { select: string[]; body: string[]; accepted: Js; mayAccept: Js } {
     // An external event selects on the state before the step, read straight from the decoded
     // state (the registers are only set up for an event that is accepted); a raised one on the registers.
     const context = selectOn === 'registers' ? this.registerContext() : this.preView(selectOn.voter).context;
@@ -250,6 +250,7 @@ class Generator {
     const lines: string[] = [];
     const selections: { region: number; chosen: string; candidates: { state: number; index: number; t: TransitionRef }[] }[] = [];
     const accepting: string[] = [];
+    const mayAccept: string[] = [];
     this.regions.forEach((region, r) => {
       const candidates = region.states.flatMap((state, si) => (state.on[type] ?? []).map((t) => ({ state: si, t })));
       if (candidates.length === 0) return;
@@ -270,6 +271,7 @@ class Generator {
       selections.push({ region: r, chosen, candidates: numbered });
       const takes = numbered.filter((c) => !c.t.actions.some((a) => REJECTIONS.has(a.type)));
       if (takes.length > 0) accepting.push(`(${takes.map((c) => `${chosen} === ${c.index}`).join(' || ')})`);
+      for (const si of new Set(takes.map((c) => c.state))) mayAccept.push(`${regionOf(r)} === ${si}`);
     });
     // The selected transitions' actions (in region order), then their targets' entries: one switch
     // per region, transitions with the same code sharing a case.
@@ -286,7 +288,7 @@ class Generator {
       });
       body.push(...caseSwitch(chosen, entries));
     }
-    return { select: lines, body, accepted: accepting.length === 0 ? 'false' : accepting.join(' || ') };
+    return { select: lines, body, accepted: accepting.length === 0 ? 'false' : accepting.join(' || '), mayAccept: mayAccept.length === 0 ? 'false' : mayAccept.join(' || ') };
   }
 
   /** The registers a step works on, and which of them hold truth values. */
@@ -396,11 +398,14 @@ class Generator {
     const { store, load } = this.registerTransfer();
     for (const { name, params, event, voter, loop } of variants) {
       this.temp = 0;
-      const { select, body, accepted } = this.microstep(event.type, event, { voter });
+      const { select, body, accepted, mayAccept } = this.microstep(event.type, event, { voter });
       const reset = this.resetRegisters(voter);
       const before = this.preView(voter);
       this.line(`function ${name}(${['src', 'at', 'out', 'o', 'want', ...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
       this.line(`  ${this.decodeLines()}`);
+      // Refused in every state but the ones with a transition that takes it: decided once, before
+      // the loop over voters and targets (an approval with no proposal open, a proposal with one).
+      if (loop) this.line(`  if (!(${mayAccept})) return o;`);
       if (loop) this.line(`  ${loop[0]} ${loop[1]}`);
       this.line(`  ${select.join('\n  ')}`);
       this.line(`  if (!(${accepted})) ${loop ? 'continue' : 'return o'};`);
