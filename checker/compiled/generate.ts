@@ -91,6 +91,8 @@ class Generator {
   private readonly voters: number;
   private readonly internalIds: Map<string, number>;
   private temp = 0;
+  /** The registers `settle` reads or writes (set by {@link settleFunction}). */
+  private settleRegisters: { name: string; truth: boolean }[] = [];
 
   constructor(
     private readonly policy: Policy,
@@ -128,7 +130,7 @@ class Generator {
     this.line(`const OUT_CODE = [${LEVELS.map((l) => outputsCodeOf(CAPABILITIES[l])).join(', ')}];`);
     // The raised events of one step, first in, first out (a step's own `qh`/`qt` index them).
     this.line('const QT = new Int32Array(16), QTO = new Int32Array(16);');
-    this.line(`const REG = new Int32Array(${this.registers().length});`);
+
     this.line('function tooManyRaised() { throw new Error("the generated checker: more than 16 raised events in one step"); }');
     this.line('function pc(x) { x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24; }');
     this.line('function mn(a, b) { return a < b ? a : b; }');
@@ -137,6 +139,7 @@ class Generator {
     // optimiser keeps them in registers and drops the ones an event never reads. Only the raised
     // events of a step pass the registers through the `REG` array, to `settle`.
     this.settleFunction();
+    this.line(`const REG = new Int32Array(${this.settleRegisters.length});`);
     this.eventFunctions();
     this.expandFunction(actions);
     this.judgeStateFunction();
@@ -298,9 +301,9 @@ class Generator {
     return names.map((name) => ({ name, truth: truth.has(name) }));
   }
 
-  /** Statements that copy the registers into `REG`, and back out of it. */
+  /** Statements that copy the registers `settle` reads or writes into `REG`, and back out of it. */
   private registerTransfer(): { store: string; load: string } {
-    const regs = this.registers();
+    const regs = this.settleRegisters;
     return {
       store: regs.map((r, i) => `REG[${i}] = ${r.truth ? `${r.name} ? 1 : 0` : r.name};`).join(' '),
       load: regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`};`).join(' '),
@@ -318,7 +321,11 @@ class Generator {
       const { select, body } = this.microstep(type, event);
       return `case ${id}: { ${[...select, ...body].join(' ')} break; }`;
     });
-    const regs = this.registers();
+    // Only the registers its code names pass through `REG`: the others (the heartbeat counter, the
+    // regions no raised event reaches) a raised event neither reads nor writes.
+    const code = cases.join(' ');
+    this.settleRegisters = this.registers().filter((r) => new RegExp(`\\b${r.name}\\b`).test(code));
+    const regs = this.settleRegisters;
     const { store } = this.registerTransfer();
     this.line(`function settle(qt) {`);
     this.line(`  let qh = 0; let ${regs.map((r, i) => `${r.name} = ${r.truth ? `REG[${i}] === 1` : `REG[${i}]`}`).join(', ')};`);
