@@ -336,22 +336,35 @@ class Generator {
 
   // ------------------------------------------------------------ decoding and encoding
 
-  /** Declarations of the state at `src[at ..]` as local constants (the ones a function never reads cost nothing). */
-  private decodeLines(): string {
-    const lines = [
-      'const w0 = src[at], w1 = src[at + 1], w2 = src[at + 2], w3 = src[at + 3], w4 = src[at + 4];',
-      `const ${this.regions.map((_, i) => `R${i} = (w0 >>> ${3 * i}) & 7`).join(', ')};`,
-      'const LV = (w0 >>> 18) & 7, RB = ((w0 >>> 21) & 1) === 1;',
-      'const aw = (w0 >>> 22) & 7, AW = aw === 0 ? 6 : aw - 1, fl = (w0 >>> 25) & 7, FL = fl === 0 ? 6 : fl - 1;',
-      'const OP = (w1 & 1) === 1, FR = (w1 >>> 1) & 7, TT = (w1 >>> 4) & 7;',
-      'const P0 = ((w1 >>> 7) & 1) === 1, P1 = ((w1 >>> 8) & 1) === 1, P2 = ((w1 >>> 9) & 1) === 1, P3 = ((w1 >>> 10) & 1) === 1;',
-      'const CM = CMD_OF_CODE[(w1 >>> 11) & 127];',
-      'const MS = w2 & 0xffff, MI = w2 >>> 16;',
-      this.symmetry
-        ? `const C0 = w3 & 0xffff, C1 = w3 >>> 16, C2 = w4 & 0xffff, C3 = ${this.admins} - C0 - C1 - C2, OA = ((w4 >>> 16) & 1) === 1, OV = ((w4 >>> 17) & 1) === 1;`
-        : 'const AP = w3 | 0, VO = w4 | 0;',
+  /**
+   * Declarations of the state at `src[at ..]` as local constants: the ones `body` names, and what
+   * those are computed from. An unread field is not decoded at all, so it costs nothing before the
+   * optimiser drops it either (the interpreter, which runs the first thousands of states, would
+   * decode it on every call).
+   */
+  private decodeLines(body: string): string {
+    const fields: [name: string, value: string][] = [
+      ['w0', 'src[at]'], ['w1', 'src[at + 1]'], ['w2', 'src[at + 2]'], ['w3', 'src[at + 3]'], ['w4', 'src[at + 4]'],
+      ...this.regions.map((_, i): [string, string] => [`R${i}`, `(w0 >>> ${3 * i}) & 7`]),
+      ['LV', '(w0 >>> 18) & 7'], ['RB', '((w0 >>> 21) & 1) === 1'],
+      ['aw', '(w0 >>> 22) & 7'], ['AW', 'aw === 0 ? 6 : aw - 1'], ['fl', '(w0 >>> 25) & 7'], ['FL', 'fl === 0 ? 6 : fl - 1'],
+      ['OP', '(w1 & 1) === 1'], ['FR', '(w1 >>> 1) & 7'], ['TT', '(w1 >>> 4) & 7'],
+      ['P0', '((w1 >>> 7) & 1) === 1'], ['P1', '((w1 >>> 8) & 1) === 1'], ['P2', '((w1 >>> 9) & 1) === 1'], ['P3', '((w1 >>> 10) & 1) === 1'],
+      ['CM', 'CMD_OF_CODE[(w1 >>> 11) & 127]'],
+      ['MS', 'w2 & 0xffff'], ['MI', 'w2 >>> 16'],
+      ...((this.symmetry
+        ? [['C0', 'w3 & 0xffff'], ['C1', 'w3 >>> 16'], ['C2', 'w4 & 0xffff'], ['C3', `${this.admins} - C0 - C1 - C2`], ['OA', '((w4 >>> 16) & 1) === 1'], ['OV', '((w4 >>> 17) & 1) === 1']]
+        : [['AP', 'w3 | 0'], ['VO', 'w4 | 0']]) as [string, string][]),
     ];
-    return lines.join(' ');
+    // Backwards: a field is kept when the body or a field kept after it names it (fields only name earlier ones).
+    let named = body;
+    const kept: [string, string][] = [];
+    for (const [name, value] of [...fields].reverse()) {
+      if (!new RegExp(`\\b${name}\\b`).test(named)) continue;
+      kept.unshift([name, value]);
+      named += ` ${value}`;
+    }
+    return kept.length === 0 ? '' : `const ${kept.map(([name, value]) => `${name} = ${value}`).join(', ')};`;
   }
 
   /** Statements that write the registers and the history `h` as a packed state at `out[o + 2 ..]`. */
@@ -408,28 +421,21 @@ class Generator {
       const { select, body, accepted, mayAccept } = this.microstep(event.type, event, { voter });
       const reset = this.resetRegisters(voter);
       const before = this.preView(voter);
-      this.line(`function ${name}(${['src', 'at', 'out', 'o', 'want', ...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
-      this.line(`  ${this.decodeLines()}`);
+      const lines: string[] = [];
       // Refused in every state but the ones with a transition that takes it: decided once, before
       // the loop over voters and targets (an approval with no proposal open, a proposal with one).
-      if (loop) this.line(`  if (!(${mayAccept})) return o;`);
-      if (loop) this.line(`  ${loop[0]} ${loop[1]}`);
-      this.line(`  ${select.join('\n  ')}`);
-      this.line(`  if (!(${accepted})) ${loop ? 'continue' : 'return o'};`);
-      this.line(`  ${reset}`);
-      this.line('  let qt = 0;');
-      this.line(`  ${body.join('\n  ')}`);
-      this.line(`  if (qt > 0) { ${store} settle(qt); ${load} }`);
+      if (loop) lines.push(`if (!(${mayAccept})) return o;`, `${loop[0]} ${loop[1]}`);
+      lines.push(...select, `if (!(${accepted})) ${loop ? 'continue' : 'return o'};`, reset, 'let qt = 0;', ...body, `if (qt > 0) { ${store} settle(qt); ${load} }`);
       // A closed proposal reads as from = to = 0 with no approvals, in every interpretation.
-      this.line(this.symmetry ? '  if (!op) { fr = 0; tt = 0; a0 = 0; a1 = 0; a2 = 0; a3 = 0; ao = false; av = false; }' : '  if (!op) { fr = 0; tt = 0; ap = 0; }');
+      lines.push(this.symmetry ? 'if (!op) { fr = 0; tt = 0; a0 = 0; a1 = 0; a2 = 0; a3 = 0; ao = false; av = false; }' : 'if (!op) { fr = 0; tt = 0; ap = 0; }');
       const after = { isolation: `r${REGIONS.indexOf('isolation')}`, context: this.registerContext() };
       const history = this.materialize(nextHistory(this.ops as never, this.policy, before as never, event as never, after as never) as HistoryView<Js, Js | ClassSet>);
-      this.line(`  ${history.lines.join('\n  ')}`);
-      this.line(`  ${this.encode(history.view).join('\n  ')}`);
-      this.line(`  ${this.judgeTransition(before, event, { ...after, history: history.view }).join('\n  ')}`);
-      this.line(`  out[o] = ai; o += 7;`);
-      if (loop) this.line(`  ${loop[2]}`);
-      this.line('  return o;');
+      lines.push(...history.lines, ...this.encode(history.view), ...this.judgeTransition(before, event, { ...after, history: history.view }), 'out[o] = ai; o += 7;');
+      if (loop) lines.push(loop[2]);
+      lines.push('return o;');
+      this.line(`function ${name}(${['src', 'at', 'out', 'o', 'want', ...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
+      this.line(`  ${this.decodeLines(lines.join('\n'))}`);
+      this.line(`  ${lines.join('\n  ')}`);
       this.line('}');
     }
   }
@@ -480,7 +486,6 @@ class Generator {
     const lines = ['let o = 0;'];
     const call = (name: string, args: readonly string[] = []) => `o = ${name}(${['src', 'at', 'out', 'o', 'want', ...args].join(', ')});`;
     if (this.symmetry) {
-      lines.push(this.decodeLines());
       const nonEmpty = ['C0 > 0', 'C1 > 0', 'C2 > 0', 'C3 > 0', 'true'];
       for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ${call(`ev_propose${k}`)}`);
       for (let k = 0; k <= OUTSIDER_CLASS; k++) lines.push(`if (${nonEmpty[k]}) ${call(`ev_approve${k}`)}`);
@@ -493,13 +498,13 @@ class Generator {
       lines.push(call(eventFunctionName(slot.type), args));
     });
     lines.push('return o;');
-    this.line(`function expand(src, at, out, want) {\n  ${lines.join('\n  ')}\n}`);
+    this.line(`function expand(src, at, out, want) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
   }
 
   /** `judgeState(src, at, want)`: the state properties broken and the `eventually` conditions false in a state. */
   private judgeStateFunction(): void {
     const s = this.preView(undefined);
-    const lines = [this.decodeLines(), 'let f = 0;'];
+    const lines = ['let f = 0;'];
     this.stateItems.forEach((item, bit) => {
       const p = this.properties.find((q) => q.id === item.property)!;
       if (item.kind === 'always' && p.check.on === 'state') {
@@ -510,13 +515,13 @@ class Generator {
       }
     });
     lines.push('return f;');
-    this.line(`function judgeState(src, at, want) {\n  ${lines.join('\n  ')}\n}`);
+    this.line(`function judgeState(src, at, want) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
   }
 
   /** `witnessInitial(src, at)`: the vacuity guards an initial state witnesses by itself. */
   private witnessInitialFunction(): void {
     const s = this.preView(undefined);
-    const lines = [this.decodeLines(), 'let f = 0;'];
+    const lines = ['let f = 0;'];
     this.transitionItems.forEach((item, bit) => {
       if (item.kind !== 'sometimes') return;
       const guard = this.properties.find((q) => q.id === item.property)!.vacuity!.find((v) => v.name === item.guard)!;
@@ -524,7 +529,7 @@ class Generator {
       if (w !== 'false') lines.push(`if (${w}) f |= ${1 << bit};`);
     });
     lines.push('return f;');
-    this.line(`function witnessInitial(src, at) {\n  ${lines.join('\n  ')}\n}`);
+    this.line(`function witnessInitial(src, at) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
   }
 }
 
