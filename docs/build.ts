@@ -3,6 +3,8 @@
  * docs/*.md (see `outputBlocks.ts`) and rewrites the block with what the command prints now.
  * A block that differs only in durations and dates is left as it is, so a re-run changes only what
  * changed. `--fast` leaves the `output(slow)` blocks as they are; pages given by name limit the run to them.
+ * A command that several blocks show runs once per `npm run docs`, and they all show that run: the
+ * README's benchmark table and benchmarks.md's are the same measurement.
  * Prints one line per block to stderr, and which pages changed; exit 0, or 2 for a bad block.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,8 +19,10 @@ export function documentationPages(): string[] {
   return [join(REPOSITORY_ROOT, 'README.md'), ...readdirSync(docs).filter((f) => f.endsWith('.md')).sort().map((f) => join(docs, f))];
 }
 
-/** Rewrites every block of one page; returns how many blocks changed (timings aside). */
-async function rebuildPage(path: string, fast: boolean, log: (line: string) => void): Promise<number> {
+type Run = Awaited<ReturnType<typeof runCommand>>;
+
+/** Rewrites every block of one page; returns how many blocks changed (timings aside). `runs` holds the commands already run. */
+async function rebuildPage(path: string, fast: boolean, runs: Map<string, Run>, log: (line: string) => void): Promise<number> {
   const page = readFileSync(path, 'utf8');
   const name = relative(REPOSITORY_ROOT, path);
   let rebuilt = '';
@@ -33,7 +37,8 @@ async function rebuildPage(path: string, fast: boolean, log: (line: string) => v
       continue;
     }
     const started = performance.now();
-    const run = await runCommand(block.command);
+    const run = runs.get(block.command) ?? (await runCommand(block.command));
+    runs.set(block.command, run);
     const current = blockIsCurrent(block, run);
     if (!current) changed++;
     // A block that differs only in timings is left as it is: a re-run should not rewrite every page.
@@ -58,8 +63,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.chdir(REPOSITORY_ROOT);
     const pages = named.length > 0 ? named.map((p) => join(REPOSITORY_ROOT, p)) : documentationPages();
     try {
+      const runs = new Map<string, Run>();
       for (const page of pages) {
-        const changed = await rebuildPage(page, fast, (line) => process.stderr.write(line + '\n'));
+        const changed = await rebuildPage(page, fast, runs, (line) => process.stderr.write(line + '\n'));
         process.stdout.write(`${relative(REPOSITORY_ROOT, page)}: ${changed === 0 ? 'current' : `${changed} block(s) rewritten`}\n`);
       }
     } catch (error) {

@@ -133,6 +133,8 @@ async function runGuillotine(command: string, args: readonly string[], withStder
 function runNpm(command: string, args: readonly string[], withStderr: boolean): CommandRun {
   const child = spawnSync('npm', ['--silent', ...args], { cwd: REPOSITORY_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (child.error) throw new BadBlock(`${command}: could not start npm: ${child.error.message}`);
+  // A script that failed says why on stderr, which a block without 2>&1 does not show: pass it on.
+  if (child.status !== 0 && !withStderr) process.stderr.write(child.stderr);
   return { command, code: child.status ?? 1, output: child.stdout + (withStderr ? child.stderr : '') };
 }
 
