@@ -130,7 +130,6 @@ class Generator {
     this.line(`const OUT_CODE = [${LEVELS.map((l) => outputsCodeOf(CAPABILITIES[l])).join(', ')}];`);
     // The raised events of one step, first in, first out (a step's own `qh`/`qt` index them).
     this.line('const QT = new Int32Array(16), QTO = new Int32Array(16);');
-
     this.line('function tooManyRaised() { throw new Error("the generated checker: more than 16 raised events in one step"); }');
     this.line('function pc(x) { x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24; }');
     this.line('function mn(a, b) { return a < b ? a : b; }');
@@ -342,7 +341,7 @@ class Generator {
    * optimiser drops it either (the interpreter, which runs the first thousands of states, would
    * decode it on every call).
    */
-  private decodeLines(body: string): string {
+  private decodeLines(body: string): string[] {
     const fields: [name: string, value: string][] = [
       ['w0', 'src[at]'], ['w1', 'src[at + 1]'], ['w2', 'src[at + 2]'], ['w3', 'src[at + 3]'], ['w4', 'src[at + 4]'],
       ...this.regions.map((_, i): [string, string] => [`R${i}`, `(w0 >>> ${3 * i}) & 7`]),
@@ -364,7 +363,7 @@ class Generator {
       kept.unshift([name, value]);
       named += ` ${value}`;
     }
-    return kept.length === 0 ? '' : `const ${kept.map(([name, value]) => `${name} = ${value}`).join(', ')};`;
+    return kept.length === 0 ? [] : [`const ${kept.map(([name, value]) => `${name} = ${value}`).join(', ')};`];
   }
 
   /** Statements that write the registers and the history `h` as a packed state at `out[o + 2 ..]`. */
@@ -434,8 +433,7 @@ class Generator {
       if (loop) lines.push(loop[2]);
       lines.push('return o;');
       this.line(`function ${name}(${['src', 'at', 'out', 'o', 'want', ...(loop ? [] : ['ai']), ...params].join(', ')}) {`);
-      this.line(`  ${this.decodeLines(lines.join('\n'))}`);
-      this.line(`  ${lines.join('\n  ')}`);
+      this.line(`  ${[...this.decodeLines(lines.join('\n')), ...lines].join('\n  ')}`);
       this.line('}');
     }
   }
@@ -498,7 +496,7 @@ class Generator {
       lines.push(call(eventFunctionName(slot.type), args));
     });
     lines.push('return o;');
-    this.line(`function expand(src, at, out, want) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
+    this.line(`function expand(src, at, out, want) {\n  ${[...this.decodeLines(lines.join('\n')), ...lines].join('\n  ')}\n}`);
   }
 
   /** `judgeState(src, at, want)`: the state properties broken and the `eventually` conditions false in a state. */
@@ -515,7 +513,7 @@ class Generator {
       }
     });
     lines.push('return f;');
-    this.line(`function judgeState(src, at, want) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
+    this.line(`function judgeState(src, at, want) {\n  ${[...this.decodeLines(lines.join('\n')), ...lines].join('\n  ')}\n}`);
   }
 
   /** `witnessInitial(src, at)`: the vacuity guards an initial state witnesses by itself. */
@@ -529,7 +527,7 @@ class Generator {
       if (w !== 'false') lines.push(`if (${w}) f |= ${1 << bit};`);
     });
     lines.push('return f;');
-    this.line(`function witnessInitial(src, at) {\n  ${[this.decodeLines(lines.join('\n')), ...lines].filter((l) => l !== '').join('\n  ')}\n}`);
+    this.line(`function witnessInitial(src, at) {\n  ${[...this.decodeLines(lines.join('\n')), ...lines].join('\n  ')}\n}`);
   }
 }
 
