@@ -131,8 +131,11 @@ function noteFirst(firsts: (Found | undefined)[], bits: number, found: Found): n
   return bits;
 }
 
-/** `unmetBits` with state `id`'s unmet conditions recorded, grown if it was too short. */
-function withUnmet(unmetBits: Uint32Array, id: number, bits: number): Uint32Array {
+/**
+ * `unmetBits` with state `id`'s unmet conditions recorded, grown if it was too short. The search
+ * numbers states in order, so `id` is at most the array's length.
+ */
+export function withUnmet(unmetBits: Uint32Array, id: number, bits: number): Uint32Array {
   let at = unmetBits;
   if (id >= at.length) {
     at = new Uint32Array(unmetBits.length * 2);
