@@ -9,7 +9,8 @@ import type { ProtocolRules } from '../machines/rules.ts';
 import type { PropertyId } from '../properties/index.ts';
 import { explore, type ExploreOutcome, type Progress, type PropertyOutcome } from './bfs.ts';
 import { checkedModel, type CheckedModel, type CheckerEngine, type ModelRecipe } from './checkedModel.ts';
-import { compileChecker } from './compiled/compiledChecker.ts';
+import { compileChecker, type CompiledChecker } from './compiled/compiledChecker.ts';
+import { compiledFindings } from './compiled/findings.ts';
 import { exploreCompiled } from './compiled/bfs.ts';
 import { MAX_ADMINS_WITHOUT_SYMMETRY } from './compiled/generate.ts';
 import { adminIds } from '../spec/policy.ts';
@@ -67,7 +68,7 @@ export interface CheckOptions {
   readonly symmetry?: boolean;
   /** Stop after this many states; unfinished properties are then `unknown`. */
   readonly maxStates?: number;
-  /** Skip the findings (they explore the machine for a few admin counts, found by binary search). */
+  /** Skip the findings (one more search of the machine, over admin classes; per admin count with an object engine). */
   readonly findings?: boolean;
   readonly onProgress?: (progress: Progress) => void;
   /** A design bug of the spec-mutant catalogue (`machines/mutants.ts`) to check instead of the correct machine. */
@@ -87,10 +88,9 @@ export function checkPolicy(policy: Policy, options: CheckOptions = {}): CheckRe
   const recipe = recipeOf(policy, options);
   const checked = checkedModel(recipe, options.rules);
   const limits = { maxStates: options.maxStates, onProgress: options.onProgress };
-  const outcome = compiles(recipe, checked)
-    ? exploreCompiled(compileChecker(checked, recipe.symmetry), checked.properties, checked.explored, limits)
-    : explore(checked.explored, limits);
-  return reportOf(recipe, checked, outcome, options);
+  const compiled = compiles(recipe, checked) ? compileChecker(checked, recipe.symmetry) : undefined;
+  const outcome = compiled === undefined ? explore(checked.explored, limits) : exploreCompiled(compiled, checked.properties, checked.explored, limits);
+  return reportOf(recipe, checked, outcome, options, compiled);
 }
 
 /**
@@ -101,8 +101,8 @@ function compiles(recipe: ModelRecipe, checked: CheckedModel): boolean {
   return recipe.engine === 'compiled' && (recipe.symmetry || adminIds(checked.policy).length <= MAX_ADMINS_WITHOUT_SYMMETRY);
 }
 
-function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOutcome<GuillotineEvent>, options: CheckOptions): CheckReport {
-  const { policy, properties, unreduced, engine } = checked;
+function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOutcome<GuillotineEvent>, options: CheckOptions, compiled: CompiledChecker | undefined): CheckReport {
+  const { policy, properties, unreduced } = checked;
   const useSymmetry = recipe.symmetry;
   // Paths over representatives are rebuilt into concrete, replayable ones.
   const concretized = useSymmetry ? concretizer(policy, unreduced) : undefined;
@@ -137,8 +137,18 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
     properties: reports,
     vacuity,
     // Unknown when the search stopped early, as unfinished properties are; bounded like it.
-    findings: options.findings === false || !complete ? null : policyFindings(engine, useSymmetry, options.maxStates),
+    findings: options.findings === false || !complete ? null : findingsOf(recipe, checked, compiled, options.maxStates),
   };
+}
+
+/**
+ * The findings: with the default engine, one search over the generated checker's class counts (the
+ * symmetric one, whether or not the check used symmetry: findings are facts of the policy); with an
+ * object engine, its own searches, one per admin count that the binary search asks about.
+ */
+function findingsOf(recipe: ModelRecipe, checked: CheckedModel, compiled: CompiledChecker | undefined, maxStates: number | undefined): Findings | null {
+  if (recipe.engine !== 'compiled') return policyFindings(checked.engine, recipe.symmetry, maxStates);
+  return compiledFindings(compiled?.symmetry === true ? compiled : compileChecker(checked, true), maxStates);
 }
 
 function fromOutcome(
