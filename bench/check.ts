@@ -3,10 +3,12 @@
  *  1. Without symmetry, the checker against SPIN on the workbench's own Promela export of the same
  *     policies (7, 9, 11, 13 admins; quorums scaled to 3/7 and 5/7): states (SPIN's are the
  *     checker's plus its own initial state), wall and CPU seconds of each, and states per CPU-second.
- *     The checker's time is the whole check (code generation, search, counterexamples), SPIN's is
- *     pan's search (its code generation and gcc excluded): the ratio is, if anything, unfair to us.
- *  2. With symmetry, 7 to 10,001 admins: seconds, and the growth of the cost between 101 and 1,001
- *     admins as an exponent (cost ∝ n^k).
+ *     The checker's time is the whole check of the properties (code generation, search,
+ *     counterexamples), SPIN's is pan's search (its code generation and gcc excluded): the ratio is,
+ *     if anything, unfair to us.
+ *  2. With symmetry, 7 to 10,001 admins, the check as `guillotine check` runs it (findings
+ *     included): seconds, and the growth of the cost between 101 and 1,001 admins as an exponent
+ *     (cost ∝ n^k).
  *  3. Whole processes as a user runs them: `guillotine --help` and `guillotine check` of the
  *     default policy, wall and CPU.
  * Usage: node --import tsx bench/check.ts [--json] [--quick]   (--quick: one run each, up to 11 admins)
@@ -120,7 +122,7 @@ export function formatCheck(r: Awaited<ReturnType<typeof benchCheck>>): string {
         ['admins', 'quorums', 'states', 'SPIN states', 'checker wall s', 'checker CPU s', 'SPIN wall s', 'SPIN CPU s', 'checker states/CPU-s', 'SPIN states/CPU-s', 'checker ÷ SPIN', 'verdicts'],
         r.comparison.map((c) => [c.admins, c.quorum, c.ours.states, c.spin.states, s(c.ours.wallSeconds), s(c.ours.cpuSeconds), s(c.spin.wallSeconds), s(c.spin.cpuSeconds), c.oursStatesPerCpuSecond, c.spinStatesPerCpuSecond, `${c.ratio.toFixed(2)}×`, c.ours.allPass && c.spin.verdict === 'all hold' ? 'all hold (both)' : `checker ${c.ours.allPass ? 'all pass' : 'FAIL'}, SPIN ${c.spin.verdict}`]),
       ),
-    '\nWith symmetry (one state per renaming of admins), the whole check in a fresh process, medians:\n' +
+    '\nWith symmetry (one state per renaming of admins), the whole check as guillotine check runs it (findings included), in a fresh process, medians:\n' +
       table(
         ['admins', 'quorums', 'states', 'transitions', 'wall s', 'CPU s', 'search s', 'bytes/state', 'peak RSS MiB', 'verdict'],
         r.symmetric.map((x) => [x.admins, x.quorum, x.states, x.transitions, s(x.wallSeconds), s(x.cpuSeconds), s(x.searchSeconds), x.bytesPerState, x.peakRssMiB, x.allPass ? 'all pass' : 'FAIL']),
