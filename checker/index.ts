@@ -62,6 +62,9 @@ export interface CheckReport {
   readonly findings: Findings | null;
 }
 
+/** What a check does once its search is over (seconds of it with 10,001 admins). */
+export type CheckPhase = 'paths' | 'findings';
+
 export interface CheckOptions {
   readonly engine?: CheckerEngine;
   /** Symmetry reduction over admins (default true); see `symmetry.ts` for why it is sound. */
@@ -71,6 +74,8 @@ export interface CheckOptions {
   /** Skip the findings (one more search of the machine, over admin classes; per admin count with an object engine). */
   readonly findings?: boolean;
   readonly onProgress?: (progress: Progress) => void;
+  /** Called when the search is over and the report's other work begins: the paths rebuilt on concrete admins, then the findings. */
+  readonly onPhase?: (phase: CheckPhase) => void;
   /** A design bug of the spec-mutant catalogue (`machines/mutants.ts`) to check instead of the correct machine. */
   readonly mutant?: string;
   /** Test-only: replaced rules, to check a deliberately broken machine (one thread only). */
@@ -109,6 +114,7 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
   const concrete = (path: readonly GuillotineEvent[]) => (concretized === undefined ? [...path] : concretized(path));
   const byName = new Map(outcome.properties.map((o) => [o.name, o]));
   const complete = outcome.status === 'complete';
+  options.onPhase?.('paths');
 
   const reports = properties.map((p): PropertyReport => {
     const base = { id: p.id, kind: p.kind, statement: p.statement };
@@ -124,6 +130,7 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
       return o.status === 'witnessed' ? { property: p.id, guard: g.name, status: 'witnessed', trace: { events: concrete(o.path) } } : { property: p.id, guard: g.name, status: 'unwitnessed' };
     }),
   );
+  const findings = options.findings === false || !complete ? null : (options.onPhase?.('findings'), findingsOf(recipe, checked, compiled, options.maxStates));
   return {
     policy,
     engine: recipe.engine,
@@ -137,7 +144,7 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
     properties: reports,
     vacuity,
     // Unknown when the search stopped early, as unfinished properties are; bounded like it.
-    findings: options.findings === false || !complete ? null : findingsOf(recipe, checked, compiled, options.maxStates),
+    findings,
   };
 }
 

@@ -30,6 +30,10 @@ export function checkingProgress(io: Output, label = 'Checking') {
     report(p: { states: number; transitions: number; depth: number; seconds: number }) {
       line.show(`${label}. states=${count(p.states)}, transitions=${count(p.transitions)}, depth=${p.depth}, ${p.seconds.toFixed(1)}s`);
     },
+    /** What the work is now, when it is no longer the search. */
+    phase(what: string) {
+      line.show(`${label}. ${what}…`);
+    },
     done: line.done,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { allHold, checkPolicy, type CheckReport, type PropertyReport } from '../../checker/index.ts';
+import { allHold, checkPolicy, type CheckPhase, type CheckReport, type PropertyReport } from '../../checker/index.ts';
 import { findingNotes } from '../../checker/findings.ts';
 import { replay } from '../../checker/replay.ts';
 import { encodePath } from '../../spec/events.ts';
@@ -53,11 +53,17 @@ export const registerCheck: RegisterCommand = (command, io, exit) => {
         const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
         // The memory guard rides on the progress callback, which the search calls about once a second.
+        let slow = false;
         const onProgress = (p: Parameters<typeof progress.report>[0]) => {
+          slow = true;
           guard.check();
           progress.report(p);
         };
-        const options = { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress, mutant: mutant?.name };
+        // A search long enough to report progress is followed by seconds of paths and findings: say so.
+        const onPhase = (phase: CheckPhase) => {
+          if (slow) progress.phase(phase === 'paths' ? 'rebuilding the paths on concrete admins' : 'the findings: fewest admins for each level');
+        };
+        const options = { engine: opts.engine, symmetry: opts.symmetry, findings: opts.findings, maxStates, onProgress, onPhase, mutant: mutant?.name };
         let checked: CheckReport;
         try {
           checked = checkPolicy(correct, options);

@@ -197,6 +197,15 @@ describe('checker/index: the report of checkPolicy', function () {
     assert.equal(checkPolicy(small, { findings: false }).findings, null);
   });
 
+  it('says when the search is over that the paths, then the findings, are being made (what progress shows then)', () => {
+    const phases: string[] = [];
+    checkPolicy(small, { onPhase: (p) => phases.push(p) });
+    assert.deepEqual(phases, ['paths', 'findings']);
+    phases.length = 0;
+    checkPolicy(small, { findings: false, onPhase: (p) => phases.push(p) });
+    assert.deepEqual(phases, ['paths']);
+  });
+
   it('stops at maxStates with the explored properties unknown, the policy arithmetic still judged, no findings, and no pass overall', () => {
     const r = checkPolicy(small, { maxStates: 50 });
     assert.equal(r.complete, false);
