@@ -130,7 +130,12 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
       return o.status === 'witnessed' ? { property: p.id, guard: g.name, status: 'witnessed', trace: { events: concrete(o.path) } } : { property: p.id, guard: g.name, status: 'unwitnessed' };
     }),
   );
-  const findings = options.findings === false || !complete ? null : (options.onPhase?.('findings'), findingsOf(recipe, checked, compiled, options.maxStates));
+  // Unknown when the search stopped early, as unfinished properties are; bounded like it.
+  let findings: Findings | null = null;
+  if (options.findings !== false && complete) {
+    options.onPhase?.('findings');
+    findings = findingsOf(recipe, checked, compiled, options.maxStates);
+  }
   return {
     policy,
     engine: recipe.engine,
@@ -143,7 +148,6 @@ function reportOf(recipe: ModelRecipe, checked: CheckedModel, outcome: ExploreOu
     bytesPerState: Math.round(outcome.bytesPerState),
     properties: reports,
     vacuity,
-    // Unknown when the search stopped early, as unfinished properties are; bounded like it.
     findings,
   };
 }

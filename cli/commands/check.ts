@@ -53,7 +53,7 @@ export const registerCheck: RegisterCommand = (command, io, exit) => {
         const machine = mutant === undefined ? correctMachine(correct) : mutatedMachine(correct, mutant);
         const progress = checkingProgress(io);
         // The memory guard rides on the progress callback, which the search calls about once a second.
-        let slow = false;
+        let slow = false; // whether the search lasted long enough to report progress
         const onProgress = (p: Parameters<typeof progress.report>[0]) => {
           slow = true;
           guard.check();
