@@ -222,6 +222,15 @@ function pendingBits(pendingActuators: readonly Actuator[], lists: VoterLists): 
 }
 
 /** Packs checked states of `policy` (see the layout above); one codec per search, since its side table grows with it. */
+/**
+ * What reads one region's state (its index in the region) out of a packed state's first word, which
+ * the generated checker's states share with the codec's, with or without symmetry.
+ */
+export function regionReader(region: Region): (words: Uint32Array, at: number) => number {
+  const shift = REGIONS.indexOf(region) * REGION_BITS;
+  return (words, at) => (words[at]! >>> shift) & REGION_MASK;
+}
+
 export function guillotineCodec(policy: Policy): StateCodec<CheckState> {
   const regions = regionTables(policy);
   const lists = new VoterLists([...adminIds(policy), outsiderId(policy)]);

@@ -147,6 +147,12 @@ export function compileChecker(checked: CheckedModel, symmetry: boolean): Compil
 
 type GeneratedTables = ReturnType<typeof generateChecker>['tables'];
 
+/** How many admins are in play (approved or voted: classes 0-2) in a symmetric state. */
+export function adminsInPlay(words: Uint32Array, at: number): number {
+  const { c0, c1, c2 } = countsOf(words, at);
+  return c0 + c1 + c2;
+}
+
 /** The class counts of a symmetric state's words 3-4. */
 function countsOf(words: Uint32Array, at: number) {
   const w3 = words[at + 3]!;

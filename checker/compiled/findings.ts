@@ -14,11 +14,11 @@
  * k), as Dijkstra's algorithm does with a path's largest weight instead of its sum.
  */
 import { LEVELS } from '../../spec/levels.ts';
-import { REGIONS } from '../../machines/statechart.ts';
 import { OUTSIDER_CLASS } from './jsOps.ts';
 import { StateTable } from '../stateTable.ts';
+import { regionReader } from '../guillotineCodec.ts';
 import { levelFinding, type Findings } from '../findings.ts';
-import type { CompiledChecker } from './compiledChecker.ts';
+import { adminsInPlay, type CompiledChecker } from './compiledChecker.ts';
 
 /** The class of an admin who has neither approved nor voted (`machines/classCounts.ts`). */
 const NOT_IN_PLAY = 3;
@@ -31,10 +31,8 @@ export function compiledFindings(c: CompiledChecker, maxStates = Number.POSITIVE
   if (!c.symmetry) throw new Error('compiledFindings: the generated checker must use symmetry (it reads admin classes)');
   const width = c.width;
   const record = width + 2;
-  const isolationShift = 3 * REGIONS.indexOf('isolation');
-  const levelAt = (words: Uint32Array, at: number) => (words[at]! >>> isolationShift) & 7;
-  /** Admins in play in the state at `at`: approved and voted, approved only, voted only. */
-  const inPlayAt = (words: Uint32Array, at: number) => (words[at + 3]! & 0xffff) + (words[at + 3]! >>> 16) + (words[at + 4]! & 0xffff);
+  // The isolation region's state index is the level (generate.ts requires it).
+  const levelAt = regionReader('isolation');
 
   const table = new StateTable(width, 16);
   const out = c.recordBuffer();
@@ -55,7 +53,7 @@ export function compiledFindings(c: CompiledChecker, maxStates = Number.POSITIVE
   const reach: (number | null)[] = LEVELS.map(() => null);
   const leave: (number | null)[] = LEVELS.map(() => null);
   const initial = c.initial();
-  offer(table.add(initial, 0), inPlayAt(initial, 0));
+  offer(table.add(initial, 0), adminsInPlay(initial, 0));
 
   for (let k = 0; k < buckets.length; k++) {
     // The bucket grows while it is read: a step that needs no more admins stays at k.
@@ -66,7 +64,7 @@ export function compiledFindings(c: CompiledChecker, maxStates = Number.POSITIVE
       const from = table.offsetOf(id);
       const level = levelAt(table.words, from);
       reach[level] ??= k;
-      const inPlay = inPlayAt(table.words, from);
+      const inPlay = adminsInPlay(table.words, from);
       const used = c.expand(table.words, from, out, 0);
       for (let at = 0; at < used; at += record) {
         const voter = c.actions[out[at]!]!.voter;
