@@ -20,6 +20,7 @@ import { BadInput, EXIT, integerOption, outputDirectory, policyFrom, printJson, 
 import { mutantFrom, mutantOption, mutantSummary } from './mutantOption.ts';
 import { table } from './table.ts';
 
+/** The flags of `guillotine prove`: the hardware proofs' and `--protocol`'s, which share `--policy`, `--only`, `--json`… */
 export interface ProtocolFlags {
   readonly protocol?: boolean;
   readonly policy?: string;

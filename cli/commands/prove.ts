@@ -18,15 +18,6 @@ import { terminalSafe } from '../../spec/terminalText.ts';
 import { table } from '../table.ts';
 import { addProtocolOptions, proveProtocolCommand, rejectProtocolOnly, type ProtocolFlags } from '../protocolProof.ts';
 
-interface ProveFlags extends ProtocolFlags {
-  readonly policy?: string;
-  readonly only: readonly string[];
-  readonly controls?: boolean;
-  readonly json?: boolean;
-  readonly emitSmt2?: string;
-  readonly timeoutMs?: string;
-}
-
 export const registerProve: RegisterCommand = (command, io, exit) => {
   addProtocolOptions(command.addOption(policyOption()))
     .addOption(
@@ -51,7 +42,7 @@ export const registerProve: RegisterCommand = (command, io, exit) => {
         '(an empty region, a bad policy, an unknown mutant or property), 3 unknown (a solver limit), nothing refuted.\n',
     )
     .action(
-      action(exit, async (flags: ProveFlags) => {
+      action(exit, async (flags: ProtocolFlags) => {
         if (flags.protocol === true) return proveProtocolCommand(io, flags);
         rejectProtocolOnly(flags);
         const policy = policyFrom(flags.policy);
